@@ -1,0 +1,36 @@
+package cn.xinan.event;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One event as a device recorded it: the unit that is signed, stored in the outbox, published,
+ * verified, stored by the collector and fed to the rules engine.
+ *
+ * @param eventId     globally unique id (a device-generated UUID); the same id delivered twice counts once
+ * @param deviceId    the recording device
+ * @param seq         per-device sequence number, 1, 2, 3… in recording order, never reused
+ * @param at          the device's clock when it was recorded (a UTC instant)
+ * @param clockSynced whether the device clock was synchronised (NTP) when it was recorded
+ * @param body        what happened
+ */
+public record DeviceEvent(String eventId, String deviceId, long seq, Instant at, boolean clockSynced, EventBody body) {
+    public DeviceEvent {
+        Checks.token(eventId, "event id");
+        Checks.token(deviceId, "device id");
+        if (seq < 1) {
+            throw new IllegalArgumentException("sequence number must be at least 1, was " + seq);
+        }
+        Objects.requireNonNull(at, "event time is missing");
+        Objects.requireNonNull(body, "event body is missing");
+    }
+
+    public EventKind kind() {
+        return body.kind();
+    }
+
+    /** A device id is a token: 1 to 64 characters of A-Z a-z 0-9 . _ : - (safe as an MQTT topic level). */
+    public static String checkDeviceId(String deviceId) {
+        return Checks.token(deviceId, "device id");
+    }
+}
