@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param eventId     globally unique id (a device-generated UUID); the same id delivered twice counts once
  * @param deviceId    the recording device
  * @param seq         per-device sequence number, 1, 2, 3… in recording order, never reused
- * @param at          the device's clock when it was recorded (a UTC instant)
+ * @param at          the device's clock when it was recorded (a UTC instant, whole milliseconds: stores
+ *                    such as InfluxDB keep the sub-millisecond part of a point's time for the sequence)
  * @param clockSynced whether the device clock was synchronised (NTP) when it was recorded
  * @param body        what happened
  */
@@ -22,6 +23,9 @@ public record DeviceEvent(String eventId, String deviceId, long seq, Instant at,
             throw new IllegalArgumentException("sequence number must be at least 1, was " + seq);
         }
         Objects.requireNonNull(at, "event time is missing");
+        if (at.getNano() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("event time must be whole milliseconds, was " + at);
+        }
         Objects.requireNonNull(body, "event body is missing");
     }
 
