@@ -1,0 +1,344 @@
+package cn.xinan.rules;
+
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.event.EventBody;
+import cn.xinan.rules.calendar.SchoolCalendar;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns one room's device events into daily and weekly verdicts, exactly as {@code design/RULES.md} says.
+ * Stateless apart from its settings, so one engine may serve many threads.
+ *
+ * <p>How events become time (RULES.md §2–3, and the decisions taken where it is silent):
+ * <ul>
+ *   <li>Events are put in the order (at, deviceId, seq) whatever order they come in; an event id seen twice
+ *       counts once. Events recorded with an unsynchronised clock are left out and counted
+ *       ({@link RoomReport#excludedUnsyncedEvents()}). A room's events may come from several devices over
+ *       time (a replaced device): they form one stream.</li>
+ *   <li>A room is open from a staff open to the next staff close. An open while open and a close while
+ *       closed change no interval but are presence evidence.</li>
+ *   <li>A boot ends an open interval at the last sign of life before it (the latest accounted event of any
+ *       kind, heartbeats included); after a boot the room is closed and presence vacant. At the end of the
+ *       events an open interval ends at the last sign of life: the engine never extends an interval past
+ *       the last event it has.</li>
+ *   <li>Presence evidence is the occupied periods of the sensor and the instant of every check-in and
+ *       staff action. An unattended stretch is a maximal part of an open interval without presence evidence
+ *       lasting at least {@link RuleSettings#unattendedGapSeconds()} (1,800 s is unattended, 1,799 s is
+ *       not), found on the whole interval before the split into days.</li>
+ *   <li>Days are local {@code [00:00, 24:00)} in {@link #ZONE}; weeks are ISO, Monday to Sunday.</li>
+ * </ul>
+ *
+ * <p>Cost: one sort (linear when the events already come in order) and one pass over the events without
+ * allocation per event; per-day figures are accumulated in arrays.
+ */
+public final class RulesEngine {
+    /** The time zone of every day and week boundary (RULES.md §1). */
+    public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+
+    /** The order events are accounted in: (at, deviceId, seq), then event id so that any input sorts alike. */
+    public static final Comparator<DeviceEvent> EVENT_ORDER = Comparator.comparing(DeviceEvent::at)
+            .thenComparing(DeviceEvent::deviceId)
+            .thenComparingLong(DeviceEvent::seq)
+            .thenComparing(DeviceEvent::eventId);
+
+    /** Longest period one call evaluates: about ten years, which keeps the per-day arrays small. */
+    private static final long MAX_DAYS = 3_700;
+
+    private final RuleSettings settings;
+
+    /** An engine that applies {@code settings}. */
+    public RulesEngine(RuleSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings is missing");
+    }
+
+    /** The settings every report of this engine is computed with. */
+    public RuleSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Evaluates one room.
+     *
+     * @param roomId   the room id, copied to the report
+     * @param tier     the room's tier, which chooses the thresholds
+     * @param events   all the room's events the caller has, in any order, duplicates allowed; events outside
+     *                 the period still matter (an interval opened before it, the rest of a touched week)
+     * @param calendar the room's school calendar
+     * @param from     first local date reported
+     * @param to       last local date reported (inclusive)
+     * @return days for every date {@code from..to}, weeks for every ISO week touching them (each over its
+     *         full seven days)
+     */
+    public RoomReport evaluate(String roomId, Tier tier, Collection<DeviceEvent> events, SchoolCalendar calendar,
+                               LocalDate from, LocalDate to) {
+        Objects.requireNonNull(tier, "tier is missing");
+        Objects.requireNonNull(events, "events is missing");
+        Objects.requireNonNull(calendar, "calendar is missing");
+        Objects.requireNonNull(from, "from is missing");
+        Objects.requireNonNull(to, "to is missing");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
+                    + MAX_DAYS + " days");
+        }
+
+        DeviceEvent[] sorted = events.toArray(new DeviceEvent[0]);
+        for (DeviceEvent event : sorted) {
+            Objects.requireNonNull(event, "events contains null");
+        }
+        Arrays.sort(sorted, EVENT_ORDER);
+        int[] excluded = new int[1];
+        DeviceEvent[] accounted = distinctSynchronised(sorted, excluded);
+
+        LocalDate firstMonday = WeekResult.mondayOf(from);
+        int dayCount = (int) ChronoUnit.DAYS.between(firstMonday, WeekResult.mondayOf(to).plusDays(7));
+        DayGrid grid = new DayGrid(firstMonday, dayCount, ZONE);
+        Sweep sweep = new Sweep(grid, settings.unattendedGapSeconds() * 1000L);
+        sweep.run(accounted);
+
+        return report(roomId, tier, calendar, grid, sweep, from, to, excluded[0]);
+    }
+
+    /**
+     * Keeps the first occurrence of every event id (in {@link #EVENT_ORDER}) among events recorded with a
+     * synchronised clock; counts the distinct unsynchronised ones in {@code excluded[0]}.
+     */
+    private static DeviceEvent[] distinctSynchronised(DeviceEvent[] sorted, int[] excluded) {
+        Set<String> seen = new HashSet<>(Math.max(16, (int) (sorted.length / 0.7f) + 1));
+        DeviceEvent[] kept = new DeviceEvent[sorted.length];
+        int n = 0;
+        int unsynced = 0;
+        for (DeviceEvent event : sorted) {
+            if (!seen.add(event.eventId())) {
+                continue;
+            }
+            if (event.clockSynced()) {
+                kept[n++] = event;
+            } else {
+                unsynced++;
+            }
+        }
+        excluded[0] = unsynced;
+        return n == kept.length ? kept : Arrays.copyOf(kept, n);
+    }
+
+    private RoomReport report(String roomId, Tier tier, SchoolCalendar calendar, DayGrid grid, Sweep sweep,
+                              LocalDate from, LocalDate to, int excluded) {
+        Thresholds thresholds = settings.thresholdsFor(tier);
+        int days = grid.dayCount();
+        boolean[] schoolDay = new boolean[days];
+        long[] attendedSeconds = new long[days];
+        long[] openSeconds = new long[days];
+        for (int i = 0; i < days; i++) {
+            schoolDay[i] = calendar.isSchoolDay(grid.date(i));
+            openSeconds[i] = Math.floorDiv(sweep.openMillis[i], 1000L);
+            attendedSeconds[i] = Math.floorDiv(sweep.openMillis[i] - sweep.unattendedMillis[i], 1000L);
+        }
+
+        int firstReported = (int) ChronoUnit.DAYS.between(grid.date(0), from);
+        int lastReported = (int) ChronoUnit.DAYS.between(grid.date(0), to);
+        List<DayResult> dayResults = new ArrayList<>(lastReported - firstReported + 1);
+        for (int i = firstReported; i <= lastReported; i++) {
+            Verdict verdict;
+            if (!schoolDay[i]) {
+                verdict = Verdict.NOT_REQUIRED;
+            } else if (!sweep.alive[i]) {
+                verdict = Verdict.NO_DATA;
+            } else {
+                verdict = attendedSeconds[i] >= thresholds.dailySeconds() ? Verdict.MET : Verdict.NOT_MET;
+            }
+            dayResults.add(new DayResult(grid.date(i), schoolDay[i], openSeconds[i], attendedSeconds[i],
+                    sweep.checkins[i], verdict));
+        }
+
+        List<WeekResult> weekResults = new ArrayList<>(days / 7);
+        for (int monday = 0; monday < days; monday += 7) {
+            int schoolDays = 0;
+            long attended = 0;
+            boolean alive = false;
+            for (int i = monday; i < monday + 7; i++) {
+                schoolDays += schoolDay[i] ? 1 : 0;
+                attended += attendedSeconds[i];
+                alive |= sweep.alive[i];
+            }
+            WeekPolicy policy = settings.weekPolicy();
+            long required = policy.requiredSeconds(thresholds.weeklySeconds(), schoolDays);
+            Verdict verdict;
+            if (!policy.assesses(schoolDays)) {
+                verdict = Verdict.NOT_REQUIRED;
+            } else if (!alive) {
+                verdict = Verdict.NO_DATA;
+            } else {
+                verdict = attended >= required ? Verdict.MET : Verdict.NOT_MET;
+            }
+            weekResults.add(new WeekResult(WeekResult.isoWeekOf(grid.date(monday)), schoolDays, required, attended,
+                    verdict));
+        }
+        return new RoomReport(roomId, tier, dayResults, weekResults, excluded, settings);
+    }
+
+    /** Local days as half-open ranges of epoch milliseconds. */
+    static final class DayGrid {
+        private final LocalDate first;
+        private final long[] boundaries;
+
+        DayGrid(LocalDate first, int dayCount, ZoneId zone) {
+            this.first = first;
+            this.boundaries = new long[dayCount + 1];
+            for (int i = 0; i <= dayCount; i++) {
+                boundaries[i] = first.plusDays(i).atStartOfDay(zone).toInstant().toEpochMilli();
+            }
+        }
+
+        int dayCount() {
+            return boundaries.length - 1;
+        }
+
+        LocalDate date(int index) {
+            return first.plusDays(index);
+        }
+
+        /** Adds the part of {@code [start, end)} that falls in each day to {@code perDay}. */
+        void addSpan(long start, long end, long[] perDay) {
+            long from = Math.max(start, boundaries[0]);
+            long to = Math.min(end, boundaries[boundaries.length - 1]);
+            if (from >= to) {
+                return;
+            }
+            int i = Arrays.binarySearch(boundaries, from);
+            i = i >= 0 ? i : -i - 2;
+            for (; i < boundaries.length - 1 && boundaries[i] < to; i++) {
+                perDay[i] += Math.min(to, boundaries[i + 1]) - Math.max(from, boundaries[i]);
+            }
+        }
+    }
+
+    /**
+     * One pass over the sorted, accounted events: the state machine of RULES.md §2–3. Open intervals and
+     * unattended stretches are added to the per-day totals as soon as they end.
+     */
+    static final class Sweep {
+        private final DayGrid grid;
+        private final long gapMillis;
+        final long[] openMillis;
+        final long[] unattendedMillis;
+        final boolean[] alive;
+        final int[] checkins;
+
+        private boolean open;
+        private long openSince;
+        private boolean occupied;
+        /** Start of the current stretch without presence evidence; meaningful while open and not occupied. */
+        private long vacantSince;
+
+        Sweep(DayGrid grid, long gapMillis) {
+            this.grid = grid;
+            this.gapMillis = gapMillis;
+            int days = grid.dayCount();
+            this.openMillis = new long[days];
+            this.unattendedMillis = new long[days];
+            this.alive = new boolean[days];
+            this.checkins = new int[days];
+        }
+
+        void run(DeviceEvent[] events) {
+            long[] bounds = grid.boundaries;
+            int days = grid.dayCount();
+            int day = -1; // index of the day holding the current event; -1 before the grid, days after it
+            long lastSignOfLife = Long.MIN_VALUE;
+            for (DeviceEvent event : events) {
+                long at = event.at().toEpochMilli();
+                while (day < days && (day < 0 ? at >= bounds[0] : at >= bounds[day + 1])) {
+                    day++;
+                }
+                boolean inGrid = day >= 0 && day < days;
+                if (inGrid) {
+                    alive[day] = true;
+                }
+                switch (event.body()) {
+                    case EventBody.Heartbeat heartbeat -> {
+                        // A sign of life only.
+                    }
+                    case EventBody.Boot boot -> {
+                        if (open) {
+                            endInterval(lastSignOfLife);
+                        }
+                        occupied = false;
+                    }
+                    case EventBody.StaffOpen staffOpen -> {
+                        if (open) {
+                            evidenceAt(at);
+                        } else {
+                            open = true;
+                            openSince = at;
+                            vacantSince = at;
+                        }
+                    }
+                    case EventBody.StaffClose staffClose -> {
+                        if (open) {
+                            endInterval(at);
+                        }
+                    }
+                    case EventBody.Presence presence -> {
+                        if (presence.occupied() && !occupied) {
+                            if (open) {
+                                vacancyEndsAt(at);
+                            }
+                            occupied = true;
+                        } else if (!presence.occupied() && occupied) {
+                            occupied = false;
+                            vacantSince = at;
+                        }
+                    }
+                    case EventBody.CheckIn checkIn -> {
+                        if (inGrid) {
+                            checkins[day]++;
+                        }
+                        if (open) {
+                            evidenceAt(at);
+                        }
+                    }
+                }
+                lastSignOfLife = at;
+            }
+            if (open) {
+                endInterval(lastSignOfLife);
+            }
+        }
+
+        /** An instant of presence evidence inside an open interval ends the current vacancy. */
+        private void evidenceAt(long at) {
+            if (!occupied) {
+                vacancyEndsAt(at);
+                vacantSince = at;
+            }
+        }
+
+        private void vacancyEndsAt(long at) {
+            if (at - vacantSince >= gapMillis) {
+                grid.addSpan(vacantSince, at, unattendedMillis);
+            }
+        }
+
+        private void endInterval(long end) {
+            if (!occupied) {
+                vacancyEndsAt(end);
+            }
+            grid.addSpan(openSince, end, openMillis);
+            open = false;
+        }
+    }
+}
