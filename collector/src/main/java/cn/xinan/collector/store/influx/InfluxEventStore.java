@@ -1,0 +1,450 @@
+package cn.xinan.collector.store.influx;
+
+import cn.xinan.collector.store.AppendResult;
+import cn.xinan.collector.store.BodyColumns;
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.QuarantineReason;
+import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.StoreException;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.store.StoredEvent;
+import cn.xinan.collector.store.TimeRange;
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.event.EventKind;
+import cn.xinan.wire.SignedEvent;
+import okhttp3.OkHttpClient;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.Point;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The production store: InfluxDB through the v1 HTTP API with influxdb-java (line protocol writes,
+ * InfluxQL reads). Schema (docs/collector.md):
+ *
+ * <pre>
+ * events      tags room, device, kind; time = at_ms × 1,000,000 + (seq mod 1,000,000) ns
+ *             fields id, seq, synced, sig (Base64), receivedAt (epoch ms), and per kind reason, prevAliveAt (epoch ms),
+ *             staff, occupied, purpose, stage
+ * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a random 0…999,999 ns
+ *             fields topic, device, detail, payload (Base64, ≤ 4 KiB), payloadBytes
+ * </pre>
+ *
+ * <p>Why this time: InfluxDB keeps one point per measurement, tag set and time. The event id is not a
+ * tag (one series per event would explode the index), so the time must separate events: device times are
+ * whole milliseconds, and the sub-millisecond part carries the sequence number. A re-delivered event then
+ * overwrites its own identical point, and two events of one device never collide. Reads de-duplicate by
+ * event id all the same (a device moved to another room between two deliveries would leave two points).
+ *
+ * <p>An append first asks which of the batch's ids are already stored (one query over the rooms and time
+ * spans of the batch), so it can report duplicates; then it writes the new points synchronously. InfluxDB
+ * answers 204 only after its WAL is fsynced, so the events are durable when {@code append} returns.
+ */
+public final class InfluxEventStore implements EventStore {
+    static final String EVENTS = "events";
+    static final String QUARANTINE = "quarantine";
+    /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
+    private static final int WRITE_CHUNK = 5_000;
+    /** Rows per read page; below any server max-row-limit so a page is never silently cut. */
+    private static final int READ_PAGE = 5_000;
+    /** Rooms per duplicate-check query, so a query string stays small. */
+    private static final int ROOMS_PER_CHECK = 50;
+
+    private final StoreSettings.Influx settings;
+    private final InfluxDB influx;
+    private final String eventsFrom;
+    private final String quarantineFrom;
+
+    private InfluxEventStore(StoreSettings.Influx settings, InfluxDB influx) {
+        this.settings = settings;
+        this.influx = influx;
+        String prefix = ident(settings.database()) + "." + ident(settings.retentionPolicy()) + ".";
+        this.eventsFrom = prefix + ident(EVENTS);
+        this.quarantineFrom = prefix + ident(QUARANTINE);
+    }
+
+    /** Connects, and creates the database and the retention policy when they are missing. */
+    public static InfluxEventStore open(StoreSettings.Influx settings) {
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .connectTimeout(10, TimeUnit.SECONDS)
+                .readTimeout(60, TimeUnit.SECONDS)
+                .writeTimeout(60, TimeUnit.SECONDS);
+        InfluxDB influx = settings.username() == null
+                ? InfluxDBFactory.connect(settings.url(), http)
+                : InfluxDBFactory.connect(settings.url(), settings.username(),
+                settings.password() == null ? "" : settings.password(), http);
+        influx.setLogLevel(InfluxDB.LogLevel.NONE);
+        InfluxEventStore store = new InfluxEventStore(settings, influx);
+        try {
+            store.createIfMissing();
+            return store;
+        } catch (RuntimeException e) {
+            influx.close();
+            throw e;
+        }
+    }
+
+    private void createIfMissing() {
+        QueryResult dbs = run("SHOW DATABASES", null);
+        boolean exists = values(dbs).stream().anyMatch(row -> settings.database().equals(row.get(0)));
+        if (!exists) {
+            run("CREATE DATABASE " + ident(settings.database()), null);
+        }
+        QueryResult rps = run("SHOW RETENTION POLICIES ON " + ident(settings.database()), null);
+        boolean rpExists = values(rps).stream().anyMatch(row -> settings.retentionPolicy().equals(row.get(0)));
+        if (!rpExists) {
+            run("CREATE RETENTION POLICY " + ident(settings.retentionPolicy()) + " ON " + ident(settings.database())
+                    + " DURATION " + settings.retentionDuration() + " REPLICATION 1", null);
+        }
+    }
+
+    @Override
+    public AppendResult append(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return AppendResult.NOTHING;
+        }
+        Map<String, StoredEvent> unique = new LinkedHashMap<>();
+        for (StoredEvent e : events) {
+            unique.putIfAbsent(e.eventId(), e);
+        }
+        Set<String> existing = existingIds(unique.values());
+        List<Point> points = new ArrayList<>(unique.size());
+        for (StoredEvent e : unique.values()) {
+            if (!existing.contains(e.eventId())) {
+                points.add(point(e));
+            }
+        }
+        write(points);
+        return new AppendResult(points.size(), events.size() - points.size());
+    }
+
+    /** Ids of these events that are already stored: one query per {@value #ROOMS_PER_CHECK} rooms over each room's time span. */
+    private Set<String> existingIds(Iterable<StoredEvent> events) {
+        Map<String, long[]> spans = new TreeMap<>();
+        for (StoredEvent e : events) {
+            long t = pointTime(e.event());
+            spans.merge(e.roomId(), new long[]{t, t}, (a, b) -> new long[]{Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        Set<String> found = new HashSet<>();
+        List<Map.Entry<String, long[]>> all = new ArrayList<>(spans.entrySet());
+        for (int i = 0; i < all.size(); i += ROOMS_PER_CHECK) {
+            StringBuilder q = new StringBuilder("SELECT \"id\" FROM ").append(eventsFrom).append(" WHERE ");
+            List<Map.Entry<String, long[]>> group = all.subList(i, Math.min(all.size(), i + ROOMS_PER_CHECK));
+            for (int j = 0; j < group.size(); j++) {
+                Map.Entry<String, long[]> span = group.get(j);
+                q.append(j == 0 ? "(" : " OR (").append("\"room\" = ").append(literal(span.getKey()))
+                        .append(" AND time >= ").append(span.getValue()[0])
+                        .append(" AND time <= ").append(span.getValue()[1]).append(')');
+            }
+            for (List<Object> row : values(run(q.toString(), settings.database()))) {
+                found.add((String) row.get(1));
+            }
+        }
+        return found;
+    }
+
+    private void write(List<Point> points) {
+        for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
+            BatchPoints batch = BatchPoints.database(settings.database())
+                    .retentionPolicy(settings.retentionPolicy())
+                    .precision(TimeUnit.NANOSECONDS)
+                    .points(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)))
+                    .build();
+            try {
+                influx.write(batch);
+            } catch (InfluxDBException e) {
+                throw new StoreException("InfluxDB " + settings.url() + ": write failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The point time in ns: the device time with the sequence number in the sub-millisecond digits. */
+    static long pointTime(DeviceEvent e) {
+        return e.at().toEpochMilli() * 1_000_000L + Math.floorMod(e.seq(), 1_000_000L);
+    }
+
+    private static Point point(StoredEvent stored) {
+        DeviceEvent e = stored.event();
+        BodyColumns c = BodyColumns.of(e.body());
+        Point.Builder p = Point.measurement(EVENTS)
+                .time(pointTime(e), TimeUnit.NANOSECONDS)
+                .tag("room", stored.roomId())
+                .tag("device", e.deviceId())
+                .tag("kind", e.kind().wireName())
+                .addField("id", e.eventId())
+                .addField("seq", e.seq())
+                .addField("synced", e.clockSynced())
+                .addField("sig", Base64.getEncoder().encodeToString(stored.signed().signature()))
+                .addField("receivedAt", stored.receivedAt().toEpochMilli());
+        if (c.reason() != null) {
+            p.addField("reason", c.reason());
+        }
+        if (c.prevAliveAtMs() != null) {
+            p.addField("prevAliveAt", (long) c.prevAliveAtMs());
+        }
+        if (c.staff() != null) {
+            p.addField("staff", c.staff());
+        }
+        if (c.occupied() != null) {
+            p.addField("occupied", (boolean) c.occupied());
+        }
+        if (c.purpose() != null) {
+            p.addField("purpose", c.purpose());
+        }
+        if (c.stage() != null) {
+            p.addField("stage", c.stage());
+        }
+        return p.build();
+    }
+
+    @Override
+    public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
+        TimeRange range = TimeRange.of(from, to);
+        long fromNs = range.fromMs() * 1_000_000L;
+        long toNs = range.toMs() * 1_000_000L;
+        Map<String, StoredEvent> byId = new LinkedHashMap<>();
+        long cursor = fromNs;
+        while (true) {
+            // Paged by time: a page starts at the last time seen (inclusive); points at that time seen twice are
+            // removed by the de-duplication by id.
+            String q = "SELECT * FROM " + eventsFrom + " WHERE \"room\" = " + literal(roomId) + " AND time >= " + cursor
+                    + " AND time < " + toNs + " ORDER BY time ASC LIMIT " + READ_PAGE;
+            QueryResult result = run(q, settings.database());
+            List<String> columns = columns(result);
+            List<List<Object>> rows = values(result);
+            long last = cursor;
+            for (List<Object> row : rows) {
+                Row r = new Row(columns, row);
+                StoredEvent e = readEvent(r);
+                byId.putIfAbsent(e.eventId(), e);
+                last = r.timeNs();
+            }
+            if (rows.size() < READ_PAGE) {
+                break;
+            }
+            if (last == cursor) {
+                throw new StoreException("InfluxDB: more than " + READ_PAGE + " points of room " + roomId
+                        + " share the time " + cursor + " ns; cannot page");
+            }
+            cursor = last;
+        }
+        List<StoredEvent> out = new ArrayList<>(byId.values());
+        out.sort(Comparator.comparing((StoredEvent s) -> s.event().at())
+                .thenComparing(s -> s.event().deviceId())
+                .thenComparingLong(s -> s.event().seq()));
+        return out;
+    }
+
+    private static StoredEvent readEvent(Row r) {
+        String id = r.string("id");
+        try {
+            EventKind kind = EventKind.ofWireName(r.string("kind"));
+            BodyColumns c = new BodyColumns(r.string("reason"), r.longOrNull("prevAliveAt"), r.string("staff"),
+                    r.bool("occupied"), r.string("purpose"), r.string("stage"));
+            long ns = r.timeNs();
+            DeviceEvent event = new DeviceEvent(id, r.string("device"), r.longOrNull("seq"),
+                    Instant.ofEpochMilli(Math.floorDiv(ns, 1_000_000L)), Boolean.TRUE.equals(r.bool("synced")),
+                    c.toBody(kind));
+            return new StoredEvent(new SignedEvent(event, Base64.getDecoder().decode(r.string("sig"))),
+                    r.string("room"), Instant.ofEpochMilli(r.longOrNull("receivedAt")));
+        } catch (RuntimeException e) {
+            throw new StoreException("stored event " + id + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long eventCount() {
+        List<List<Object>> rows = values(run("SELECT count(\"seq\") FROM " + eventsFrom, settings.database()));
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
+    }
+
+    @Override
+    public void quarantine(List<QuarantinedMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<Point> points = new ArrayList<>(messages.size());
+        Base64.Encoder base64 = Base64.getEncoder();
+        for (QuarantinedMessage m : messages) {
+            // Many rejects can share a millisecond and a reason: a random sub-millisecond part keeps them apart.
+            long ns = m.receivedAt().toEpochMilli() * 1_000_000L + ThreadLocalRandom.current().nextLong(1_000_000L);
+            Point.Builder p = Point.measurement(QUARANTINE)
+                    .time(ns, TimeUnit.NANOSECONDS)
+                    .tag("reason", m.reason().code())
+                    .addField("topic", m.topic())
+                    .addField("detail", m.detail())
+                    .addField("payload", base64.encodeToString(m.payload()))
+                    .addField("payloadBytes", (long) m.payloadBytes());
+            if (m.deviceId() != null) {
+                // a field, not a tag: an attacker chooses it, so it must not create series
+                p.addField("device", m.deviceId());
+            }
+            points.add(p.build());
+        }
+        write(points);
+    }
+
+    @Override
+    public List<QuarantinedMessage> recentQuarantine(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, was " + limit);
+        }
+        if (limit == 0) {
+            return List.of();
+        }
+        QueryResult result = run("SELECT * FROM " + quarantineFrom + " ORDER BY time DESC LIMIT " + limit,
+                settings.database());
+        List<String> columns = columns(result);
+        List<QuarantinedMessage> out = new ArrayList<>();
+        for (List<Object> row : values(result)) {
+            Row r = new Row(columns, row);
+            out.add(new QuarantinedMessage(r.string("topic"), r.string("device"), QuarantineReason.ofCode(r.string("reason")),
+                    r.string("detail"), Instant.ofEpochMilli(Math.floorDiv(r.timeNs(), 1_000_000L)),
+                    Base64.getDecoder().decode(r.string("payload")), r.longOrNull("payloadBytes").intValue()));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<QuarantineReason, Long> quarantineCounts() {
+        QueryResult result = run("SELECT count(\"payloadBytes\") FROM " + quarantineFrom + " GROUP BY \"reason\"",
+                settings.database());
+        Map<QuarantineReason, Long> out = new EnumMap<>(QuarantineReason.class);
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series s : r.getSeries()) {
+                long n = ((Number) s.getValues().get(0).get(1)).longValue();
+                out.put(QuarantineReason.ofCode(s.getTags().get("reason")), n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String type() {
+        return "influxdb";
+    }
+
+    @Override
+    public void checkHealth() {
+        try {
+            if (!influx.ping().isGood()) {
+                throw new StoreException("InfluxDB " + settings.url() + " does not answer its ping");
+            }
+        } catch (InfluxDBException e) {
+            throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        influx.close();
+    }
+
+    @Override
+    public String toString() {
+        return "InfluxEventStore[" + settings + "]";
+    }
+
+    private QueryResult run(String influxQl, String database) {
+        QueryResult result;
+        try {
+            result = influx.query(database == null ? new Query(influxQl) : new Query(influxQl, database));
+        } catch (InfluxDBException e) {
+            throw new StoreException("InfluxDB " + settings.url() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+        }
+        if (result.hasError()) {
+            throw new StoreException("InfluxDB " + settings.url() + " refused '" + influxQl + "': " + result.getError());
+        }
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.hasError()) {
+                throw new StoreException("InfluxDB " + settings.url() + " refused '" + influxQl + "': " + r.getError());
+            }
+        }
+        return result;
+    }
+
+    private static List<String> columns(QueryResult result) {
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() != null && !r.getSeries().isEmpty()) {
+                return r.getSeries().get(0).getColumns();
+            }
+        }
+        return List.of();
+    }
+
+    private static List<List<Object>> values(QueryResult result) {
+        List<List<Object>> out = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() != null) {
+                for (QueryResult.Series s : r.getSeries()) {
+                    if (s.getValues() != null) {
+                        out.addAll(s.getValues());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An InfluxQL identifier in double quotes. */
+    static String ident(String name) {
+        return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** An InfluxQL string literal in single quotes. */
+    static String literal(String value) {
+        return '\'' + value.replace("\\", "\\\\").replace("'", "\\'") + '\'';
+    }
+
+    /** One row of a JSON query answer: numbers arrive as doubles, the time as an RFC 3339 string with nanoseconds. */
+    private record Row(List<String> columns, List<Object> values) {
+        Object get(String column) {
+            int i = columns.indexOf(column);
+            return i < 0 ? null : values.get(i);
+        }
+
+        String string(String column) {
+            Object v = get(column);
+            return v == null ? null : v.toString();
+        }
+
+        Long longOrNull(String column) {
+            Object v = get(column);
+            return v == null ? null : ((Number) v).longValue();
+        }
+
+        Boolean bool(String column) {
+            Object v = get(column);
+            return v == null ? null : (Boolean) v;
+        }
+
+        long timeNs() {
+            Instant t = Instant.parse(string("time"));
+            return Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L) + t.getNano();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package cn.xinan.collector.store;
+
+import cn.xinan.collector.testkit.TestDevice;
+import cn.xinan.event.EventBody;
+import cn.xinan.event.Purpose;
+import cn.xinan.event.Stage;
+import cn.xinan.wire.SignatureVerifier;
+import cn.xinan.wire.SignedEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The behaviour every {@link EventStore} adapter must have. Each adapter's test extends this and says how
+ * to open (and re-open, on the same data) a store.
+ */
+public abstract class EventStoreContract {
+    protected static final Instant T0 = Instant.parse("2025-03-03T00:00:00Z");
+    protected static final Instant RECEIVED = Instant.parse("2025-03-03T00:10:00.123Z");
+
+    protected EventStore store;
+    private final TestDevice device = new TestDevice("dev-1", "room-1");
+    private final TestDevice otherRoomDevice = new TestDevice("dev-2", "room-2");
+
+    /** Opens the store on this test's data: a second call opens the same data again (after a close). */
+    protected abstract EventStore openStore();
+
+    @BeforeEach
+    void open() {
+        store = openStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private static StoredEvent stored(TestDevice d, SignedEvent e) {
+        return new StoredEvent(e, d.roomId(), RECEIVED);
+    }
+
+    private List<StoredEvent> heartbeats(TestDevice d, Instant start, int n) {
+        return d.heartbeats(start, n).stream().map(e -> stored(d, e)).toList();
+    }
+
+    @Test
+    void appendStoresNewEventsAndSaysHowManyWereNew() {
+        AppendResult result = store.append(heartbeats(device, T0, 5));
+
+        assertThat(result).isEqualTo(new AppendResult(5, 0));
+        assertThat(store.eventCount()).isEqualTo(5);
+    }
+
+    @Test
+    void appendingTheSameEventsAgainChangesNothingAndCountsThemAsDuplicates() {
+        List<StoredEvent> events = heartbeats(device, T0, 4);
+        store.append(events);
+        List<StoredEvent> before = store.eventsForRoom("room-1", T0, T0.plusSeconds(60));
+
+        List<StoredEvent> redelivered = events.stream()
+                .map(e -> new StoredEvent(e.signed(), e.roomId(), RECEIVED.plusSeconds(99))).toList();
+        AppendResult again = store.append(redelivered);
+
+        assertThat(again).isEqualTo(new AppendResult(0, 4));
+        assertThat(store.eventCount()).isEqualTo(4);
+        assertThat(store.eventsForRoom("room-1", T0, T0.plusSeconds(60))).isEqualTo(before);
+    }
+
+    @Test
+    void anEventRepeatedWithinOneAppendIsStoredOnce() {
+        StoredEvent e = stored(device, device.heartbeat(T0));
+        StoredEvent f = stored(device, device.heartbeat(T0.plusSeconds(1)));
+
+        AppendResult result = store.append(List.of(e, f, e));
+
+        assertThat(result).isEqualTo(new AppendResult(2, 1));
+        assertThat(store.eventCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aMixOfNewAndKnownEventsStoresOnlyTheNewOnes() {
+        List<StoredEvent> first = heartbeats(device, T0, 3);
+        store.append(first);
+        List<StoredEvent> mixed = new ArrayList<>(first.subList(1, 3));
+        mixed.addAll(heartbeats(device, T0.plusSeconds(10), 2));
+
+        assertThat(store.append(mixed)).isEqualTo(new AppendResult(2, 2));
+        assertThat(store.eventCount()).isEqualTo(5);
+    }
+
+    @Test
+    void appendingNothingDoesNothing() {
+        assertThat(store.append(List.of())).isEqualTo(AppendResult.NOTHING);
+        assertThat(store.eventCount()).isZero();
+    }
+
+    @Test
+    void storedEventsSurviveCloseAndReopen() {
+        List<StoredEvent> events = heartbeats(device, T0, 3);
+        store.append(events);
+        store.quarantine(QuarantinedMessage.of("x/events", null, QuarantineReason.MALFORMED, "not JSON", RECEIVED,
+                "garbage".getBytes(StandardCharsets.US_ASCII)));
+        store.close();
+
+        store = openStore();
+
+        assertThat(store.eventCount()).isEqualTo(3);
+        assertThat(store.eventsForRoom("room-1", T0, T0.plusSeconds(60))).isEqualTo(events);
+        assertThat(store.quarantineCounts()).containsEntry(QuarantineReason.MALFORMED, 1L);
+        assertThat(store.append(events)).isEqualTo(new AppendResult(0, 3));
+    }
+
+    @Test
+    void everyKindOfEventReadsBackExactlyAsSignedWithItsSignatureAndReceiveTime() {
+        List<SignedEvent> signed = List.of(
+                device.event(T0, new EventBody.Boot("power_on", null)),
+                device.event(T0.plusMillis(1), new EventBody.Boot("watchdog", Instant.parse("2025-03-02T23:59:00.250Z"))),
+                device.event(T0.plusSeconds(1), new EventBody.Heartbeat()),
+                device.event(T0.plusSeconds(2), new EventBody.StaffOpen("T01")),
+                device.event(T0.plusSeconds(3), new EventBody.Presence(true)),
+                device.event(T0.plusSeconds(4), new EventBody.Presence(false)),
+                device.event(T0.plusSeconds(5), new EventBody.CheckIn(Purpose.SELF_HELP, Stage.JUNIOR)),
+                device.event(T0.plusSeconds(6), new EventBody.CheckIn(null, null)),
+                device.event(T0.plusSeconds(7), new EventBody.StaffClose("T01")));
+        List<StoredEvent> events = signed.stream().map(e -> stored(device, e)).toList();
+        store.append(events);
+
+        List<StoredEvent> read = store.eventsForRoom("room-1", T0, T0.plusSeconds(60));
+
+        assertThat(read).isEqualTo(events);
+        assertThat(read).allSatisfy(e -> {
+            assertThat(e.receivedAt()).isEqualTo(RECEIVED);
+            assertThat(SignatureVerifier.verifyEvent(e.signed(), device.publicKey())).isTrue();
+        });
+    }
+
+    @Test
+    void anUnsynchronisedEventKeepsItsFlag() {
+        StoredEvent unsynced = stored(device, device.event(Instant.parse("1970-01-01T00:00:05Z"), false,
+                new EventBody.Heartbeat()));
+        store.append(List.of(unsynced));
+
+        assertThat(store.eventsForRoom("room-1", Instant.EPOCH, T0)).containsExactly(unsynced);
+        assertThat(unsynced.event().clockSynced()).isFalse();
+    }
+
+    @Test
+    void eventsOfOneDeviceInTheSameMillisecondAreAllKept() {
+        List<StoredEvent> sameInstant = List.of(
+                stored(device, device.event(T0, new EventBody.Presence(true))),
+                stored(device, device.event(T0, new EventBody.Presence(false))),
+                stored(device, device.event(T0, new EventBody.Presence(true))));
+
+        assertThat(store.append(sameInstant)).isEqualTo(new AppendResult(3, 0));
+        assertThat(store.eventsForRoom("room-1", T0, T0.plusMillis(1))).isEqualTo(sameInstant);
+    }
+
+    @Test
+    void aRoomRangeIsHalfOpenByDeviceTimeAndHoldsOnlyThatRoomInOrder() {
+        StoredEvent before = stored(device, device.heartbeat(T0.minusMillis(1)));
+        StoredEvent atStart = stored(device, device.heartbeat(T0));
+        StoredEvent inside = stored(device, device.heartbeat(T0.plusSeconds(30)));
+        StoredEvent lastInside = stored(device, device.heartbeat(T0.plusSeconds(60).minusMillis(1)));
+        StoredEvent atEnd = stored(device, device.heartbeat(T0.plusSeconds(60)));
+        StoredEvent otherRoom = stored(otherRoomDevice, otherRoomDevice.heartbeat(T0.plusSeconds(30)));
+        // appended out of order: a backlog arriving after live traffic
+        store.append(List.of(lastInside, otherRoom, atEnd, inside));
+        store.append(List.of(atStart, before));
+
+        assertThat(store.eventsForRoom("room-1", T0, T0.plusSeconds(60))).containsExactly(atStart, inside, lastInside);
+        assertThat(store.eventsForRoom("room-2", T0, T0.plusSeconds(60))).containsExactly(otherRoom);
+        assertThat(store.eventsForRoom("room-3", T0, T0.plusSeconds(60))).isEmpty();
+        assertThat(store.eventsForRoom("room-1", T0, T0)).isEmpty();
+    }
+
+    @Test
+    void aLongRangeReadsEveryEventOnce() {
+        List<StoredEvent> many = heartbeats(device, T0, 12_000);
+        for (int i = 0; i < many.size(); i += 3_000) {
+            store.append(many.subList(i, i + 3_000));
+        }
+
+        List<StoredEvent> read = store.eventsForRoom("room-1", T0, T0.plusSeconds(20_000));
+
+        assertThat(read).hasSize(12_000);
+        assertThat(read).isEqualTo(many);
+    }
+
+    @Test
+    void aRangeThatEndsBeforeItStartsIsRefused() {
+        assertThatThrownBy(() -> store.eventsForRoom("room-1", T0, T0.minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before its start");
+    }
+
+    @Test
+    void quarantinedMessagesAreKeptApartNeverCountedAndListedNewestFirst() {
+        store.append(heartbeats(device, T0, 2));
+        QuarantinedMessage older = QuarantinedMessage.of("dev-1/events", "dev-1", QuarantineReason.BAD_SIGNATURE,
+                "signature does not verify", RECEIVED, "{\"schema\":1}".getBytes(StandardCharsets.US_ASCII));
+        QuarantinedMessage newer = QuarantinedMessage.of("x/events", null, QuarantineReason.MALFORMED,
+                "malformed JSON", RECEIVED.plusSeconds(5), new byte[]{1, 2, 3});
+        QuarantinedMessage newest = QuarantinedMessage.of("dev-7/events", "dev-7", QuarantineReason.UNKNOWN_DEVICE,
+                "device dev-7 is not registered", RECEIVED.plusSeconds(9), "{}".getBytes(StandardCharsets.US_ASCII));
+        store.quarantine(List.of(older, newer));
+        store.quarantine(newest);
+
+        assertThat(store.eventCount()).isEqualTo(2);
+        assertThat(store.recentQuarantine(10)).containsExactly(newest, newer, older);
+        assertThat(store.recentQuarantine(2)).containsExactly(newest, newer);
+        assertThat(store.recentQuarantine(0)).isEmpty();
+        assertThat(store.quarantineCounts()).containsOnly(
+                org.assertj.core.api.Assertions.entry(QuarantineReason.BAD_SIGNATURE, 1L),
+                org.assertj.core.api.Assertions.entry(QuarantineReason.MALFORMED, 1L),
+                org.assertj.core.api.Assertions.entry(QuarantineReason.UNKNOWN_DEVICE, 1L));
+    }
+
+    @Test
+    void aLargeQuarantinedPayloadIsTruncatedButItsSizeKept() {
+        byte[] big = new byte[300_000];
+        Arrays.fill(big, (byte) 'x');
+        store.quarantine(QuarantinedMessage.of("dev-1/events", "dev-1", QuarantineReason.PAYLOAD_TOO_LARGE,
+                "payload of 300000 bytes exceeds the limit", RECEIVED, big));
+
+        QuarantinedMessage read = store.recentQuarantine(1).get(0);
+
+        assertThat(read.payload()).hasSize(QuarantinedMessage.MAX_KEPT_PAYLOAD_BYTES);
+        assertThat(read.payloadBytes()).isEqualTo(300_000);
+        assertThat(read.truncated()).isTrue();
+    }
+
+    @Test
+    void manyRejectsInTheSameMillisecondAreAllKept() {
+        List<QuarantinedMessage> burst = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            burst.add(QuarantinedMessage.of("d" + i + "/events", null, QuarantineReason.MALFORMED, "bad " + i,
+                    RECEIVED, new byte[]{(byte) i}));
+        }
+        store.quarantine(burst);
+
+        assertThat(store.quarantineCounts()).containsEntry(QuarantineReason.MALFORMED, 200L);
+        assertThat(store.recentQuarantine(500)).hasSize(200).containsExactlyInAnyOrderElementsOf(burst);
+    }
+
+    @Test
+    void aHealthyStoreSaysSo() {
+        store.checkHealth();
+        assertThat(store.type()).isIn("sqlite", "influxdb");
+    }
+}

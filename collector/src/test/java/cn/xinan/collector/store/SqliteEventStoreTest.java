@@ -1,0 +1,33 @@
+package cn.xinan.collector.store;
+
+import cn.xinan.collector.store.sqlite.SqliteEventStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SqliteEventStoreTest extends EventStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected EventStore openStore() {
+        return SqliteEventStore.open(dir.resolve("data/events.db"));
+    }
+
+    @Test
+    void theDatabaseIsInWalModeAndCreatedWithItsDirectory() throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/events.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+        }
+        assertThat(store.type()).isEqualTo("sqlite");
+    }
+}
