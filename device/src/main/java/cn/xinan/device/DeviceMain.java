@@ -1,0 +1,170 @@
+package cn.xinan.device;
+
+import cn.xinan.device.config.ConfigException;
+import cn.xinan.device.config.DeviceConfig;
+import cn.xinan.device.gpio.Gpio;
+import cn.xinan.device.gpio.GpioUnavailableException;
+import cn.xinan.device.outbox.OutboxException;
+import cn.xinan.device.room.ClockSyncStatus;
+import cn.xinan.event.Purpose;
+import cn.xinan.event.Stage;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The firmware's entry point: {@code xinan-device --config FILE [--simulate]}.
+ *
+ * <p>Without {@code --simulate} it drives the Pi's GPIO through libgpiod and runs until stopped
+ * (systemd). With {@code --simulate} it uses Pi4J's mock GPIO and reads commands from standard
+ * input ({@code help} lists them), so the firmware can be tried on any machine. There is no silent
+ * fallback: no GPIO hardware without {@code --simulate} is an error that says so.
+ *
+ * <p>Exit codes: 0 stopped normally, 2 bad command line or configuration, 3 no GPIO hardware,
+ * 4 the outbox cannot be opened.
+ */
+public final class DeviceMain {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_NO_GPIO = 3;
+    public static final int EXIT_OUTBOX = 4;
+
+    private static final String USAGE = "usage: xinan-device --config FILE [--simulate]";
+
+    private DeviceMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.in, System.out, System.err, Gpio.DEFAULT_DEVICE_DIR);
+        if (code != EXIT_OK) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the firmware; returns the exit code.
+     *
+     * @param gpioDeviceDir where GPIO controllers are looked for ({@link Gpio#DEFAULT_DEVICE_DIR} on a Pi)
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path gpioDeviceDir) {
+        Path configFile = null;
+        boolean simulate = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("--config needs a file\n" + USAGE);
+                        return EXIT_USAGE;
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--simulate" -> simulate = true;
+                case "--help", "-h" -> {
+                    out.println(USAGE);
+                    return EXIT_OK;
+                }
+                default -> {
+                    err.println("unknown argument '" + args[i] + "'\n" + USAGE);
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        if (configFile == null) {
+            err.println("--config FILE is required\n" + USAGE);
+            return EXIT_USAGE;
+        }
+        DeviceConfig config;
+        try {
+            config = DeviceConfig.load(configFile);
+        } catch (ConfigException e) {
+            err.println("configuration error in " + configFile + ": " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        out.println("xinan-device " + RoomDevice.FIRMWARE_VERSION + (simulate ? " (simulated GPIO)" : ""));
+        for (Map.Entry<String, String> e : config.describe().entrySet()) {
+            out.println("  " + e.getKey() + " = " + e.getValue());
+        }
+        RoomDevice device;
+        try {
+            device = simulate
+                    ? RoomDevice.simulatedRealTime(config, Clock.systemUTC())
+                    : RoomDevice.onHardware(config, Clock.systemUTC(), ClockSyncStatus.systemdTimesync(), gpioDeviceDir);
+        } catch (GpioUnavailableException e) {
+            err.println(e.getMessage());
+            return EXIT_NO_GPIO;
+        } catch (OutboxException e) {
+            err.println(e.getMessage());
+            return EXIT_OUTBOX;
+        }
+        Thread hook = Thread.ofPlatform().unstarted(device::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        device.boot("power_on");
+        if (simulate) {
+            console(device, in, out);
+            device.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return EXIT_OK;
+        }
+        try {
+            new CountDownLatch(1).await(); // runs until systemd stops it (the shutdown hook closes the device)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return EXIT_OK;
+    }
+
+    /** Simulated mode: one command per line until {@code quit} or end of input. */
+    static void console(RoomDevice device, InputStream in, PrintStream out) {
+        out.println("commands: open STAFF | close STAFF | presence on|off | checkin [PURPOSE] [STAGE] | "
+                + "network down|up | status | quit");
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] w = line.trim().split("\\s+");
+                try {
+                    switch (w[0]) {
+                        case "" -> { }
+                        case "open" -> out.println(device.staffOpen(arg(w, 1)));
+                        case "close" -> out.println(device.staffClose(arg(w, 1)));
+                        case "presence" -> device.presence("on".equals(arg(w, 1)));
+                        case "checkin" -> out.println(device.checkIn(
+                                w.length > 1 ? Purpose.ofWireName(w[1]) : null,
+                                w.length > 2 ? Stage.ofWireName(w[2]) : null));
+                        case "network" -> {
+                            if ("down".equals(arg(w, 1))) {
+                                device.networkDown();
+                            } else {
+                                device.networkUp();
+                            }
+                        }
+                        case "status" -> out.println(device.state() + " recorded=" + device.recordedCount()
+                                + " outbox=" + device.outboxDepth() + " connected=" + device.isConnected());
+                        case "quit" -> {
+                            return;
+                        }
+                        default -> out.println("unknown command '" + w[0] + "'");
+                    }
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    out.println("error: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            out.println("input closed: " + e.getMessage());
+        }
+    }
+
+    private static String arg(String[] words, int i) {
+        if (words.length <= i) {
+            throw new IllegalArgumentException("'" + words[0] + "' needs an argument");
+        }
+        return words[i];
+    }
+}

@@ -1,0 +1,97 @@
+package cn.xinan.device;
+
+import cn.xinan.wire.EventBatch;
+import cn.xinan.wire.Topics;
+import cn.xinan.wire.WireCodec;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A test's view of the broker: a real MQTT 5 client subscribed to every device's events at QoS 1,
+ * with a persistent session (so it gets what was queued while a broker restart cut it off), that
+ * reconnects automatically.
+ */
+final class EventSubscriber implements AutoCloseable {
+    private final MqttAsyncClient client;
+    private final List<EventBatch> batches = new ArrayList<>();
+
+    EventSubscriber(String url) throws MqttException {
+        client = new MqttAsyncClient(url, "test-sub-" + UUID.randomUUID(), new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) throws Exception {
+                EventBatch batch = WireCodec.decode(message.getPayload());
+                synchronized (batches) {
+                    batches.add(batch);
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+                if (reconnect) {
+                    try {
+                        // in case the broker lost the session: subscribe again (no-op if it kept it)
+                        client().subscribe(Topics.EVENTS_FILTER, 1);
+                    } catch (MqttException e) {
+                        throw new IllegalStateException("resubscribe failed", e);
+                    }
+                }
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(3600L);
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 1);
+        client.connect(o).waitForCompletion(10_000);
+        client.subscribe(Topics.EVENTS_FILTER, 1).waitForCompletion(10_000);
+    }
+
+    private MqttAsyncClient client() {
+        return client;
+    }
+
+    List<EventBatch> batches() {
+        synchronized (batches) {
+            return List.copyOf(batches);
+        }
+    }
+
+    /** Sequence numbers in arrival order (duplicates included). */
+    List<Long> seqs() {
+        return batches().stream().flatMap(b -> b.events().stream()).map(e -> e.event().seq()).toList();
+    }
+
+    @Override
+    public void close() throws MqttException {
+        client.disconnectForcibly(0, 1000, false);
+        client.close(true);
+    }
+}
