@@ -1,9 +1,11 @@
 package cn.xinan.device;
 
+import cn.xinan.wire.DeviceStatus;
 import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.Topics;
 import cn.xinan.wire.WireCodec;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -16,15 +18,18 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test's view of the broker: a real MQTT 5 client subscribed to every device's events at QoS 1,
+ * A test's view of the broker: a real MQTT 5 client subscribed to every device's events and status at QoS 1,
  * with a persistent session (so it gets what was queued while a broker restart cut it off), that
  * reconnects automatically.
  */
 final class EventSubscriber implements AutoCloseable {
     private final MqttAsyncClient client;
     private final List<EventBatch> batches = new ArrayList<>();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private volatile DeviceStatus lastStatus;
 
     EventSubscriber(String url) throws MqttException {
         client = new MqttAsyncClient(url, "test-sub-" + UUID.randomUUID(), new MemoryPersistence());
@@ -39,6 +44,10 @@ final class EventSubscriber implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) throws Exception {
+                if (topic.endsWith("/status")) {
+                    lastStatus = DeviceStatus.decode(message.getPayload());
+                    return;
+                }
                 EventBatch batch = WireCodec.decode(message.getPayload());
                 synchronized (batches) {
                     batches.add(batch);
@@ -54,7 +63,17 @@ final class EventSubscriber implements AutoCloseable {
                 if (reconnect) {
                     try {
                         // in case the broker lost the session: subscribe again (no-op if it kept it)
-                        client().subscribe(Topics.EVENTS_FILTER, 1);
+                        client().subscribe(new String[] {Topics.EVENTS_FILTER, Topics.STATUS_FILTER}, new int[] {1, 1},
+                                null, new MqttActionListener() {
+                                    @Override
+                                    public void onSuccess(IMqttToken token) {
+                                        subscriptions.incrementAndGet();
+                                    }
+
+                                    @Override
+                                    public void onFailure(IMqttToken token, Throwable exception) {
+                                    }
+                                });
                     } catch (MqttException e) {
                         throw new IllegalStateException("resubscribe failed", e);
                     }
@@ -71,7 +90,19 @@ final class EventSubscriber implements AutoCloseable {
         o.setAutomaticReconnect(true);
         o.setAutomaticReconnectDelay(1, 1);
         client.connect(o).waitForCompletion(10_000);
-        client.subscribe(Topics.EVENTS_FILTER, 1).waitForCompletion(10_000);
+        client.subscribe(new String[] {Topics.EVENTS_FILTER, Topics.STATUS_FILTER}, new int[] {1, 1})
+                .waitForCompletion(10_000);
+        subscriptions.incrementAndGet();
+    }
+
+    /** How many times the subscription was made: 1 plus one per reconnection. */
+    int subscriptions() {
+        return subscriptions.get();
+    }
+
+    /** The last status message seen (retained or live), or null. */
+    DeviceStatus lastStatus() {
+        return lastStatus;
     }
 
     private MqttAsyncClient client() {
