@@ -1,0 +1,134 @@
+package cn.xinan.collector.broker;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An in-process MQTT 5 broker (HiveMQ Community Edition, embedded) for the one-command start: shared
+ * subscriptions, persistent sessions and retained messages kept in its data folder across restarts. It
+ * writes its own {@code config.xml} (one TCP listener on the configured address and port, usage statistics
+ * off) and keeps its logging quiet: warnings and errors only, and it does not take over the JVM's logging.
+ *
+ * <p>For a city, run a real broker (Mosquitto) instead; see docs/collector.md.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EmbeddedBroker.class.getName());
+
+    private final BrokerSettings settings;
+    private final EmbeddedHiveMQ hivemq;
+
+    private EmbeddedBroker(BrokerSettings settings, EmbeddedHiveMQ hivemq) {
+        this.settings = settings;
+        this.hivemq = hivemq;
+    }
+
+    /** Starts the broker and returns once it accepts connections. */
+    public static EmbeddedBroker start(BrokerSettings settings) {
+        Objects.requireNonNull(settings, "broker settings are missing");
+        Path conf = settings.dataDir().resolve("conf");
+        Path data = settings.dataDir().resolve("data");
+        Path extensions = settings.dataDir().resolve("extensions");
+        try {
+            Files.createDirectories(conf);
+            Files.createDirectories(data);
+            Files.createDirectories(extensions);
+            Files.writeString(conf.resolve("config.xml"), configXml(settings), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("broker: cannot prepare " + settings.dataDir() + ": " + e.getMessage(), e);
+        }
+        quietLogging();
+        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                .withConfigurationFolder(conf)
+                .withDataFolder(data)
+                .withExtensionsFolder(extensions)
+                .withoutLoggingBootstrap()
+                .build();
+        try {
+            hivemq.start().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            closeQuietly(hivemq);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("broker: cannot start on " + settings.host() + ":" + settings.port() + ": "
+                    + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(hivemq);
+            throw new IllegalStateException("broker: interrupted while starting", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "embedded MQTT broker listening on " + settings.url() + ", data in "
+                + settings.dataDir());
+        return new EmbeddedBroker(settings, hivemq);
+    }
+
+    static String configXml(BrokerSettings s) {
+        return """
+                <?xml version="1.0"?>
+                <hivemq>
+                    <listeners>
+                        <tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                        </tcp-listener>
+                    </listeners>
+                    <mqtt>
+                        <shared-subscriptions><enabled>true</enabled></shared-subscriptions>
+                        <session-expiry><max-interval>4294967295</max-interval></session-expiry>
+                        <queued-messages><max-queue-size>1000000</max-queue-size></queued-messages>
+                    </mqtt>
+                    <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                </hivemq>
+                """.formatted(s.port(), xml(s.host()));
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * HiveMQ logs through SLF4J to Logback at INFO; the collector logs through the JDK. Lower Logback to
+     * warnings when it is the SLF4J binding (reflection keeps Logback off the compile path).
+     */
+    private static void quietLogging() {
+        for (String name : new String[]{org.slf4j.Logger.ROOT_LOGGER_NAME, "com.hivemq"}) {
+            Object logger = org.slf4j.LoggerFactory.getLogger(name);
+            try {
+                Class<?> level = Class.forName("ch.qos.logback.classic.Level");
+                logger.getClass().getMethod("setLevel", level).invoke(logger, level.getField("WARN").get(null));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return; // another SLF4J binding: its own configuration decides
+            }
+        }
+    }
+
+    public String url() {
+        return settings.url();
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    /** Stops the broker; sessions and queued messages stay in its data folder for the next start. */
+    @Override
+    public void close() {
+        closeQuietly(hivemq);
+    }
+
+    private static void closeQuietly(EmbeddedHiveMQ hivemq) {
+        try {
+            hivemq.close();
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "broker: stopping failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
