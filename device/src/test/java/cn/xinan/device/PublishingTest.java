@@ -60,7 +60,7 @@ class PublishingTest {
     }
 
     private void awaitDelivered(RoomDevice d) {
-        await().atMost(PATIENCE).until(() -> d.outboxDepth() == 0);
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> d.outboxDepth() == 0);
     }
 
     @Test
