@@ -146,6 +146,19 @@ class RoomDeviceTest {
     }
 
     @Test
+    void withARealClockATimerRecordsTheHeartbeats() {
+        config = config.withHeartbeatInterval(Duration.ofSeconds(1));
+        RoomDevice d = RoomDevice.simulatedRealTime(config, java.time.Clock.systemUTC());
+        devices.add(d);
+        Instant bootAt = d.boot("power_on").at();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> d.recordedCount() >= 3);
+        List<DeviceEvent> events = recorded(d);
+        assertThat(events.subList(1, 3)).extracting(DeviceEvent::at)
+                .containsExactly(bootAt.plusSeconds(1), bootAt.plusSeconds(2));
+    }
+
+    @Test
     void theSimulatedClockNeverGoesBackwards() {
         clock.advanceTo(MONDAY_0750.plusSeconds(10));
         assertThatThrownBy(() -> clock.advanceTo(MONDAY_0750)).isInstanceOf(IllegalArgumentException.class)

@@ -315,7 +315,7 @@ public final class MqttPublisher implements AutoCloseable {
         lock.lock();
         try {
             if (!running || !networkAllowed) {
-                forceCloseLater(c);
+                forceClose(c);
                 return false;
             }
             client = c;
@@ -400,10 +400,6 @@ public final class MqttPublisher implements AutoCloseable {
         } catch (MqttException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing an MQTT client: {0}", e.getMessage());
         }
-    }
-
-    private static void forceCloseLater(MqttAsyncClient c) {
-        forceClose(c);
     }
 
     private void stopThread() {
