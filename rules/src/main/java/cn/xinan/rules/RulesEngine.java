@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Turns one room's device events into daily and weekly verdicts, exactly as {@code design/RULES.md} says.
@@ -47,10 +45,7 @@ public final class RulesEngine {
     public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
     /** The order events are accounted in: (at, deviceId, seq), then event id so that any input sorts alike. */
-    public static final Comparator<DeviceEvent> EVENT_ORDER = Comparator.comparing(DeviceEvent::at)
-            .thenComparing(DeviceEvent::deviceId)
-            .thenComparingLong(DeviceEvent::seq)
-            .thenComparing(DeviceEvent::eventId);
+    public static final Comparator<DeviceEvent> EVENT_ORDER = RulesEngine::compareEvents;
 
     /** Longest period one call evaluates: about ten years, which keeps the per-day arrays small. */
     private static final long MAX_DAYS = 3_700;
@@ -95,11 +90,7 @@ public final class RulesEngine {
                     + MAX_DAYS + " days");
         }
 
-        DeviceEvent[] sorted = events.toArray(new DeviceEvent[0]);
-        for (DeviceEvent event : sorted) {
-            Objects.requireNonNull(event, "events contains null");
-        }
-        Arrays.sort(sorted, EVENT_ORDER);
+        DeviceEvent[] sorted = sortedCopy(events);
         int[] excluded = new int[1];
         DeviceEvent[] accounted = distinctSynchronised(sorted, excluded);
 
@@ -112,19 +103,106 @@ public final class RulesEngine {
         return report(roomId, tier, calendar, grid, sweep, from, to, excluded[0]);
     }
 
+    /** {@link #EVENT_ORDER} written out: it runs once per event even on sorted input. */
+    private static int compareEvents(DeviceEvent x, DeviceEvent y) {
+        int c = x.at().compareTo(y.at());
+        if (c != 0) {
+            return c;
+        }
+        c = x.deviceId().compareTo(y.deviceId());
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(x.seq(), y.seq());
+        return c != 0 ? c : x.eventId().compareTo(y.eventId());
+    }
+
+    /**
+     * The events in {@link #EVENT_ORDER}. Input that already comes in order (the usual case) costs one
+     * pass; otherwise the events are sorted on packed primitive keys (milliseconds and position), and only
+     * runs within the same millisecond are ordered with the full comparator.
+     */
+    static DeviceEvent[] sortedCopy(Collection<DeviceEvent> events) {
+        DeviceEvent[] a = events.toArray(new DeviceEvent[0]);
+        boolean sorted = true;
+        for (int i = 0; i < a.length; i++) {
+            Objects.requireNonNull(a[i], "events contains null");
+            if (sorted && i > 0 && EVENT_ORDER.compare(a[i - 1], a[i]) > 0) {
+                sorted = false;
+            }
+        }
+        if (sorted) {
+            return a;
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        try {
+            for (DeviceEvent event : a) {
+                long millis = event.at().toEpochMilli();
+                min = Math.min(min, millis);
+                max = Math.max(max, millis);
+            }
+        } catch (ArithmeticException farOutside) {
+            Arrays.sort(a, EVENT_ORDER);
+            return a;
+        }
+        int indexBits = Math.max(1, 64 - Long.numberOfLeadingZeros(a.length - 1L));
+        int timeBits = 64 - Long.numberOfLeadingZeros(max - min);
+        if (max - min < 0 || timeBits + indexBits > 63) {
+            Arrays.sort(a, EVENT_ORDER);
+            return a;
+        }
+        long[] keys = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            keys[i] = ((a[i].at().toEpochMilli() - min) << indexBits) | i;
+        }
+        Arrays.sort(keys);
+        long indexMask = (1L << indexBits) - 1;
+        DeviceEvent[] out = new DeviceEvent[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[(int) (keys[i] & indexMask)];
+        }
+        for (int start = 0; start < out.length; ) {
+            int end = start + 1;
+            while (end < out.length && keys[end] >>> indexBits == keys[start] >>> indexBits) {
+                end++;
+            }
+            if (end - start > 1) {
+                Arrays.sort(out, start, end, EVENT_ORDER);
+            }
+            start = end;
+        }
+        return out;
+    }
+
     /**
      * Keeps the first occurrence of every event id (in {@link #EVENT_ORDER}) among events recorded with a
-     * synchronised clock; counts the distinct unsynchronised ones in {@code excluded[0]}.
+     * synchronised clock; counts the distinct unsynchronised ones in {@code excluded[0]}. An open-addressing
+     * table of positions avoids allocating per event.
      */
     private static DeviceEvent[] distinctSynchronised(DeviceEvent[] sorted, int[] excluded) {
-        Set<String> seen = new HashSet<>(Math.max(16, (int) (sorted.length / 0.7f) + 1));
+        int capacity = Integer.highestOneBit(Math.max(8, sorted.length * 2 - 1)) << 1;
+        int mask = capacity - 1;
+        int[] table = new int[capacity]; // position + 1 of the first event with an id hashing here, 0 = free
         DeviceEvent[] kept = new DeviceEvent[sorted.length];
         int n = 0;
         int unsynced = 0;
-        for (DeviceEvent event : sorted) {
-            if (!seen.add(event.eventId())) {
+        for (int i = 0; i < sorted.length; i++) {
+            DeviceEvent event = sorted[i];
+            String id = event.eventId();
+            int hash = id.hashCode();
+            int slot = (hash ^ (hash >>> 16)) & mask;
+            boolean duplicate = false;
+            for (int found; (found = table[slot]) != 0; slot = (slot + 1) & mask) {
+                if (sorted[found - 1].eventId().equals(id)) {
+                    duplicate = true;
+                    break;
+                }
+            }
+            if (duplicate) {
                 continue;
             }
+            table[slot] = i + 1;
             if (event.clockSynced()) {
                 kept[n++] = event;
             } else {
