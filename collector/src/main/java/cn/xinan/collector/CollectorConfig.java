@@ -1,0 +1,80 @@
+package cn.xinan.collector;
+
+import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.ingest.IngestSettings;
+import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.rules.RuleSettings;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a collector needs, validated once. Built in code (by the launcher for {@code xinan replay}
+ * and {@code xinan demo}) or read from a YAML file ({@code xinan collector --config FILE}); the keys are in
+ * docs/collector.md and {@code src/main/config/collector.yaml}.
+ *
+ * @param http         where the REST API listens
+ * @param registryDir  folder with {@code rooms.csv} and {@code devices.csv} (the provisioning registry)
+ * @param calendarFile a CALENDAR.json layer over the bundled national calendar; empty for the bundled default
+ * @param rules        the rule settings the verdicts are computed with
+ * @param mqtt         the broker connection
+ * @param store        the event store
+ * @param ingest       checks and batching of the ingest pipeline
+ * @param broker       an embedded broker to start first, or empty to use an external one
+ */
+public record CollectorConfig(HttpSettings http, Path registryDir, Optional<Path> calendarFile, RuleSettings rules,
+                              MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                              Optional<BrokerSettings> broker) {
+    public CollectorConfig {
+        Objects.requireNonNull(http, "http is missing");
+        Objects.requireNonNull(registryDir, "registry.dir is missing");
+        Objects.requireNonNull(calendarFile, "calendar.file is missing (use Optional.empty())");
+        Objects.requireNonNull(rules, "rules are missing");
+        Objects.requireNonNull(mqtt, "mqtt is missing");
+        Objects.requireNonNull(store, "store is missing");
+        Objects.requireNonNull(ingest, "ingest is missing");
+        Objects.requireNonNull(broker, "broker is missing (use Optional.empty())");
+    }
+
+    /**
+     * The one-command set-up: an embedded broker on {@code brokerPort} (loopback) with its data in
+     * {@code dataDir/broker}, the SQLite store {@code dataDir/events.db}, default rules and checks, the
+     * bundled calendar unless one is given.
+     *
+     * @param httpPort 0 for any free port
+     */
+    public static CollectorConfig embedded(Path dataDir, Path registryDir, Optional<Path> calendarFile, int brokerPort,
+                                           int httpPort) {
+        BrokerSettings broker = new BrokerSettings("127.0.0.1", brokerPort, dataDir.resolve("broker"));
+        return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, calendarFile,
+                RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                new StoreSettings.Sqlite(dataDir.resolve("events.db")), IngestSettings.defaults(), Optional.of(broker));
+    }
+
+    public CollectorConfig withMqtt(MqttSettings settings) {
+        return new CollectorConfig(http, registryDir, calendarFile, rules, settings, store, ingest, broker);
+    }
+
+    public CollectorConfig withIngest(IngestSettings settings) {
+        return new CollectorConfig(http, registryDir, calendarFile, rules, mqtt, store, settings, broker);
+    }
+
+    public CollectorConfig withStore(StoreSettings settings) {
+        return new CollectorConfig(http, registryDir, calendarFile, rules, mqtt, settings, ingest, broker);
+    }
+
+    public CollectorConfig withRules(RuleSettings settings) {
+        return new CollectorConfig(http, registryDir, calendarFile, settings, mqtt, store, ingest, broker);
+    }
+
+    /** The effective configuration for the log: every value, passwords masked. */
+    @Override
+    public String toString() {
+        return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendarFile="
+                + calendarFile.map(Path::toString).orElse("(bundled default)") + ", rules=" + rules + ", mqtt=" + mqtt
+                + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
+                + "]";
+    }
+}

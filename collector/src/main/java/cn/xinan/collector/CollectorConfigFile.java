@@ -1,0 +1,205 @@
+package cn.xinan.collector;
+
+import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.ingest.IngestSettings;
+import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.Thresholds;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.WeekPolicy;
+import cn.xinan.wire.Topics;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a {@link CollectorConfig} from a YAML file (Helidon Config). Every key is documented in
+ * docs/collector.md; an unknown key, a missing required key or a bad value fails with the file and the key,
+ * so a typo never silently falls back to a default. Relative paths are resolved against the file's folder.
+ */
+public final class CollectorConfigFile {
+    private static final Set<String> KEYS = Set.of(
+            "http.host", "http.port",
+            "registry.dir", "calendar.file",
+            "rules.version", "rules.week-policy", "rules.unattended-gap-seconds", "rules.daily-seconds",
+            "rules.weekly-seconds",
+            "rules.tiers.qualified.daily-seconds", "rules.tiers.qualified.weekly-seconds",
+            "rules.tiers.demonstration.daily-seconds", "rules.tiers.demonstration.weekly-seconds",
+            "rules.tiers.unrated.daily-seconds", "rules.tiers.unrated.weekly-seconds",
+            "mqtt.url", "mqtt.username", "mqtt.password", "mqtt.client-id", "mqtt.shared-group",
+            "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds",
+            "store.type", "store.sqlite.path",
+            "store.influxdb.url", "store.influxdb.database", "store.influxdb.retention-policy",
+            "store.influxdb.retention-duration", "store.influxdb.username", "store.influxdb.password",
+            "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
+            "ingest.verify-threads",
+            "broker.enabled", "broker.host", "broker.port", "broker.data-dir");
+
+    private final Path file;
+    private final Path base;
+    private final Config config;
+
+    private CollectorConfigFile(Path file, Config config) {
+        this.file = file;
+        this.base = file.toAbsolutePath().getParent();
+        this.config = config;
+    }
+
+    /** @throws ConfigException naming the file and the key of the first problem */
+    public static CollectorConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": no such configuration file");
+        }
+        Config config;
+        try {
+            config = Config.builder()
+                    .sources(ConfigSources.file(file))
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .build();
+            config.traverse().count(); // parse now, so a syntax error is reported here
+        } catch (RuntimeException e) {
+            throw new ConfigException(file + ": not readable YAML: " + e.getMessage(), e);
+        }
+        return new CollectorConfigFile(file, config).parse();
+    }
+
+    private CollectorConfig parse() {
+        Set<String> unknown = new TreeSet<>();
+        config.traverse().filter(Config::isLeaf).map(c -> c.key().toString()).filter(k -> !KEYS.contains(k))
+                .forEach(unknown::add);
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(file + ": unknown key " + String.join(", ", unknown));
+        }
+        try {
+            HttpSettings http = new HttpSettings(string("http.host", "0.0.0.0"), integer("http.port", 8080));
+            Path registry = path(required("registry.dir"));
+            Optional<Path> calendar = optional("calendar.file").map(this::path);
+            Optional<BrokerSettings> broker = Optional.empty();
+            if (bool("broker.enabled", false)) {
+                broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),
+                        path(required("broker.data-dir"))));
+            }
+            String defaultUrl = broker.map(BrokerSettings::url).orElse(null);
+            MqttSettings mqtt = new MqttSettings(
+                    defaultUrl == null ? required("mqtt.url") : string("mqtt.url", defaultUrl),
+                    optional("mqtt.username").orElse(null), optional("mqtt.password").orElse(null),
+                    string("mqtt.client-id", "xinan-collector"), string("mqtt.shared-group", Topics.SHARED_GROUP),
+                    Duration.ofSeconds(integer("mqtt.session-expiry-seconds", 7 * 24 * 3600)),
+                    integer("mqtt.receive-maximum", 2_000),
+                    Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)));
+            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RuleSettings rules() {
+        RuleSettings rules = RuleSettings.defaults();
+        Optional<String> version = optional("rules.version");
+        if (version.isPresent()) {
+            rules = rules.withRuleVersion(version.get());
+        }
+        Optional<String> policy = optional("rules.week-policy");
+        if (policy.isPresent()) {
+            try {
+                rules = rules.withWeekPolicy(WeekPolicy.parse(policy.get()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rules.week-policy: " + e.getMessage());
+            }
+        }
+        rules = rules.withUnattendedGapSeconds(integer("rules.unattended-gap-seconds", (int) rules.unattendedGapSeconds()));
+        Thresholds all = new Thresholds(integer("rules.daily-seconds", (int) Thresholds.DEFAULT.dailySeconds()),
+                integer("rules.weekly-seconds", (int) Thresholds.DEFAULT.weeklySeconds()));
+        rules = rules.withThresholdsForAllTiers(all);
+        for (Tier tier : Tier.values()) {
+            String prefix = "rules.tiers." + tier.englishName() + ".";
+            rules = rules.withThresholds(tier, new Thresholds(integer(prefix + "daily-seconds", (int) all.dailySeconds()),
+                    integer(prefix + "weekly-seconds", (int) all.weeklySeconds())));
+        }
+        return rules;
+    }
+
+    private StoreSettings store() {
+        String type = string("store.type", "sqlite");
+        return switch (type) {
+            case "sqlite" -> new StoreSettings.Sqlite(path(string("store.sqlite.path", "events.db")));
+            case "influxdb" -> new StoreSettings.Influx(required("store.influxdb.url"),
+                    string("store.influxdb.database", "xinan"), string("store.influxdb.retention-policy", "xinan"),
+                    string("store.influxdb.retention-duration", "INF"), optional("store.influxdb.username").orElse(null),
+                    optional("store.influxdb.password").orElse(null));
+            default -> throw new IllegalArgumentException("store.type '" + type + "' must be sqlite or influxdb");
+        };
+    }
+
+    private IngestSettings ingest() {
+        IngestSettings d = IngestSettings.defaults();
+        Instant earliest;
+        String earliestText = string("ingest.earliest-plausible", d.earliestPlausible().toString());
+        try {
+            earliest = Instant.parse(earliestText);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("ingest.earliest-plausible '" + earliestText
+                    + "' must be an ISO-8601 UTC instant such as 2020-01-01T00:00:00Z");
+        }
+        return new IngestSettings(Duration.ofSeconds(integer("ingest.max-future-skew-seconds",
+                (int) d.maxFutureSkew().toSeconds())), earliest, integer("ingest.max-batch-messages", d.maxBatchMessages()),
+                integer("ingest.verify-threads", d.verifyThreads()));
+    }
+
+    private Optional<String> optional(String key) {
+        return config.get(key).asString().asOptional().map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    private String required(String key) {
+        return optional(key).orElseThrow(() -> new IllegalArgumentException(key + " is missing"));
+    }
+
+    private String string(String key, String defaultValue) {
+        return optional(key).orElse(defaultValue);
+    }
+
+    private int integer(String key, int defaultValue) {
+        Optional<String> text = optional(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " '" + text.get() + "' must be a whole number");
+        }
+    }
+
+    private boolean bool(String key, boolean defaultValue) {
+        Optional<String> text = optional(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (text.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " '" + text.get() + "' must be true or false");
+        };
+    }
+
+    private Path path(String text) {
+        Path p = Path.of(text);
+        return p.isAbsolute() ? p : base.resolve(p).normalize();
+    }
+
+    /** The keys this reader knows, for documentation checks. */
+    static List<String> keys() {
+        return KEYS.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,64 @@
+package cn.xinan.collector.api;
+
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.json.ResultDocument;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Verdicts of RULES.md, computed from the stored events on every request, in the RESULT.json shape of
+ * the acceptance contract.
+ *
+ * <pre>
+ * curl 'http://localhost:8080/api/v1/verdicts?from=2025-03-03&amp;to=2025-03-09'
+ * curl 'http://localhost:8080/api/v1/verdicts?from=2025-03-03&amp;to=2025-03-09&amp;room=jm-db-001-r1&amp;room=jm-db-002-r1'
+ * curl 'http://localhost:8080/api/v1/rooms/jm-db-001-r1/verdicts?from=2025-03-03&amp;to=2025-03-09'
+ * </pre>
+ */
+final class VerdictsService implements HttpService {
+    private final VerdictService verdicts;
+
+    VerdictsService(VerdictService verdicts) {
+        this.verdicts = verdicts;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/verdicts", this::all)
+                .get("/rooms/{room}/verdicts", this::room);
+    }
+
+    /** {@code GET /api/v1/verdicts?from=&to=[&room=…]}: {@code {"rule": {...}, "rooms": [...]}}. */
+    private void all(ServerRequest req, ServerResponse res) {
+        LocalDate[] period = period(req);
+        List<RoomReport> reports = verdicts.rooms(Parameters.all(req, "room"), period[0], period[1]);
+        Json.send(res, Status.OK_200, ResultDocument.toJson(verdicts.settings(), reports));
+    }
+
+    /** {@code GET /api/v1/rooms/{room}/verdicts?from=&to=}: {@code {"rule": {...}, "room": {...}}}. */
+    private void room(ServerRequest req, ServerResponse res) {
+        String room = req.path().pathParameters().get("room");
+        LocalDate[] period = period(req);
+        Json.send(res, Status.OK_200, ResultDocument.roomToJson(verdicts.room(room, period[0], period[1])));
+    }
+
+    private static LocalDate[] period(ServerRequest req) {
+        LocalDate from = Parameters.date(req, "from");
+        LocalDate to = Parameters.date(req, "to");
+        if (to.isBefore(from)) {
+            throw new BadParameterException("to", "query parameter 'to' (" + to + ") is before 'from' (" + from + ")");
+        }
+        if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= VerdictService.MAX_PERIOD_DAYS) {
+            throw new BadParameterException("to", "the period from " + from + " to " + to + " is longer than "
+                    + VerdictService.MAX_PERIOD_DAYS + " days");
+        }
+        return new LocalDate[]{from, to};
+    }
+}
