@@ -150,7 +150,7 @@ public final class CollectorConfigFile {
             earliest = Instant.parse(earliestText);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("ingest.earliest-plausible '" + earliestText
-                    + "' must be an ISO-8601 UTC instant such as 2020-01-01T00:00:00Z");
+                    + "' must be an ISO-8601 UTC instant in quotes, such as \"2020-01-01T00:00:00Z\"");
         }
         return new IngestSettings(Duration.ofSeconds(integer("ingest.max-future-skew-seconds",
                 (int) d.maxFutureSkew().toSeconds())), earliest, integer("ingest.max-batch-messages", d.maxBatchMessages()),

@@ -1,0 +1,90 @@
+package cn.xinan.collector;
+
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.WeekPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CollectorConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("collector.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void theExampleProductionConfigurationReadsAndMasksItsPasswords() {
+        CollectorConfig c = CollectorConfigFile.read(Path.of("src/main/config/collector.yaml"));
+
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.mqtt().url()).isEqualTo("tcp://mqtt.xinan.jingmen.local:1883");
+        assertThat(c.mqtt().sessionExpiry()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.store()).isInstanceOf(StoreSettings.Influx.class);
+        assertThat(((StoreSettings.Influx) c.store()).retentionDuration()).isEqualTo("INF");
+        assertThat(c.rules().weekPolicy()).isEqualTo(WeekPolicy.PRORATE);
+        assertThat(c.broker()).isEmpty();
+        assertThat(c.toString()).doesNotContain("change-me").contains("****");
+    }
+
+    @Test
+    void aMinimalEmbeddedConfigurationTakesDefaultsAndResolvesPathsAgainstTheFile() throws IOException {
+        CollectorConfig c = CollectorConfigFile.read(write("""
+                registry:
+                  dir: registry
+                broker:
+                  enabled: true
+                  port: 18830
+                  data-dir: broker
+                rules:
+                  tiers:
+                    demonstration:
+                      weekly-seconds: 54000
+                """));
+
+        assertThat(c.registryDir()).isEqualTo(dir.resolve("registry"));
+        assertThat(c.mqtt().url()).isEqualTo("tcp://127.0.0.1:18830");
+        assertThat(c.store()).isEqualTo(new StoreSettings.Sqlite(dir.resolve("events.db")));
+        assertThat(c.broker().orElseThrow().dataDir()).isEqualTo(dir.resolve("broker"));
+        assertThat(c.rules().thresholdsFor(Tier.DEMONSTRATION).weeklySeconds()).isEqualTo(54000);
+        assertThat(c.rules().thresholdsFor(Tier.QUALIFIED).weeklySeconds()).isEqualTo(36000);
+        assertThat(c.calendarFile()).isEmpty();
+    }
+
+    @Test
+    void errorsNameTheKey() throws IOException {
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.url is missing");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\n  usrname: x\n")))
+                .hasMessageContaining("unknown key mqtt.usrname");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\nhttp:\n  port: eighty\n")))
+                .hasMessageContaining("http.port 'eighty' must be a whole number");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: http://h\n")))
+                .hasMessageContaining("mqtt.url");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\nstore:\n  type: mongo\n")))
+                .hasMessageContaining("store.type 'mongo'");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\nstore:\n  type: influxdb\n")))
+                .hasMessageContaining("store.influxdb.url is missing");
+        assertThatThrownBy(() -> CollectorConfigFile.read(dir.resolve("absent.yaml")))
+                .hasMessageContaining("no such configuration file");
+    }
+
+    @Test
+    void theMainTakesExactlyAConfigFile() {
+        assertThat(CollectorMain.parseArgs(new String[]{"--config", "a.yaml"})).isEqualTo(Path.of("a.yaml"));
+        assertThat(CollectorMain.parseArgs(new String[]{"--config=a.yaml"})).isEqualTo(Path.of("a.yaml"));
+        assertThat(CollectorMain.parseArgs(new String[]{})).isNull();
+        assertThat(CollectorMain.parseArgs(new String[]{"a.yaml"})).isNull();
+    }
+}

@@ -1,0 +1,96 @@
+package cn.xinan.collector;
+
+import cn.xinan.collector.ingest.IngestSettings;
+import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.testkit.TestDevice;
+import cn.xinan.collector.testkit.TestPublisher;
+import cn.xinan.collector.testkit.WorkedExample;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.Verdict;
+import cn.xinan.testing.MosquittoServer;
+import cn.xinan.wire.SignedEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A whole collector over real sockets: Mosquitto in, HTTP out, health and metrics. */
+class CollectorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eventsPublishedByADeviceBecomeVerdictsHealthAndMetricsOverHttp() throws Exception {
+        TestDevice device = new TestDevice("dev-1", "r1");
+        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "心理辅导室")),
+                List.of(device.record())).save(dir.resolve("registry"));
+        List<SignedEvent> events = WorkedExample.events(device);
+        try (MosquittoServer broker = MosquittoServer.startAnonymous()) {
+            CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
+                    Optional.empty(), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                    new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
+            try (Collector collector = new Collector(config).start();
+                 TestPublisher publisher = new TestPublisher(broker.url())) {
+                assertThat(collector.mqttConnected()).isTrue();
+                for (int i = 0; i < events.size(); i += 100) {
+                    publisher.publish("dev-1/events", device.payload(events.subList(i, Math.min(events.size(), i + 100))));
+                }
+
+                assertThat(collector.awaitStoredEvents(events.size(), Duration.ofSeconds(60))).isTrue();
+
+                assertThat(collector.storedEventCount()).isEqualTo(events.size());
+                RoomReport report = collector.verdicts().room("r1", WorkedExample.DAY, WorkedExample.DAY);
+                assertThat(report.days().get(0).attendedSeconds()).isEqualTo(6600);
+                assertThat(report.days().get(0).verdict()).isEqualTo(Verdict.MET);
+
+                String base = "http://127.0.0.1:" + collector.httpPort();
+                HttpResponse<String> verdicts = get(base + "/api/v1/rooms/r1/verdicts?from=2025-03-03&to=2025-03-03");
+                assertThat(verdicts.statusCode()).isEqualTo(200);
+                assertThat(verdicts.body()).contains("\"attendedSeconds\":6600", "\"verdict\":\"MET\"");
+
+                HttpResponse<String> health = get(base + "/observe/health");
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(health.body()).contains("\"status\":\"UP\"", "store", "mqtt");
+
+                HttpResponse<String> metrics = get(base + "/observe/metrics");
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.body()).containsPattern("xinan_ingest_events_stored(_total)?(\\{[^}]*\\})? " + events.size());
+                assertThat(metrics.body()).contains("xinan_ingest_quarantined");
+
+                broker.kill();
+                HttpResponse<String> down = awaitHealth(base, 503);
+                assertThat(down.body()).contains("\"status\":\"DOWN\"");
+            }
+        }
+    }
+
+    private static HttpResponse<String> awaitHealth(String base, int status) {
+        HttpResponse<String>[] last = new HttpResponse[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            last[0] = get(base + "/observe/health");
+            return last[0].statusCode() == status;
+        });
+        return last[0];
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "*/*").build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
