@@ -1,0 +1,152 @@
+package cn.xinan.launcher;
+
+import cn.xinan.collector.Collector;
+import cn.xinan.collector.CollectorConfig;
+import cn.xinan.launcher.demo.DemoDistrict;
+import cn.xinan.launcher.replay.ScenarioAction;
+import cn.xinan.launcher.replay.SimulatedRooms;
+import cn.xinan.device.sim.SimulatedClock;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.WeekResult;
+import cn.xinan.rules.calendar.NationalCalendar;
+import cn.xinan.rules.calendar.SchoolCalendar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code xinan demo}: the embedded broker and store, the collector, and six simulated rooms of a
+ * sample district. It replays the school life of last week and this week up to now in seconds,
+ * then keeps the rooms running live on the real clock until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs the collector with its embedded broker and store, plus six simulated rooms: last week replayed in seconds, then live.")
+final class DemoCommand implements Callable<Integer> {
+    private static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST API port (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--broker-port", defaultValue = "18830", description = "embedded MQTT broker port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    int brokerPort;
+
+    @Option(names = "--seed", defaultValue = "20250303", description = "seed of the simulated school life (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "where the demo keeps its files (default: a new temporary folder)")
+    Path workDir;
+
+    @Option(names = "--replay-only", description = "stop after replaying the history instead of running live")
+    boolean replayOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        Instant now = Instant.now();
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-demo-");
+        SchoolCalendar calendar = SchoolCalendar.of(NationalCalendar.bundled());
+        Instant from = DemoDistrict.historyStart(now);
+        Deque<ScenarioAction> pending = new ArrayDeque<>(DemoDistrict.life(from, now.plus(Duration.ofDays(14)), calendar, seed)
+                .stream().sorted(Comparator.comparing((ScenarioAction a) -> a.at().toInstant()).thenComparingInt(ScenarioAction::line))
+                .toList());
+
+        SimulatedRooms rooms = SimulatedRooms.provision(DemoDistrict.rooms(), dir.resolve("registry"), dir, new SimulatedClock(from));
+        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), dir.resolve("registry"),
+                Optional.empty(), brokerPort, httpPort)).start();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "xinan-demo-shutdown"));
+        try {
+            rooms.connectTo(collector.mqttUrl());
+            rooms.powerOnAllBut(Set.of());
+            long started = System.nanoTime();
+            int replayed = 0;
+            while (!pending.isEmpty() && !pending.peekFirst().at().toInstant().isAfter(now)) {
+                ScenarioAction a = pending.pollFirst();
+                rooms.advanceTo(a.at().toInstant());
+                rooms.apply(a);
+                replayed++;
+            }
+            rooms.advanceTo(now);
+            long recorded = rooms.recordedCount();
+            collector.awaitStoredEvents(recorded - rooms.outboxDepths().values().stream().mapToLong(Long::longValue).sum(),
+                    Duration.ofMinutes(2));
+            out.printf("Replayed %d actions of %d rooms since %s (%d events) in %.1f s.%n", replayed,
+                    DemoDistrict.rooms().size(), from.atZone(LOCAL).toLocalDate(), recorded, (System.nanoTime() - started) / 1e9);
+            printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
+            printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
+            if (replayOnly) {
+                return 0;
+            }
+            out.println("Running live (one simulated device per room, on the real clock). Ctrl-C stops.");
+            while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                Instant t = Instant.now();
+                while (!pending.isEmpty() && !pending.peekFirst().at().toInstant().isAfter(t)) {
+                    ScenarioAction a = pending.pollFirst();
+                    rooms.advanceTo(a.at().toInstant());
+                    rooms.apply(a);
+                }
+                rooms.advanceTo(t);
+            }
+            out.println("Stopping.");
+            return 0;
+        } finally {
+            rooms.close();
+            collector.close();
+            stopped.countDown();
+        }
+    }
+
+    private static void printWeeks(PrintStream out, Collector collector, LocalDate today) {
+        LocalDate lastMonday = today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1);
+        List<String> ids = DemoDistrict.rooms().stream().map(r -> r.roomId()).toList();
+        List<RoomReport> reports = collector.verdicts().rooms(ids, lastMonday, lastMonday.plusDays(6));
+        out.println();
+        out.printf("Last week (%s to %s):%n", lastMonday, lastMonday.plusDays(6));
+        for (RoomReport r : reports) {
+            WeekResult w = r.weeks().get(0);
+            long metDays = r.days().stream().filter(d -> d.verdict() == cn.xinan.rules.Verdict.MET).count();
+            long schoolDays = r.days().stream().filter(d -> d.schoolDay()).count();
+            out.printf("  %-14s %-4s attended %5.1f h of %4.1f h required: %-8s (days met %d of %d)%n",
+                    r.room(), r.tier().chineseName(), w.attendedSeconds() / 3600.0, w.requiredSeconds() / 3600.0,
+                    w.verdict(), metDays, schoolDays);
+        }
+        out.println();
+    }
+
+    private static void printUrls(PrintStream out, Collector collector, LocalDate today) {
+        String base = "http://127.0.0.1:" + collector.httpPort();
+        LocalDate lastMonday = today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1);
+        out.println("Collector API:");
+        out.println("  rooms      " + base + "/api/v1/rooms");
+        out.println("  verdicts   " + base + "/api/v1/verdicts?from=" + lastMonday + "&to=" + today);
+        out.println("  one room   " + base + "/api/v1/rooms/jm-db-001-r1/verdicts?from=" + lastMonday + "&to=" + today);
+        out.println("  ingest     " + base + "/api/v1/ingest");
+        out.println("  quarantine " + base + "/api/v1/quarantine");
+        out.println("  health     " + base + "/observe/health");
+        out.println("  metrics    " + base + "/observe/metrics");
+        out.println("MQTT broker (embedded): " + collector.mqttUrl());
+    }
+}

@@ -1,0 +1,162 @@
+package cn.xinan.launcher.demo;
+
+import cn.xinan.event.Purpose;
+import cn.xinan.event.Stage;
+import cn.xinan.launcher.replay.ScenarioAction;
+import cn.xinan.launcher.replay.ScenarioAction.Action;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.calendar.SchoolCalendar;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The demo's sample district: two counties, three schools, six rooms with the tiers mixed, and
+ * a seeded generator of realistic school life for them. Each room has a habit, so the demo shows
+ * every verdict: a diligent demonstration room, rooms that meet the day but not the week, one that
+ * is opened and forgotten (unattended time), one whose device loses power, one with a network outage.
+ */
+public final class DemoDistrict {
+    static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
+    static final ZoneOffset OFFSET = ZoneOffset.ofHours(8);
+
+    /** How a room is run: which opening sessions it holds and how busy they are. */
+    enum Habit { DILIGENT, LUNCH_ONLY, AFTER_SCHOOL, FORGETFUL, FLAKY_POWER, FLAKY_NETWORK }
+
+    record DemoRoom(RoomRecord room, Habit habit) {
+    }
+
+    public static final List<DemoRoom> ROOMS = List.of(
+            new DemoRoom(new RoomRecord("东宝区", "jm-db-001", "jm-db-001-r1", Tier.DEMONSTRATION, "东宝实验小学心理辅导室"), Habit.DILIGENT),
+            new DemoRoom(new RoomRecord("东宝区", "jm-db-001", "jm-db-001-r2", Tier.QUALIFIED, "东宝实验小学沙盘室"), Habit.LUNCH_ONLY),
+            new DemoRoom(new RoomRecord("东宝区", "jm-db-002", "jm-db-002-r1", Tier.QUALIFIED, "东宝区第二中学心理辅导室"), Habit.AFTER_SCHOOL),
+            new DemoRoom(new RoomRecord("东宝区", "jm-db-002", "jm-db-002-r2", Tier.UNRATED, "东宝区第二中学团体辅导室"), Habit.FORGETFUL),
+            new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r1", Tier.DEMONSTRATION, "掇刀区实验初级中学心理辅导室"), Habit.FLAKY_NETWORK),
+            new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r2", Tier.QUALIFIED, "掇刀区实验初级中学放松室"), Habit.FLAKY_POWER));
+
+    private DemoDistrict() {
+    }
+
+    public static List<RoomRecord> rooms() {
+        return ROOMS.stream().map(DemoRoom::room).toList();
+    }
+
+    /** The Monday 07:00 local of the week before {@code now}'s week: the start of the replayed history. */
+    public static Instant historyStart(Instant now) {
+        LocalDate monday = now.atZone(LOCAL).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
+        return monday.atTime(7, 0).atZone(LOCAL).toInstant();
+    }
+
+    /**
+     * School life from {@code from} until {@code until} for every room: actions on every school day of
+     * {@code calendar}, seeded by {@code seed} so a demo is repeatable. Every device is on from the start.
+     */
+    public static List<ScenarioAction> life(Instant from, Instant until, SchoolCalendar calendar, long seed) {
+        Random random = new Random(seed);
+        List<ScenarioAction> out = new ArrayList<>();
+        int line = 0;
+        for (DemoRoom demo : ROOMS) {
+            String room = demo.room().roomId();
+            for (LocalDate day = from.atZone(LOCAL).toLocalDate(); !day.atStartOfDay(LOCAL).toInstant().isAfter(until); day = day.plusDays(1)) {
+                if (!calendar.isSchoolDay(day)) {
+                    continue;
+                }
+                for (ScenarioAction a : day(demo, day, random, line)) {
+                    if (!a.at().toInstant().isBefore(from) && !a.at().toInstant().isAfter(until)) {
+                        out.add(a);
+                        line = a.line();
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<ScenarioAction> day(DemoRoom demo, LocalDate day, Random random, int lineBefore) {
+        List<ScenarioAction> out = new ArrayList<>();
+        int[] line = {lineBefore};
+        String room = demo.room().roomId();
+        String staff = "T" + (1 + random.nextInt(3));
+        switch (demo.habit()) {
+            case DILIGENT -> {
+                session(out, room, day, LocalTime.of(12, 0), 80, staff, random, line, 3);
+                session(out, room, day, LocalTime.of(16, 30), 70, staff, random, line, 2);
+            }
+            case LUNCH_ONLY -> session(out, room, day, LocalTime.of(12, 10), 65 + random.nextInt(20), staff, random, line, 2);
+            case AFTER_SCHOOL -> session(out, room, day, LocalTime.of(16, 40), 50 + random.nextInt(60), staff, random, line, 2);
+            case FORGETFUL -> {
+                // Opened at lunch, used for a while, closed only next morning: the night is unattended.
+                session(out, room, day, LocalTime.of(12, 5), 60, staff, random, line, 1);
+                out.removeIf(a -> a.action() == Action.STAFF_CLOSE && a.at().toLocalDate().equals(day));
+                out.add(action(at(day.plusDays(1), LocalTime.of(7, 40)), room, Action.STAFF_CLOSE, staff, null, null, null, ++line[0]));
+            }
+            case FLAKY_NETWORK -> {
+                out.add(action(at(day, LocalTime.of(11, 0)), room, Action.NETWORK_DOWN, null, null, null, null, ++line[0]));
+                session(out, room, day, LocalTime.of(12, 0), 75, staff, random, line, 3);
+                out.add(action(at(day, LocalTime.of(14, 30)), room, Action.NETWORK_UP, null, null, null, null, ++line[0]));
+                session(out, room, day, LocalTime.of(16, 30), 45, staff, random, line, 1);
+            }
+            case FLAKY_POWER -> {
+                session(out, room, day, LocalTime.of(12, 0), 90, staff, random, line, 2);
+                if (day.getDayOfWeek() == DayOfWeek.WEDNESDAY) {
+                    // A power cut in the middle of the session: the room counts as closed from the last sign of life.
+                    out.add(action(at(day, LocalTime.of(12, 40)), room, Action.POWER_OFF, null, null, null, null, ++line[0]));
+                    out.add(action(at(day, LocalTime.of(13, 10)), room, Action.POWER_ON, null, null, null, null, ++line[0]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One opening: open, people come and go (presence and check-ins), close after {@code minutes}. */
+    private static void session(List<ScenarioAction> out, String room, LocalDate day, LocalTime start, int minutes,
+                                String staff, Random random, int[] line, int checkins) {
+        OffsetDateTime open = at(day, start.plusMinutes(random.nextInt(10)));
+        OffsetDateTime close = open.plusMinutes(minutes);
+        out.add(action(open, room, Action.STAFF_OPEN, staff, null, null, null, ++line[0]));
+        out.add(action(open, room, Action.PRESENCE, null, true, null, null, ++line[0]));
+        OffsetDateTime t = open;
+        while (t.isBefore(close.minusMinutes(15))) {
+            t = t.plusMinutes(8 + random.nextInt(20));
+            if (t.isAfter(close)) {
+                break;
+            }
+            boolean present = random.nextInt(4) != 0;
+            out.add(action(t, room, Action.PRESENCE, null, present, null, null, ++line[0]));
+        }
+        Purpose[] purposes = Purpose.values();
+        Stage[] stages = Stage.values();
+        for (int i = 0; i < checkins; i++) {
+            OffsetDateTime c = open.plusMinutes(5 + random.nextInt(Math.max(1, minutes - 10)));
+            Purpose purpose = random.nextInt(5) == 0 ? null : purposes[random.nextInt(purposes.length)];
+            Stage stage = random.nextInt(5) == 0 ? null : stages[random.nextInt(stages.length)];
+            out.add(action(c, room, Action.CHECKIN, null, null, purpose, stage, ++line[0]));
+        }
+        out.add(action(close, room, Action.PRESENCE, null, false, null, null, ++line[0]));
+        out.add(action(close, room, Action.STAFF_CLOSE, staff, null, null, null, ++line[0]));
+    }
+
+    private static OffsetDateTime at(LocalDate day, LocalTime time) {
+        return day.atTime(time).atOffset(OFFSET);
+    }
+
+    private static ScenarioAction action(Instant at, String room, Action action, String staff, Boolean present,
+                                         Purpose purpose, Stage stage, int line) {
+        return action(at.atOffset(OFFSET), room, action, staff, present, purpose, stage, line);
+    }
+
+    private static ScenarioAction action(OffsetDateTime at, String room, Action action, String staff, Boolean present,
+                                         Purpose purpose, Stage stage, int line) {
+        return new ScenarioAction(at, room, action, staff, present, purpose, stage, line);
+    }
+}
