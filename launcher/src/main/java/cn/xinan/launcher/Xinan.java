@@ -1,5 +1,8 @@
 package cn.xinan.launcher;
 
+import cn.xinan.launcher.replay.ScenarioException;
+import cn.xinan.provisioning.RegistryException;
+import cn.xinan.rules.calendar.CalendarFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +18,30 @@ public final class Xinan implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        configureLogging(args.length > 0 && (args[0].equals("collector") || args[0].equals("device")));
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Warnings only for demo and replay (their output is the result); services (collector, device)
+     * also log Xin'an's own INFO lines: start-up, effective configuration, connections.
+     */
+    static void configureLogging(boolean service) {
+        // HiveMQ's jar brings a logback.xml of its own; name ours explicitly (before SLF4J starts).
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "xinan-logback.xml");
+        }
+        try (java.io.InputStream in = Xinan.class.getResourceAsStream("/xinan-logging.properties")) {
+            if (in != null && System.getProperty("java.util.logging.config.file") == null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("xinan: logging configuration unreadable, using the JDK defaults: " + e.getMessage());
+        }
+        if (service) {
+            java.util.logging.Logger.getLogger("cn.xinan").setLevel(java.util.logging.Level.INFO);
+            java.util.logging.Logger.getLogger("io.helidon").setLevel(java.util.logging.Level.INFO);
+        }
     }
 
     /** The configured command line, also used by tests. */
@@ -24,9 +50,8 @@ public final class Xinan implements Runnable {
         // A bad input file is the user's error, not a crash: print the message that names it, no stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserInputException || e instanceof IllegalArgumentException
-                    || e.getClass().getSimpleName().endsWith("FileException")
-                    || e.getClass().getSimpleName().equals("RegistryException")
-                    || e.getClass().getSimpleName().equals("ScenarioException")) {
+                    || e instanceof CalendarFileException || e instanceof RegistryException
+                    || e instanceof ScenarioException) {
                 commandLine.getErr().println("xinan: " + e.getMessage());
                 return 2;
             }
