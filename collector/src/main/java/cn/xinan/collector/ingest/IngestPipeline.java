@@ -25,10 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Verify → store → acknowledge, independent of the transport. The transport {@link #submit submits}
- * messages and returns at once; one worker drains up to {@code maxBatchMessages} of them, decodes and
- * verifies them on a small pool (Ed25519 verification is the hot cost), stores every accepted event in ONE
- * append and every rejected message in one quarantine write, and only then acknowledges them, in arrival
- * order. When the store fails, nothing is acknowledged and the same batch is retried with back-off: the
+ * messages and returns at once; a verifying stage drains up to {@code maxBatchMessages} of them, decodes and
+ * verifies them on a small pool (Ed25519 verification is the hot cost) and hands the batch to a storing
+ * stage, which stores every accepted event in ONE append and every rejected message in one quarantine
+ * write, and only then acknowledges them, in arrival order. The stages overlap: batch N+1 is verified while
+ * batch N is written and fsynced (at most two batches wait between them). When the store fails, nothing is acknowledged and the same batch is retried with back-off: the
  * broker keeps the messages meanwhile (and stops sending more once its in-flight window is full).
  */
 public final class IngestPipeline implements AutoCloseable {
@@ -43,7 +44,9 @@ public final class IngestPipeline implements AutoCloseable {
     private final SequenceTracker sequences = new SequenceTracker();
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final ExecutorService verifiers;
-    private final Thread worker;
+    private final Thread verifyStage;
+    private final Thread storeStage;
+    private final BlockingQueue<VerifiedBatch> verified = new java.util.concurrent.ArrayBlockingQueue<>(2);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private volatile boolean running = true;
@@ -61,9 +64,12 @@ public final class IngestPipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.worker = new Thread(this::run, "xinan-ingest");
-        this.worker.setDaemon(true);
-        this.worker.start();
+        this.verifyStage = new Thread(this::verifyLoop, "xinan-ingest-verify");
+        this.verifyStage.setDaemon(true);
+        this.storeStage = new Thread(this::storeLoop, "xinan-ingest-store");
+        this.storeStage.setDaemon(true);
+        this.verifyStage.start();
+        this.storeStage.start();
     }
 
     /** Hands a message over; returns at once. The message is acknowledged once it is safe. */
@@ -99,9 +105,13 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    private void run() {
-        List<InboundMessage> batch = new ArrayList<>(settings.maxBatchMessages());
+    /** A batch of messages with the outcome of each, in arrival order. */
+    private record VerifiedBatch(List<InboundMessage> messages, List<MessageVerifier.Outcome> outcomes) {
+    }
+
+    private void verifyLoop() {
         while (running) {
+            List<InboundMessage> batch = new ArrayList<>(settings.maxBatchMessages());
             try {
                 InboundMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -109,7 +119,10 @@ public final class IngestPipeline implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatchMessages() - 1);
-                process(batch);
+                VerifiedBatch v = new VerifiedBatch(batch, verifyAll(batch));
+                while (running && !verified.offer(v, 100, TimeUnit.MILLISECONDS)) {
+                    // the storing stage is behind: wait for it (the broker's in-flight window bounds the queue)
+                }
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
@@ -117,15 +130,30 @@ public final class IngestPipeline implements AutoCloseable {
             } catch (RuntimeException e) {
                 // a bug, not bad input (bad input is quarantined): the batch stays unacknowledged and the broker
                 // delivers it again after a reconnect
-                LOG.log(System.Logger.Level.ERROR, "ingest batch of " + batch.size() + " messages failed", e);
-            } finally {
-                batch.clear();
+                LOG.log(System.Logger.Level.ERROR, "verifying a batch of " + batch.size() + " messages failed", e);
             }
         }
     }
 
-    private void process(List<InboundMessage> batch) throws InterruptedException {
-        List<MessageVerifier.Outcome> outcomes = verifyAll(batch);
+    private void storeLoop() {
+        while (running) {
+            VerifiedBatch batch = null;
+            try {
+                batch = verified.poll(100, TimeUnit.MILLISECONDS);
+                if (batch != null) {
+                    store(batch.messages(), batch.outcomes());
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "storing a batch of " + batch.messages().size() + " messages failed", e);
+            }
+        }
+    }
+
+    private void store(List<InboundMessage> batch, List<MessageVerifier.Outcome> outcomes) throws InterruptedException {
         List<StoredEvent> events = new ArrayList<>();
         List<QuarantinedMessage> rejected = new ArrayList<>();
         for (MessageVerifier.Outcome o : outcomes) {
@@ -242,13 +270,15 @@ public final class IngestPipeline implements AutoCloseable {
     public void close() {
         running = false;
         signalProgress();
-        try {
-            worker.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (worker.isAlive()) {
-            worker.interrupt();
+        for (Thread t : List.of(verifyStage, storeStage)) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                t.interrupt();
+            }
         }
         verifiers.shutdownNow();
         queue.clear();
