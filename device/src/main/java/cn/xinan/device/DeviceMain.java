@@ -36,8 +36,10 @@ public final class DeviceMain {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_NO_GPIO = 3;
     public static final int EXIT_OUTBOX = 4;
+    public static final int EXIT_KIOSK = 5;
 
-    private static final String USAGE = "usage: xinan-device --config FILE [--simulate]";
+    private static final String USAGE = "usage: xinan-device --config FILE [--simulate] [--no-kiosk]\n"
+            + "       xinan-device --hash-pin   (reads a PIN on standard input, prints the line for staff.pins)";
 
     private DeviceMain() {
     }
@@ -57,8 +59,13 @@ public final class DeviceMain {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path gpioDeviceDir) {
         Path configFile = null;
         boolean simulate = false;
+        boolean kiosk = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--hash-pin" -> {
+                    return hashPin(in, out, err);
+                }
+                case "--no-kiosk" -> kiosk = false;
                 case "--config" -> {
                     if (i + 1 >= args.length) {
                         err.println("--config needs a file\n" + USAGE);
@@ -107,24 +114,78 @@ public final class DeviceMain {
         Thread hook = Thread.ofPlatform().unstarted(device::close);
         Runtime.getRuntime().addShutdownHook(hook);
         device.boot("power_on");
+        if (kiosk) {
+            try {
+                out.println("kiosk ready at " + device.startKiosk());
+            } catch (java.io.UncheckedIOException e) {
+                err.println(e.getMessage());
+                device.close();
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return EXIT_KIOSK;
+            }
+        }
+        SystemdNotify.ready(err);
         if (simulate) {
             console(device, in, out);
             device.close();
             Runtime.getRuntime().removeShutdownHook(hook);
             return EXIT_OK;
         }
+        // Runs until systemd stops it (the shutdown hook closes the device). Under systemd's watchdog the
+        // watchdog is fed at half its period, and only while the device's timer keeps ticking: a hung
+        // firmware is restarted (Restart=always).
+        long watchdogMillis = watchdogPeriodMillis();
         try {
-            new CountDownLatch(1).await(); // runs until systemd stops it (the shutdown hook closes the device)
+            if (watchdogMillis <= 0) {
+                new CountDownLatch(1).await();
+            }
+            while (true) {
+                Thread.sleep(watchdogMillis / 2);
+                if (device.isHealthy()) {
+                    SystemdNotify.watchdog(err);
+                } else {
+                    err.println("firmware unhealthy: not feeding the watchdog (systemd will restart it)");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return EXIT_OK;
     }
 
+    /** systemd's {@code WATCHDOG_USEC} in milliseconds, 0 without a watchdog. */
+    private static long watchdogPeriodMillis() {
+        String usec = System.getenv("WATCHDOG_USEC");
+        if (usec == null || !SystemdNotify.underSystemd()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(usec.trim()) / 1000;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Reads one PIN line and prints its stored form (PBKDF2, fresh salt); the PIN is not echoed. */
+    static int hashPin(InputStream in, PrintStream out, PrintStream err) {
+        try {
+            String pin = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+            out.println(cn.xinan.device.staff.PinHash.of(pin == null ? "" : pin.trim(),
+                    cn.xinan.device.staff.PinHash.DEFAULT_ITERATIONS, new java.security.SecureRandom()).encoded());
+            return EXIT_OK;
+        } catch (IllegalArgumentException e) {
+            err.println("--hash-pin: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IOException e) {
+            err.println("--hash-pin: cannot read the PIN: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
     /** Simulated mode: one command per line until {@code quit} or end of input. */
     static void console(RoomDevice device, InputStream in, PrintStream out) {
         out.println("commands: open STAFF | close STAFF | presence on|off | checkin [PURPOSE] [STAGE] | "
-                + "network down|up | status | quit");
+                + "sign open|closed | network down|up | status | quit");
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -135,6 +196,7 @@ public final class DeviceMain {
                         case "open" -> out.println(device.staffOpen(arg(w, 1)));
                         case "close" -> out.println(device.staffClose(arg(w, 1)));
                         case "presence" -> device.presence("on".equals(arg(w, 1)));
+                        case "sign" -> device.signSwitch("open".equals(arg(w, 1)));
                         case "checkin" -> out.println(device.checkIn(
                                 w.length > 1 ? Purpose.ofWireName(w[1]) : null,
                                 w.length > 2 ? Stage.ofWireName(w[2]) : null));

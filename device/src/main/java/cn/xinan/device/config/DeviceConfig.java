@@ -1,6 +1,11 @@
 package cn.xinan.device.config;
 
+import cn.xinan.device.gpio.PresenceInput;
+import cn.xinan.device.gpio.SignSwitch;
+import cn.xinan.device.gpio.StatusLed;
 import cn.xinan.device.outbox.SynchronousMode;
+import cn.xinan.device.staff.PinHash;
+import cn.xinan.device.staff.StaffAccess.StaffPin;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.wire.Ed25519Keys;
 
@@ -13,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,11 +48,24 @@ import java.util.regex.Pattern;
  * @param reconnectMaxDelay   {@code mqtt.reconnect.maxDelay}: the retry delay doubles up to this, default 60s
  * @param presencePin         {@code gpio.presence.pin}: BCM number of the presence input, default 17
  * @param presenceActiveHigh  {@code gpio.presence.activeLevel}: {@code high} (default) or {@code low} means occupied
+ * @param presenceDebounce    {@code gpio.presence.debounce}: a raw change counts once it held this long (default 0)
+ * @param presenceHold        {@code gpio.presence.hold}: occupied lasts this long after the sensor last
+ *                            went inactive (a PIR's hold time; default 0, right for mmWave modules)
+ * @param presenceStuckAfter  {@code gpio.presence.stuckAfter}: no raw change for this long while the room is
+ *                            open is reported as a stuck sensor (default 4h)
+ * @param signSwitch          {@code gpio.sign.*}: the optional open/closed sign switch
+ * @param statusLed           {@code gpio.led.*}: the optional status LED
+ * @param kiosk               {@code room.name}, {@code room.openingHours}, {@code kiosk.*}
+ * @param staff               {@code staff.*}: PIN hashes and lockout
+ * @param clockSettings       {@code clock.*}: sync detection, jump threshold, how long unsynced events wait
  */
 public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, String mqttUrl, String mqttPassword,
                            Path outboxPath, SynchronousMode outboxSynchronous, Duration heartbeatInterval,
                            Duration reconnectMinDelay, Duration reconnectMaxDelay,
-                           int presencePin, boolean presenceActiveHigh) {
+                           int presencePin, boolean presenceActiveHigh,
+                           Duration presenceDebounce, Duration presenceHold, Duration presenceStuckAfter,
+                           Optional<SignSwitch.Settings> signSwitch, Optional<StatusLed.Settings> statusLed,
+                           KioskSettings kiosk, StaffSettings staff, ClockSettings clockSettings) {
 
     public static final String DEVICE_ID = "device.id";
     public static final String PRIVATE_KEY = "device.privateKey";
@@ -57,17 +78,42 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
     public static final String HEARTBEAT_INTERVAL = "heartbeat.interval";
     public static final String PRESENCE_PIN = "gpio.presence.pin";
     public static final String PRESENCE_ACTIVE_LEVEL = "gpio.presence.activeLevel";
+    public static final String PRESENCE_DEBOUNCE = "gpio.presence.debounce";
+    public static final String PRESENCE_HOLD = "gpio.presence.hold";
+    public static final String PRESENCE_STUCK_AFTER = "gpio.presence.stuckAfter";
+    public static final String SIGN_PIN = "gpio.sign.pin";
+    public static final String SIGN_OPEN_LEVEL = "gpio.sign.openLevel";
+    public static final String SIGN_DEBOUNCE = "gpio.sign.debounce";
+    public static final String SIGN_STAFF = "gpio.sign.staff";
+    public static final String LED_PIN = "gpio.led.pin";
+    public static final String LED_ACTIVE_LEVEL = "gpio.led.activeLevel";
+    public static final String ROOM_NAME = "room.name";
+    public static final String ROOM_OPENING_HOURS = "room.openingHours";
+    public static final String KIOSK_PORT = "kiosk.port";
+    public static final String KIOSK_IDLE_TIMEOUT = "kiosk.idleTimeout";
+    public static final String STAFF_PINS = "staff.pins";
+    public static final String STAFF_LOCKOUT_FAILURES = "staff.lockout.failures";
+    public static final String STAFF_LOCKOUT_DURATION = "staff.lockout.duration";
+    public static final String CLOCK_SYNC_MARKER = "clock.syncMarker";
+    public static final String CLOCK_JUMP_THRESHOLD = "clock.jumpThreshold";
+    public static final String CLOCK_MAX_HOLD = "clock.maxHold";
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(60);
     public static final int DEFAULT_PRESENCE_PIN = 17;
+    public static final Duration DEFAULT_PRESENCE_STUCK_AFTER = Duration.ofHours(4);
+    public static final Duration DEFAULT_SIGN_DEBOUNCE = Duration.ofMillis(50);
+    public static final String DEFAULT_SIGN_STAFF = "SIGN";
     /** BCM GPIO numbers on the 40-pin header of every supported Pi. */
     public static final int MAX_BCM_PIN = 27;
 
     private static final Set<String> KEYS = Set.of(DEVICE_ID, PRIVATE_KEY, MQTT_URL, MQTT_PASSWORD,
             MQTT_RECONNECT_MIN_DELAY, MQTT_RECONNECT_MAX_DELAY, OUTBOX_PATH, OUTBOX_SYNCHRONOUS, HEARTBEAT_INTERVAL,
-            PRESENCE_PIN, PRESENCE_ACTIVE_LEVEL);
+            PRESENCE_PIN, PRESENCE_ACTIVE_LEVEL, PRESENCE_DEBOUNCE, PRESENCE_HOLD, PRESENCE_STUCK_AFTER, SIGN_PIN,
+            SIGN_OPEN_LEVEL, SIGN_DEBOUNCE, SIGN_STAFF, LED_PIN, LED_ACTIVE_LEVEL, ROOM_NAME, ROOM_OPENING_HOURS,
+            KIOSK_PORT, KIOSK_IDLE_TIMEOUT, STAFF_PINS, STAFF_LOCKOUT_FAILURES, STAFF_LOCKOUT_DURATION,
+            CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public DeviceConfig {
@@ -93,6 +139,58 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         if (presencePin < 0 || presencePin > MAX_BCM_PIN) {
             throw new ConfigException(PRESENCE_PIN, "BCM pin must be 0 to " + MAX_BCM_PIN + ", was " + presencePin);
         }
+        notNegative(PRESENCE_DEBOUNCE, presenceDebounce);
+        notNegative(PRESENCE_HOLD, presenceHold);
+        atLeast(PRESENCE_STUCK_AFTER, presenceStuckAfter, Duration.ofMinutes(1));
+        signSwitch = Objects.requireNonNullElse(signSwitch, Optional.empty());
+        statusLed = Objects.requireNonNullElse(statusLed, Optional.empty());
+        if (signSwitch.isPresent()) {
+            SignSwitch.Settings sign = signSwitch.get();
+            checkPin(SIGN_PIN, sign.bcmPin());
+            if (sign.bcmPin() == presencePin) {
+                throw new ConfigException(SIGN_PIN, "BCM " + sign.bcmPin() + " is already " + PRESENCE_PIN);
+            }
+            notNegative(SIGN_DEBOUNCE, sign.debounce());
+            try {
+                DeviceEvent.checkDeviceId(sign.staffCode()); // a staff code is a token, like a device id
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(SIGN_STAFF, "'" + sign.staffCode() + "' is not a staff code (1-64 of A-Z a-z 0-9 . _ : -)");
+            }
+        }
+        if (statusLed.isPresent()) {
+            int led = statusLed.get().bcmPin();
+            checkPin(LED_PIN, led);
+            if (led == presencePin) {
+                throw new ConfigException(LED_PIN, "BCM " + led + " is already " + PRESENCE_PIN);
+            }
+            if (signSwitch.isPresent() && signSwitch.get().bcmPin() == led) {
+                throw new ConfigException(LED_PIN, "BCM " + led + " is already " + SIGN_PIN);
+            }
+        }
+        if (kiosk == null) {
+            kiosk = KioskSettings.defaults(deviceId);
+        }
+        if (staff == null) {
+            staff = StaffSettings.NONE;
+        }
+        if (clockSettings == null) {
+            clockSettings = ClockSettings.DEFAULTS;
+        }
+    }
+
+    /** The first issue's constructor: every later setting at its default. */
+    public DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, String mqttUrl, String mqttPassword,
+                        Path outboxPath, SynchronousMode outboxSynchronous, Duration heartbeatInterval,
+                        Duration reconnectMinDelay, Duration reconnectMaxDelay,
+                        int presencePin, boolean presenceActiveHigh) {
+        this(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous, heartbeatInterval,
+                reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, Duration.ZERO, Duration.ZERO,
+                DEFAULT_PRESENCE_STUCK_AFTER, Optional.empty(), Optional.empty(), null, null, null);
+    }
+
+    /** The presence input's wiring and filter. */
+    public PresenceInput.Settings presenceSettings() {
+        return new PresenceInput.Settings(presencePin, presenceActiveHigh, presenceDebounce, presenceHold);
     }
 
     /**
@@ -108,22 +206,65 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
 
     public DeviceConfig withOutboxSynchronous(SynchronousMode mode) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, mode, heartbeatInterval,
-                reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh);
+                reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
     }
 
     public DeviceConfig withHeartbeatInterval(Duration interval) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous, interval,
-                reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh);
+                reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
     }
 
     public DeviceConfig withReconnectDelays(Duration min, Duration max) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
-                heartbeatInterval, min, max, presencePin, presenceActiveHigh);
+                heartbeatInterval, min, max, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
     }
 
     public DeviceConfig withMqttUrl(String url) {
         return new DeviceConfig(deviceId, privateKey, url, mqttPassword, outboxPath, outboxSynchronous,
-                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh);
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+    }
+
+    /** The presence input's debounce, hold and stuck-sensor time. */
+    public DeviceConfig withPresenceFilter(Duration debounce, Duration hold, Duration stuckAfter) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                debounce, hold, stuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+    }
+
+    public DeviceConfig withSignSwitch(SignSwitch.Settings sign) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, Optional.ofNullable(sign), statusLed, kiosk, staff,
+                clockSettings);
+    }
+
+    public DeviceConfig withStatusLed(StatusLed.Settings led) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, Optional.ofNullable(led), kiosk, staff,
+                clockSettings);
+    }
+
+    public DeviceConfig withKiosk(KioskSettings newKiosk) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, newKiosk, staff, clockSettings);
+    }
+
+    public DeviceConfig withStaff(StaffSettings newStaff) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, newStaff, clockSettings);
+    }
+
+    public DeviceConfig withClockSettings(ClockSettings newClock) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, newClock);
     }
 
     /** Reads and validates a properties file (UTF-8). */
@@ -176,16 +317,108 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                 throw new ConfigException(PRESENCE_PIN, "'" + pinText + "' is not a BCM pin number");
             }
         }
-        boolean activeHigh = true;
-        String level = p.getProperty(PRESENCE_ACTIVE_LEVEL);
-        if (level != null) {
-            activeHigh = switch (level.trim().toLowerCase(Locale.ROOT)) {
-                case "high" -> true;
-                case "low" -> false;
-                default -> throw new ConfigException(PRESENCE_ACTIVE_LEVEL, "'" + level + "' is not high or low");
-            };
+        boolean activeHigh = level(p, PRESENCE_ACTIVE_LEVEL, true);
+        Duration debounce = duration(p, PRESENCE_DEBOUNCE, Duration.ZERO);
+        Duration hold = duration(p, PRESENCE_HOLD, Duration.ZERO);
+        Duration stuckAfter = duration(p, PRESENCE_STUCK_AFTER, DEFAULT_PRESENCE_STUCK_AFTER);
+        Optional<SignSwitch.Settings> sign = optionalPin(p, SIGN_PIN).map(signPin -> new SignSwitch.Settings(signPin,
+                level(p, SIGN_OPEN_LEVEL, false), duration(p, SIGN_DEBOUNCE, DEFAULT_SIGN_DEBOUNCE),
+                p.getProperty(SIGN_STAFF, DEFAULT_SIGN_STAFF).trim()));
+        Optional<StatusLed.Settings> led = optionalPin(p, LED_PIN)
+                .map(ledPin -> new StatusLed.Settings(ledPin, level(p, LED_ACTIVE_LEVEL, true)));
+        KioskSettings kiosk = new KioskSettings(p.getProperty(ROOM_NAME, deviceId).trim(),
+                p.getProperty(ROOM_OPENING_HOURS, "").trim(),
+                integer(p, KIOSK_PORT, KioskSettings.DEFAULT_PORT),
+                duration(p, KIOSK_IDLE_TIMEOUT, KioskSettings.DEFAULT_IDLE_TIMEOUT));
+        StaffSettings staff = new StaffSettings(staffPins(p.getProperty(STAFF_PINS, "")),
+                integer(p, STAFF_LOCKOUT_FAILURES, StaffSettings.DEFAULT_LOCKOUT_FAILURES),
+                duration(p, STAFF_LOCKOUT_DURATION, StaffSettings.DEFAULT_LOCKOUT_DURATION));
+        ClockSettings clockSettings = new ClockSettings(
+                Path.of(p.getProperty(CLOCK_SYNC_MARKER, ClockSettings.DEFAULT_SYNC_MARKER.toString()).trim()),
+                duration(p, CLOCK_JUMP_THRESHOLD, ClockSettings.DEFAULTS.jumpThreshold()),
+                duration(p, CLOCK_MAX_HOLD, ClockSettings.DEFAULTS.maxHold()));
+        return new DeviceConfig(deviceId, key, url, password, outbox, sync, heartbeat, minDelay, maxDelay, pin,
+                activeHigh, debounce, hold, stuckAfter, sign, led, kiosk, staff, clockSettings);
+    }
+
+    /** {@code CODE:HASH[,CODE:HASH…]}; the message never repeats a hash (secret). */
+    static List<StaffPin> staffPins(String text) {
+        List<StaffPin> pins = new ArrayList<>();
+        if (text.isBlank()) {
+            return pins;
         }
-        return new DeviceConfig(deviceId, key, url, password, outbox, sync, heartbeat, minDelay, maxDelay, pin, activeHigh);
+        String[] entries = text.split(",");
+        for (int i = 0; i < entries.length; i++) {
+            String entry = entries[i].trim();
+            int colon = entry.indexOf(':');
+            if (colon < 1) {
+                throw new ConfigException(STAFF_PINS, "entry " + (i + 1) + " is not CODE:HASH");
+            }
+            String code = entry.substring(0, colon).trim();
+            try {
+                DeviceEvent.checkDeviceId(code);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(STAFF_PINS, "entry " + (i + 1) + ": '" + code
+                        + "' is not a staff code (1-64 of A-Z a-z 0-9 . _ : -)");
+            }
+            try {
+                pins.add(new StaffPin(code, PinHash.parse(entry.substring(colon + 1))));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(STAFF_PINS, "entry " + (i + 1) + " (" + code + "): " + e.getMessage());
+            }
+        }
+        return pins;
+    }
+
+    private static boolean level(Properties p, String key, boolean fallbackHigh) {
+        String level = p.getProperty(key);
+        if (level == null) {
+            return fallbackHigh;
+        }
+        return switch (level.trim().toLowerCase(Locale.ROOT)) {
+            case "high" -> true;
+            case "low" -> false;
+            default -> throw new ConfigException(key, "'" + level + "' is not high or low");
+        };
+    }
+
+    private static int integer(Properties p, String key, int fallback) {
+        String text = p.getProperty(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + text + "' is not a whole number");
+        }
+    }
+
+    private static Optional<Integer> optionalPin(Properties p, String key) {
+        String text = p.getProperty(key);
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + text + "' is not a BCM pin number");
+        }
+    }
+
+    private static void checkPin(String key, int pin) {
+        if (pin < 0 || pin > MAX_BCM_PIN) {
+            throw new ConfigException(key, "BCM pin must be 0 to " + MAX_BCM_PIN + ", was " + pin);
+        }
+    }
+
+    private static void notNegative(String key, Duration value) {
+        if (value == null) {
+            throw new ConfigException(key, "is missing");
+        }
+        if (value.isNegative()) {
+            throw new ConfigException(key, "must not be negative, was " + value);
+        }
     }
 
     /** The effective configuration, secrets masked, one key per entry (for the start-up log). */
@@ -202,6 +435,28 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         m.put(HEARTBEAT_INTERVAL, heartbeatInterval.toString());
         m.put(PRESENCE_PIN, Integer.toString(presencePin));
         m.put(PRESENCE_ACTIVE_LEVEL, presenceActiveHigh ? "high" : "low");
+        m.put(PRESENCE_DEBOUNCE, presenceDebounce.toString());
+        m.put(PRESENCE_HOLD, presenceHold.toString());
+        m.put(PRESENCE_STUCK_AFTER, presenceStuckAfter.toString());
+        m.put(SIGN_PIN, signSwitch.map(s -> Integer.toString(s.bcmPin())).orElse("(none)"));
+        signSwitch.ifPresent(s -> {
+            m.put(SIGN_OPEN_LEVEL, s.openHigh() ? "high" : "low");
+            m.put(SIGN_DEBOUNCE, s.debounce().toString());
+            m.put(SIGN_STAFF, s.staffCode());
+        });
+        m.put(LED_PIN, statusLed.map(l -> Integer.toString(l.bcmPin())).orElse("(none)"));
+        statusLed.ifPresent(l -> m.put(LED_ACTIVE_LEVEL, l.activeHigh() ? "high" : "low"));
+        m.put(ROOM_NAME, kiosk.roomName());
+        m.put(ROOM_OPENING_HOURS, kiosk.openingHours());
+        m.put(KIOSK_PORT, Integer.toString(kiosk.port()));
+        m.put(KIOSK_IDLE_TIMEOUT, kiosk.idleTimeout().toString());
+        m.put(STAFF_PINS, staff.pins().isEmpty() ? "(none: staff mode unavailable)"
+                : staff.pins().stream().map(s -> s.code() + ":******").toList().toString());
+        m.put(STAFF_LOCKOUT_FAILURES, Integer.toString(staff.lockoutFailures()));
+        m.put(STAFF_LOCKOUT_DURATION, staff.lockoutDuration().toString());
+        m.put(CLOCK_SYNC_MARKER, clockSettings.syncMarker().toString());
+        m.put(CLOCK_JUMP_THRESHOLD, clockSettings.jumpThreshold().toString());
+        m.put(CLOCK_MAX_HOLD, clockSettings.maxHold().toString());
         return m;
     }
 

@@ -3,9 +3,12 @@ package cn.xinan.device.gpio;
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInputProvider;
+import com.pi4j.io.gpio.digital.DigitalOutputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -24,11 +27,14 @@ public final class Gpio implements AutoCloseable {
 
     private final Context context;
     private final Class<? extends DigitalInputProvider> inputProvider;
+    private final Class<? extends DigitalOutputProvider> outputProvider;
     private final boolean simulated;
 
-    private Gpio(Context context, Class<? extends DigitalInputProvider> inputProvider, boolean simulated) {
+    private Gpio(Context context, Class<? extends DigitalInputProvider> inputProvider,
+                 Class<? extends DigitalOutputProvider> outputProvider, boolean simulated) {
         this.context = context;
         this.inputProvider = inputProvider;
+        this.outputProvider = outputProvider;
         this.simulated = simulated;
     }
 
@@ -37,8 +43,9 @@ public final class Gpio implements AutoCloseable {
         Context context = Pi4J.newContextBuilder()
                 .add(new MockPlatform())
                 .add(MockDigitalInputProvider.newInstance())
+                .add(MockDigitalOutputProvider.newInstance())
                 .build();
-        return new Gpio(context, MockDigitalInputProvider.class, true);
+        return new Gpio(context, MockDigitalInputProvider.class, MockDigitalOutputProvider.class, true);
     }
 
     /**
@@ -57,8 +64,9 @@ public final class Gpio implements AutoCloseable {
         try {
             Context context = Pi4J.newContextBuilder()
                     .add(GpioDDigitalInputProvider.newInstance())
+                    .add(GpioDDigitalOutputProvider.newInstance())
                     .build();
-            return new Gpio(context, GpioDDigitalInputProvider.class, false);
+            return new Gpio(context, GpioDDigitalInputProvider.class, GpioDDigitalOutputProvider.class, false);
         } catch (RuntimeException | LinkageError e) {
             throw new GpioUnavailableException("cannot open the GPIO hardware through libgpiod: " + e.getMessage()
                     + ". To run without hardware, start with --simulate.", e);
@@ -82,6 +90,10 @@ public final class Gpio implements AutoCloseable {
 
     Class<? extends DigitalInputProvider> inputProvider() {
         return inputProvider;
+    }
+
+    Class<? extends DigitalOutputProvider> outputProvider() {
+        return outputProvider;
     }
 
     public boolean isSimulated() {

@@ -5,44 +5,93 @@ import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.PullResistance;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The presence sensor's digital output (PIR, or an mmWave module such as the LD2410) on one GPIO
- * input: reports occupied/vacant on every level change. The pin is pulled towards the inactive
- * level, so a disconnected sensor reads vacant. Debounce, hold time and stuck detection come later.
+ * The presence sensor's digital output (a PIR, or an mmWave module such as the LD2410, which drives
+ * its OUT pin while it detects someone) on one GPIO input, through a {@link LevelFilter}: debounce,
+ * then a hold time after the last activation (PIR). Reports occupied/vacant changes, each with the
+ * time it took effect. The pin is pulled towards the inactive level, so a disconnected sensor reads
+ * vacant.
+ *
+ * <p>Time comes from the injected clock; the filter's timed changes (end of a debounce or of a hold)
+ * happen when the owner calls {@link #advanceTo} (a timer on a Pi, the simulated clock in a replay).
  */
 public final class PresenceInput {
+    /** How the sensor is wired and filtered. */
+    public record Settings(int bcmPin, boolean activeHigh, Duration debounce, Duration hold) {
+        public Settings {
+            Objects.requireNonNull(debounce, "debounce is missing");
+            Objects.requireNonNull(hold, "hold is missing");
+        }
+    }
+
     private final Gpio gpio;
     private final DigitalInput input;
     private final boolean activeHigh;
+    private final Clock clock;
+    private final LevelFilter filter;
+    private final Consumer<LevelFilter.Change> onChange;
 
     /**
-     * @param bcmPin     BCM number of the input
-     * @param activeHigh whether a high level means occupied
-     * @param onChange   called with the new level (true = occupied) on the thread that saw the change
+     * @param onChange told every filtered change (true = occupied), outside this driver's lock, on the
+     *                 thread that caused it (Pi4J's listener thread, or the caller of {@link #advanceTo})
      */
-    public PresenceInput(Gpio gpio, int bcmPin, boolean activeHigh, Consumer<Boolean> onChange) {
+    public PresenceInput(Gpio gpio, Settings settings, Clock clock, Consumer<LevelFilter.Change> onChange) {
         this.gpio = Objects.requireNonNull(gpio, "gpio is missing");
-        Objects.requireNonNull(onChange, "listener is missing");
-        this.activeHigh = activeHigh;
+        this.clock = Objects.requireNonNull(clock, "clock is missing");
+        this.onChange = Objects.requireNonNull(onChange, "listener is missing");
+        this.activeHigh = settings.activeHigh();
         this.input = gpio.context().create(DigitalInput.newConfigBuilder(gpio.context())
-                .id("presence-" + bcmPin)
+                .id("presence-" + settings.bcmPin())
                 .name("Presence sensor")
-                .address(bcmPin)
+                .address(settings.bcmPin())
                 .pull(activeHigh ? PullResistance.PULL_DOWN : PullResistance.PULL_UP)
                 .provider(gpio.inputProvider())
                 .build());
         if (input instanceof MockDigitalInput mock && !activeHigh) {
             mock.mockState(DigitalState.HIGH); // an idle active-low sensor sits high (the pull-up)
         }
-        input.addListener(event -> onChange.accept(occupied(event.state())));
+        this.filter = new LevelFilter(settings.debounce(), settings.hold(), occupied(input.state()), clock.instant());
+        input.addListener(event -> report(rawChange(occupied(event.state()))));
     }
 
-    /** The level the sensor reports right now. */
-    public boolean occupied() {
-        return occupied(input.state());
+    private synchronized List<LevelFilter.Change> rawChange(boolean occupied) {
+        return filter.raw(occupied, clock.instant());
+    }
+
+    private void report(List<LevelFilter.Change> changes) {
+        changes.forEach(onChange);
+    }
+
+    /** Reports the filtered changes due by {@code now} (end of a debounce or a hold). */
+    public void advanceTo(Instant now) {
+        List<LevelFilter.Change> changes;
+        synchronized (this) {
+            changes = filter.advanceTo(now);
+        }
+        report(changes);
+    }
+
+    /** When a filtered change may fall due without a new raw change. */
+    public synchronized Optional<Instant> nextDeadline() {
+        return filter.nextDeadline();
+    }
+
+    /** The filtered level: occupied or not. */
+    public synchronized boolean occupied() {
+        return filter.active();
+    }
+
+    /** When the sensor's raw output last changed: a sensor that never changes while people come and go is stuck. */
+    public synchronized Instant lastRawChange() {
+        return filter.lastRawChange();
     }
 
     /**

@@ -41,6 +41,8 @@ public final class Outbox implements AutoCloseable {
     private final PreparedStatement updateMeta;
     private final PreparedStatement selectOldest;
     private final PreparedStatement deleteThrough;
+    private final PreparedStatement insertHistory;
+    private final PreparedStatement insertHeld;
     private long lastSeq;
     private Instant lastEventAt;
     private boolean closed;
@@ -52,6 +54,13 @@ public final class Outbox implements AutoCloseable {
         try (Statement s = db.createStatement()) {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS outbox ("
                     + "seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, at_ms INTEGER NOT NULL, payload BLOB NOT NULL)");
+            // This week's events for the kiosk's progress figures (the outbox forgets delivered ones).
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS history ("
+                    + "seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, payload BLOB NOT NULL)");
+            s.executeUpdate("CREATE INDEX IF NOT EXISTS history_at ON history (at_ms)");
+            // Events recorded before the clock was synchronised: not published until re-timed or released.
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS held ("
+                    + "seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, mono_ms INTEGER NOT NULL)");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS device_meta ("
                     + "id INTEGER PRIMARY KEY CHECK (id = 1), device_id TEXT NOT NULL, last_seq INTEGER NOT NULL, "
                     + "last_event_at_ms INTEGER)");
@@ -76,7 +85,10 @@ public final class Outbox implements AutoCloseable {
         db.commit();
         insert = db.prepareStatement("INSERT INTO outbox (seq, event_id, at_ms, payload) VALUES (?, ?, ?, ?)");
         updateMeta = db.prepareStatement("UPDATE device_meta SET last_seq = ?, last_event_at_ms = ? WHERE id = 1");
-        selectOldest = db.prepareStatement("SELECT payload FROM outbox ORDER BY seq LIMIT ?");
+        selectOldest = db.prepareStatement("SELECT payload FROM outbox "
+                + "WHERE seq < (SELECT coalesce(min(seq), 9223372036854775807) FROM held) ORDER BY seq LIMIT ?");
+        insertHistory = db.prepareStatement("INSERT OR REPLACE INTO history (seq, at_ms, payload) VALUES (?, ?, ?)");
+        insertHeld = db.prepareStatement("INSERT INTO held (seq, run_id, mono_ms) VALUES (?, ?, ?)");
         deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
     }
 
@@ -130,6 +142,29 @@ public final class Outbox implements AutoCloseable {
      * as the last one. Its sequence number must follow the last one recorded.
      */
     public synchronized void append(SignedEvent signed) {
+        append(signed, null);
+    }
+
+    /**
+     * Where an event recorded with an unsynchronised clock was recorded on the monotonic time line:
+     * the run (a monotonic clock restarts at every boot) and its milliseconds on it.
+     */
+    public record Hold(String runId, long monotonicMillis) {
+        public Hold {
+            Objects.requireNonNull(runId, "run id is missing");
+        }
+    }
+
+    /** A held event with where it was recorded on the monotonic time line. */
+    public record HeldEvent(SignedEvent signed, Hold hold) {
+    }
+
+    /**
+     * Appends one signed event; with a {@code hold} it is kept back from {@link #oldest} (and so from the
+     * publisher), and so is everything after it, until {@link #replaceHeld} re-times it or
+     * {@link #releaseHeld} lets it go as it is.
+     */
+    public synchronized void append(SignedEvent signed, Hold hold) {
         checkOpen();
         DeviceEvent event = signed.event();
         if (!event.deviceId().equals(deviceId)) {
@@ -140,12 +175,23 @@ public final class Outbox implements AutoCloseable {
                     + lastSeq);
         }
         long atMs = event.at().toEpochMilli();
+        byte[] payload = encode(signed);
         try {
             insert.setLong(1, event.seq());
             insert.setString(2, event.eventId());
             insert.setLong(3, atMs);
-            insert.setBytes(4, WireCodec.encode(new EventBatch(deviceId, List.of(signed), null)));
+            insert.setBytes(4, payload);
             insert.executeUpdate();
+            insertHistory.setLong(1, event.seq());
+            insertHistory.setLong(2, atMs);
+            insertHistory.setBytes(3, payload);
+            insertHistory.executeUpdate();
+            if (hold != null) {
+                insertHeld.setLong(1, event.seq());
+                insertHeld.setString(2, hold.runId());
+                insertHeld.setLong(3, hold.monotonicMillis());
+                insertHeld.executeUpdate();
+            }
             updateMeta.setLong(1, event.seq());
             updateMeta.setLong(2, atMs);
             updateMeta.executeUpdate();
@@ -156,6 +202,121 @@ public final class Outbox implements AutoCloseable {
         }
         lastSeq = event.seq();
         lastEventAt = event.at();
+    }
+
+    private byte[] encode(SignedEvent signed) {
+        return WireCodec.encode(new EventBatch(deviceId, List.of(signed), null));
+    }
+
+    private SignedEvent decode(byte[] payload) throws WireFormatException {
+        return WireCodec.decode(payload).events().get(0);
+    }
+
+    /** The events held back (recorded before the clock was synchronised), in sequence order. */
+    public synchronized List<HeldEvent> held() {
+        checkOpen();
+        List<HeldEvent> events = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT o.payload, h.run_id, h.mono_ms FROM held h JOIN outbox o ON o.seq = h.seq ORDER BY h.seq")) {
+            while (rs.next()) {
+                events.add(new HeldEvent(decode(rs.getBytes(1)), new Hold(rs.getString(2), rs.getLong(3))));
+            }
+            db.commit();
+        } catch (SQLException | WireFormatException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot read the held events: " + e.getMessage(), e);
+        }
+        return events;
+    }
+
+    /**
+     * Replaces held events by re-timed ones (same sequence numbers, new ids, new times, new signatures)
+     * in one transaction, everywhere the file keeps them, and releases them to the publisher.
+     */
+    public synchronized void replaceHeld(List<SignedEvent> replacements) {
+        checkOpen();
+        try (PreparedStatement update = db.prepareStatement(
+                "UPDATE outbox SET event_id = ?, at_ms = ?, payload = ? WHERE seq = ?");
+             PreparedStatement release = db.prepareStatement("DELETE FROM held WHERE seq = ?")) {
+            for (SignedEvent signed : replacements) {
+                DeviceEvent e = signed.event();
+                byte[] payload = encode(signed);
+                update.setString(1, e.eventId());
+                update.setLong(2, e.at().toEpochMilli());
+                update.setBytes(3, payload);
+                update.setLong(4, e.seq());
+                if (update.executeUpdate() != 1) {
+                    throw new OutboxException("outbox " + path + ": event " + e.seq() + " is no longer pending");
+                }
+                insertHistory.setLong(1, e.seq());
+                insertHistory.setLong(2, e.at().toEpochMilli());
+                insertHistory.setBytes(3, payload);
+                insertHistory.executeUpdate();
+                release.setLong(1, e.seq());
+                release.executeUpdate();
+                if (e.seq() == lastSeq) {
+                    updateMeta.setLong(1, lastSeq);
+                    updateMeta.setLong(2, e.at().toEpochMilli());
+                    updateMeta.executeUpdate();
+                }
+            }
+            db.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e instanceof OutboxException oe ? oe
+                    : new OutboxException("outbox " + path + ": cannot re-time held events: " + e.getMessage(), e);
+        }
+        replacements.stream().filter(r -> r.event().seq() == lastSeq).forEach(r -> lastEventAt = r.event().at());
+    }
+
+    /** Lets held events go as they are (flagged unsynchronised). */
+    public synchronized int releaseHeld(List<Long> seqs) {
+        checkOpen();
+        try (PreparedStatement release = db.prepareStatement("DELETE FROM held WHERE seq = ?")) {
+            int n = 0;
+            for (long seq : seqs) {
+                release.setLong(1, seq);
+                n += release.executeUpdate();
+            }
+            db.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot release held events: " + e.getMessage(), e);
+        }
+    }
+
+    /** Recorded events (delivered or not) with a time at or after {@code since}, in sequence order. */
+    public synchronized List<DeviceEvent> history(Instant since) {
+        checkOpen();
+        List<DeviceEvent> events = new ArrayList<>();
+        try (PreparedStatement q = db.prepareStatement("SELECT payload FROM history WHERE at_ms >= ? ORDER BY seq")) {
+            q.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    events.add(decode(rs.getBytes(1)).event());
+                }
+            }
+            db.commit();
+        } catch (SQLException | WireFormatException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot read the history: " + e.getMessage(), e);
+        }
+        return events;
+    }
+
+    /** Forgets the history before {@code before}. */
+    public synchronized int pruneHistory(Instant before) {
+        checkOpen();
+        try (PreparedStatement d = db.prepareStatement("DELETE FROM history WHERE at_ms < ?")) {
+            d.setLong(1, before.toEpochMilli());
+            int n = d.executeUpdate();
+            db.commit();
+            return n;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot prune the history: " + e.getMessage(), e);
+        }
     }
 
     /** The oldest pending events, at most {@code max}, in sequence order. */
@@ -169,7 +330,7 @@ public final class Outbox implements AutoCloseable {
             selectOldest.setInt(1, max);
             try (ResultSet rs = selectOldest.executeQuery()) {
                 while (rs.next()) {
-                    events.add(WireCodec.decode(rs.getBytes(1)).events().get(0));
+                    events.add(decode(rs.getBytes(1)));
                 }
             }
             db.commit();

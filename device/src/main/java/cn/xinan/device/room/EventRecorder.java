@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Turns an event body into a numbered, signed event in the durable outbox: a random UUID, the next
@@ -24,13 +26,26 @@ public final class EventRecorder implements EventSink {
     private final EventSigner signer;
     private final Outbox outbox;
     private final ClockSyncStatus clockSync;
-    private final Runnable onRecorded;
+    private final Consumer<DeviceEvent> onRecorded;
+    private final Supplier<Outbox.Hold> holdSource;
     private long nextSeq;
     private long recordedThisRun;
     private boolean stopped;
 
     public EventRecorder(String deviceId, EventSigner signer, Outbox outbox, ClockSyncStatus clockSync,
                          Runnable onRecorded) {
+        this(deviceId, signer, outbox, clockSync, () -> null, event -> onRecorded.run());
+        Objects.requireNonNull(onRecorded, "onRecorded is missing");
+    }
+
+    /**
+     * @param holdSource where an event recorded with an unsynchronised clock sits on the monotonic time
+     *                   line; {@code null} from it (or a synchronised clock) = the event is not held back
+     * @param onRecorded told each event once the outbox has it; must not block
+     */
+    public EventRecorder(String deviceId, EventSigner signer, Outbox outbox, ClockSyncStatus clockSync,
+                         Supplier<Outbox.Hold> holdSource, Consumer<DeviceEvent> onRecorded) {
+        this.holdSource = Objects.requireNonNull(holdSource, "hold source is missing");
         this.deviceId = DeviceEvent.checkDeviceId(deviceId);
         this.signer = Objects.requireNonNull(signer, "signer is missing");
         this.outbox = Objects.requireNonNull(outbox, "outbox is missing");
@@ -47,12 +62,13 @@ public final class EventRecorder implements EventSink {
         if (stopped) {
             throw new IllegalStateException("device " + deviceId + " has stopped recording (powered off)");
         }
+        boolean synced = clockSync.isSynchronized();
         DeviceEvent event = new DeviceEvent(UUID.randomUUID().toString(), deviceId, nextSeq,
-                at.truncatedTo(ChronoUnit.MILLIS), clockSync.isSynchronized(), body);
-        outbox.append(signer.sign(event));
+                at.truncatedTo(ChronoUnit.MILLIS), synced, body);
+        outbox.append(signer.sign(event), synced ? null : holdSource.get());
         nextSeq++;
         recordedThisRun++;
-        onRecorded.run();
+        onRecorded.accept(event);
         return event;
     }
 

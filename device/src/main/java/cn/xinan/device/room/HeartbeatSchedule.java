@@ -33,6 +33,11 @@ public final class HeartbeatSchedule {
         return !next.isAfter(now);
     }
 
+    /** Moves the schedule by {@code offset} (the wall clock stepped). */
+    public void shift(Duration offset) {
+        next = next.plus(offset);
+    }
+
     /** Marks the next heartbeat as recorded. */
     public void advance() {
         next = next.plus(interval);

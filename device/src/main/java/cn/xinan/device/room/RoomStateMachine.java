@@ -62,14 +62,23 @@ public final class RoomStateMachine {
     }
 
     public synchronized DeviceEvent staffOpen(String staff) {
-        Instant now = beforeInput();
+        return staffOpen(staff, now());
+    }
+
+    /** A staff open that happened at {@code at} (a debounced sign switch: when its debounce ended). */
+    public synchronized DeviceEvent staffOpen(String staff, Instant at) {
+        Instant now = beforeInput(at);
         DeviceEvent event = sink.record(new EventBody.StaffOpen(staff), now);
         state = state.withOpen(true);
         return event;
     }
 
     public synchronized DeviceEvent staffClose(String staff) {
-        Instant now = beforeInput();
+        return staffClose(staff, now());
+    }
+
+    public synchronized DeviceEvent staffClose(String staff, Instant at) {
+        Instant now = beforeInput(at);
         DeviceEvent event = sink.record(new EventBody.StaffClose(staff), now);
         state = state.withOpen(false);
         return event;
@@ -77,7 +86,12 @@ public final class RoomStateMachine {
 
     /** @return the recorded event, or empty when the level is the one already known (not recorded) */
     public synchronized Optional<DeviceEvent> presence(boolean occupied) {
-        Instant now = beforeInput();
+        return presence(occupied, now());
+    }
+
+    /** A filtered presence change that took effect at {@code at} (end of a debounce or a hold). */
+    public synchronized Optional<DeviceEvent> presence(boolean occupied, Instant at) {
+        Instant now = beforeInput(at);
         if (state.occupied() == occupied) {
             return Optional.empty();
         }
@@ -88,7 +102,7 @@ public final class RoomStateMachine {
 
     /** An anonymous check-in; purpose and stage may each be {@code null}. */
     public synchronized DeviceEvent checkIn(Purpose purpose, Stage stage) {
-        Instant now = beforeInput();
+        Instant now = beforeInput(now());
         return sink.record(new EventBody.CheckIn(purpose, stage), now);
     }
 
@@ -120,9 +134,19 @@ public final class RoomStateMachine {
         return state;
     }
 
-    private Instant beforeInput() {
+    /**
+     * The wall clock stepped by {@code jump} (NTP sync on a Pi without a battery clock, or a manual
+     * change): heartbeats stay on the same real-time phase, so the schedule moves with the clock
+     * instead of catching up hours of heartbeats in a burst (or pausing for hours).
+     */
+    public synchronized void clockJumped(Duration jump) {
         requireBooted();
-        Instant now = now();
+        heartbeats.shift(jump);
+    }
+
+    private Instant beforeInput(Instant at) {
+        requireBooted();
+        Instant now = at.truncatedTo(ChronoUnit.MILLIS);
         advanceTo(now);
         return now;
     }

@@ -113,4 +113,60 @@ class DeviceConfigTest {
         p.setProperty("device.privateKey", "c2VjcmV0LWJ1dC1zaG9ydA==");
         assertThatThrownBy(() -> DeviceConfig.parse(p)).hasMessageNotContaining("c2VjcmV0LWJ1dC1zaG9ydA==");
     }
+
+    @Test
+    void sensorsKioskStaffAndClockKeysAreReadAndValidated() {
+        Properties p = valid();
+        String hash = cn.xinan.device.staff.PinHash.of("2468", 1000, new SecureRandom()).encoded();
+        p.setProperty("gpio.presence.debounce", "100ms");
+        p.setProperty("gpio.presence.hold", "30s");
+        p.setProperty("gpio.presence.stuckAfter", "3h");
+        p.setProperty("gpio.sign.pin", "27");
+        p.setProperty("gpio.sign.openLevel", "low");
+        p.setProperty("gpio.led.pin", "23");
+        p.setProperty("room.name", "东宝区一中 心理辅导室");
+        p.setProperty("room.openingHours", "周一至周五 12:00-13:00");
+        p.setProperty("kiosk.port", "8090");
+        p.setProperty("kiosk.idleTimeout", "45s");
+        p.setProperty("staff.pins", "T01:" + hash + ", T02:" + hash);
+        p.setProperty("staff.lockout.failures", "3");
+        p.setProperty("staff.lockout.duration", "10m");
+        p.setProperty("clock.jumpThreshold", "5m");
+        DeviceConfig c = DeviceConfig.parse(p);
+        assertThat(c.presenceSettings().hold()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.presenceStuckAfter()).isEqualTo(Duration.ofHours(3));
+        assertThat(c.signSwitch()).hasValueSatisfying(s -> {
+            assertThat(s.bcmPin()).isEqualTo(27);
+            assertThat(s.openHigh()).isFalse();
+            assertThat(s.staffCode()).isEqualTo("SIGN");
+        });
+        assertThat(c.statusLed()).hasValueSatisfying(l -> assertThat(l.bcmPin()).isEqualTo(23));
+        assertThat(c.kiosk()).isEqualTo(new KioskSettings("东宝区一中 心理辅导室", "周一至周五 12:00-13:00", 8090,
+                Duration.ofSeconds(45)));
+        assertThat(c.staff().pins()).extracting(s -> s.code()).containsExactly("T01", "T02");
+        assertThat(c.staff().lockoutFailures()).isEqualTo(3);
+        assertThat(c.clockSettings().jumpThreshold()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.toString()).doesNotContain(hash.substring(20)).contains("T01:******");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "gpio.presence.hold|-5s|gpio.presence.hold: ",
+            "gpio.sign.pin|17|gpio.sign.pin: BCM 17 is already gpio.presence.pin",
+            "gpio.led.pin|40|gpio.led.pin: BCM pin must be 0 to 27",
+            "kiosk.port|70000|kiosk.port: must be 0 to 65535",
+            "kiosk.idleTimeout|soon|kiosk.idleTimeout: 'soon' is not a duration",
+            "staff.pins|T01:1234|staff.pins: entry 1 (T01): not a PIN hash",
+            "staff.pins|nocolon|staff.pins: entry 1 is not CODE:HASH",
+            "staff.lockout.failures|0|staff.lockout.failures: must be 1 to 100",
+            "clock.jumpThreshold|0s|clock.jumpThreshold: must be at least 1s",
+            "gpio.sign.openLevel|up|gpio.sign.openLevel: 'up' is not high or low"})
+    void aBadNewSettingNamesItsKey(String key, String value, String message) {
+        Properties p = valid();
+        p.setProperty(key, value);
+        if (key.startsWith("gpio.sign.") && !key.equals("gpio.sign.pin")) {
+            p.setProperty("gpio.sign.pin", "27");
+        }
+        assertThatThrownBy(() -> DeviceConfig.parse(p)).isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
+    }
 }
