@@ -1,7 +1,5 @@
 package cn.xinan.event;
 
-import java.util.Arrays;
-
 /** Event kinds with their wire names (docs/mqtt-contract.md). */
 public enum EventKind {
     BOOT("boot"),
@@ -23,12 +21,6 @@ public enum EventKind {
 
     /** @throws IllegalArgumentException naming the unknown kind and the accepted ones */
     public static EventKind ofWireName(String name) {
-        for (EventKind kind : values()) {
-            if (kind.wireName.equals(name)) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("unknown event kind '" + name + "', expected one of "
-                + Arrays.stream(values()).map(EventKind::wireName).toList());
+        return WireNames.lookup(values(), EventKind::wireName, name, "event kind");
     }
 }

@@ -1,7 +1,5 @@
 package cn.xinan.event;
 
-import java.util.Arrays;
-
 /** The coarse purpose a student may give at check-in (RULES.md §7): nothing finer is ever recorded. */
 public enum Purpose {
     INDIVIDUAL("individual"),
@@ -22,12 +20,6 @@ public enum Purpose {
 
     /** @throws IllegalArgumentException naming the unknown purpose and the accepted ones */
     public static Purpose ofWireName(String name) {
-        for (Purpose p : values()) {
-            if (p.wireName.equals(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown check-in purpose '" + name + "', expected one of "
-                + Arrays.stream(values()).map(Purpose::wireName).toList());
+        return WireNames.lookup(values(), Purpose::wireName, name, "check-in purpose");
     }
 }

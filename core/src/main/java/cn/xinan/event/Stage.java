@@ -1,7 +1,5 @@
 package cn.xinan.event;
 
-import java.util.Arrays;
-
 /** The school stage a student may give at check-in (RULES.md §7). */
 public enum Stage {
     PRIMARY("primary"),
@@ -20,12 +18,6 @@ public enum Stage {
 
     /** @throws IllegalArgumentException naming the unknown stage and the accepted ones */
     public static Stage ofWireName(String name) {
-        for (Stage s : values()) {
-            if (s.wireName.equals(name)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown school stage '" + name + "', expected one of "
-                + Arrays.stream(values()).map(Stage::wireName).toList());
+        return WireNames.lookup(values(), Stage::wireName, name, "school stage");
     }
 }
