@@ -36,6 +36,7 @@ public record KioskSettings(String roomName, String openingHours, int port, Dura
     }
 
     public static KioskSettings defaults(String roomName) {
-        return new KioskSettings(roomName, "", DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT);
+        String name = roomName.length() > 60 ? roomName.substring(0, 60) : roomName;
+        return new KioskSettings(name, "", DEFAULT_PORT, DEFAULT_IDLE_TIMEOUT);
     }
 }

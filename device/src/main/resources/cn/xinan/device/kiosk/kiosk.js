@@ -19,7 +19,7 @@
       health: { network: '网络', outboxDepth: '待发送事件', clockSynced: '时钟同步', lastClockJump: '上次时钟跳变',
         heldEvents: '待校时事件', presence: '有人', lastPresenceChange: '上次感应变化', sensorStuck: '传感器疑似卡住',
         diskFreeMB: '磁盘剩余 (MB)', cpuTemperatureC: 'CPU 温度 (°C)', firmware: '固件版本', uptimeSeconds: '运行时间 (秒)' },
-      yes: '是', no: '否', connected: '已连接', disconnected: '未连接', unknown: '未知'
+      none: '无', yes: '是', no: '否', connected: '已连接', disconnected: '未连接', unknown: '未知'
     },
     en: {
       lang: '中文', open: 'Open room', close: 'Close room', today: 'Staffed today', week: 'Staffed this week',
@@ -37,7 +37,7 @@
         lastClockJump: 'Last clock jump', heldEvents: 'Events awaiting clock', presence: 'Occupied',
         lastPresenceChange: 'Last presence change', sensorStuck: 'Sensor may be stuck', diskFreeMB: 'Disk free (MB)',
         cpuTemperatureC: 'CPU temperature (°C)', firmware: 'Firmware', uptimeSeconds: 'Up (s)' },
-      yes: 'yes', no: 'no', connected: 'connected', disconnected: 'not connected', unknown: 'unknown'
+      none: 'none', yes: 'yes', no: 'no', connected: 'connected', disconnected: 'not connected', unknown: 'unknown'
     }
   };
   var lang = 'zh';
@@ -115,7 +115,7 @@
     Object.keys(health).forEach(function (key) {
       var v = health[key];
       if (typeof v === 'boolean') { v = key === 'network' ? (v ? t('connected') : t('disconnected')) : (v ? t('yes') : t('no')); }
-      if (v === null || v === undefined) { v = t('unknown'); }
+      if (v === null || v === undefined) { v = key === 'lastClockJump' ? t('none') : t('unknown'); }
       var tr = document.createElement('tr');
       tr.setAttribute('data-key', key);
       var k = document.createElement('td'); k.textContent = t('health')[key] || key;
