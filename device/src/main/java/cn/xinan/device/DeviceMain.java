@@ -103,7 +103,7 @@ public final class DeviceMain {
         try {
             device = simulate
                     ? RoomDevice.simulatedRealTime(config, Clock.systemUTC())
-                    : RoomDevice.onHardware(config, Clock.systemUTC(), ClockSyncStatus.systemdTimesync(), gpioDeviceDir);
+                    : RoomDevice.onHardware(config, Clock.systemUTC(), ClockSyncStatus.marker(config.clockSettings().syncMarker()), gpioDeviceDir);
         } catch (GpioUnavailableException e) {
             err.println(e.getMessage());
             return EXIT_NO_GPIO;

@@ -111,7 +111,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
                     config.clockSettings().maxHold());
             this.progress = new RoomProgress(config.deviceId(), RuleSettings.defaults(),
                     SchoolCalendar.of(NationalCalendar.bundled()));
-            this.recorder = new EventRecorder(config.deviceId(), signer, outbox, clockSync, reanchoring::holdNow,
+            this.recorder = new EventRecorder(config.deviceId(), signer, outbox, clockSync, reanchoring::holdFor,
                     event -> {
                         progress.recorded(event);
                         publisher.wake();

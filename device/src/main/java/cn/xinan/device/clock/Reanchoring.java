@@ -43,9 +43,12 @@ public final class Reanchoring {
         this.maxHold = Objects.requireNonNull(maxHold, "max hold is missing");
     }
 
-    /** Where an event recorded now sits on this run's monotonic time line. */
-    public Outbox.Hold holdNow() {
-        return new Outbox.Hold(runId, monotonic.millis());
+    /**
+     * Where an event with wall time {@code at} sits on this run's monotonic time line: now on it, minus
+     * how long ago {@code at} was on the wall clock (a heartbeat caught up late was due earlier).
+     */
+    public Outbox.Hold holdFor(Instant at) {
+        return new Outbox.Hold(runId, monotonic.millis() - (wall.millis() - at.toEpochMilli()));
     }
 
     /**

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Turns an event body into a numbered, signed event in the durable outbox: a random UUID, the next
@@ -27,24 +27,25 @@ public final class EventRecorder implements EventSink {
     private final Outbox outbox;
     private final ClockSyncStatus clockSync;
     private final Consumer<DeviceEvent> onRecorded;
-    private final Supplier<Outbox.Hold> holdSource;
+    private final Function<Instant, Outbox.Hold> holdSource;
     private long nextSeq;
     private long recordedThisRun;
     private boolean stopped;
 
     public EventRecorder(String deviceId, EventSigner signer, Outbox outbox, ClockSyncStatus clockSync,
                          Runnable onRecorded) {
-        this(deviceId, signer, outbox, clockSync, () -> null, event -> onRecorded.run());
+        this(deviceId, signer, outbox, clockSync, at -> null, event -> onRecorded.run());
         Objects.requireNonNull(onRecorded, "onRecorded is missing");
     }
 
     /**
-     * @param holdSource where an event recorded with an unsynchronised clock sits on the monotonic time
-     *                   line; {@code null} from it (or a synchronised clock) = the event is not held back
+     * @param holdSource where an event with an unsynchronised time sits on the monotonic time line (given
+     *                   the event's own time: heartbeats caught up late carry earlier times); {@code null}
+     *                   from it (or a synchronised clock) = the event is not held back
      * @param onRecorded told each event once the outbox has it; must not block
      */
     public EventRecorder(String deviceId, EventSigner signer, Outbox outbox, ClockSyncStatus clockSync,
-                         Supplier<Outbox.Hold> holdSource, Consumer<DeviceEvent> onRecorded) {
+                         Function<Instant, Outbox.Hold> holdSource, Consumer<DeviceEvent> onRecorded) {
         this.holdSource = Objects.requireNonNull(holdSource, "hold source is missing");
         this.deviceId = DeviceEvent.checkDeviceId(deviceId);
         this.signer = Objects.requireNonNull(signer, "signer is missing");
@@ -65,7 +66,7 @@ public final class EventRecorder implements EventSink {
         boolean synced = clockSync.isSynchronized();
         DeviceEvent event = new DeviceEvent(UUID.randomUUID().toString(), deviceId, nextSeq,
                 at.truncatedTo(ChronoUnit.MILLIS), synced, body);
-        outbox.append(signer.sign(event), synced ? null : holdSource.get());
+        outbox.append(signer.sign(event), synced ? null : holdSource.apply(event.at()));
         nextSeq++;
         recordedThisRun++;
         onRecorded.accept(event);
