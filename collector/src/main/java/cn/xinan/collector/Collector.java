@@ -9,6 +9,7 @@ import cn.xinan.collector.ingest.IngestPipeline;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.ingest.MqttIngest;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RegistryException;
@@ -76,9 +77,9 @@ public final class Collector implements AutoCloseable {
         try {
             broker = config.broker().map(EmbeddedBroker::start).orElse(null);
             registry = loadRegistry();
-            SchoolCalendar calendar = loadCalendar();
+            SchoolCalendars calendars = loadCalendars();
             store = config.store().open();
-            verdicts = new VerdictService(store, registry, config.rules(), calendar);
+            verdicts = new VerdictService(store, registry, config.rules(), calendars);
             pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
             mqtt.start();
@@ -110,15 +111,11 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private SchoolCalendar loadCalendar() {
-        NationalCalendar national = NationalCalendar.bundled();
-        if (config.calendarFile().isEmpty()) {
-            return SchoolCalendar.of(national);
-        }
+    private SchoolCalendars loadCalendars() {
         try {
-            return SchoolCalendar.of(national, CalendarFiles.readLayer(config.calendarFile().get()));
+            return SchoolCalendars.load(config.calendar());
         } catch (CalendarFileException e) {
-            throw new ConfigException("calendar.file: " + e.getMessage(), e);
+            throw new ConfigException("calendar: " + e.getMessage(), e);
         }
     }
 

@@ -17,20 +17,20 @@ import java.util.Optional;
  *
  * @param http         where the REST API listens
  * @param registryDir  folder with {@code rooms.csv} and {@code devices.csv} (the provisioning registry)
- * @param calendarFile a CALENDAR.json layer over the bundled national calendar; empty for the bundled default
+ * @param calendar     the national, bureau and per-school calendar files ({@link CalendarSources})
  * @param rules        the rule settings the verdicts are computed with
  * @param mqtt         the broker connection
  * @param store        the event store
  * @param ingest       checks and batching of the ingest pipeline
  * @param broker       an embedded broker to start first, or empty to use an external one
  */
-public record CollectorConfig(HttpSettings http, Path registryDir, Optional<Path> calendarFile, RuleSettings rules,
+public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                               Optional<BrokerSettings> broker) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
-        Objects.requireNonNull(calendarFile, "calendar.file is missing (use Optional.empty())");
+        Objects.requireNonNull(calendar, "calendar is missing");
         Objects.requireNonNull(rules, "rules are missing");
         Objects.requireNonNull(mqtt, "mqtt is missing");
         Objects.requireNonNull(store, "store is missing");
@@ -48,32 +48,32 @@ public record CollectorConfig(HttpSettings http, Path registryDir, Optional<Path
     public static CollectorConfig embedded(Path dataDir, Path registryDir, Optional<Path> calendarFile, int brokerPort,
                                            int httpPort) {
         BrokerSettings broker = new BrokerSettings("127.0.0.1", brokerPort, dataDir.resolve("broker"));
-        return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, calendarFile,
+        return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, CalendarSources.bureau(calendarFile),
                 RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                 new StoreSettings.Sqlite(dataDir.resolve("events.db")), IngestSettings.defaults(), Optional.of(broker));
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
-        return new CollectorConfig(http, registryDir, calendarFile, rules, settings, store, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
-        return new CollectorConfig(http, registryDir, calendarFile, rules, mqtt, store, settings, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
-        return new CollectorConfig(http, registryDir, calendarFile, rules, mqtt, settings, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
-        return new CollectorConfig(http, registryDir, calendarFile, settings, mqtt, store, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
     @Override
     public String toString() {
-        return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendarFile="
-                + calendarFile.map(Path::toString).orElse("(bundled default)") + ", rules=" + rules + ", mqtt=" + mqtt
+        return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
+                + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
                 + "]";
     }

@@ -30,7 +30,7 @@ import java.util.TreeSet;
 public final class CollectorConfigFile {
     private static final Set<String> KEYS = Set.of(
             "http.host", "http.port",
-            "registry.dir", "calendar.file",
+            "registry.dir", "calendar.file", "calendar.national-dir", "calendar.schools-dir",
             "rules.version", "rules.week-policy", "rules.unattended-gap-seconds", "rules.daily-seconds",
             "rules.weekly-seconds",
             "rules.tiers.qualified.daily-seconds", "rules.tiers.qualified.weekly-seconds",
@@ -84,7 +84,8 @@ public final class CollectorConfigFile {
         try {
             HttpSettings http = new HttpSettings(string("http.host", "0.0.0.0"), integer("http.port", 8080));
             Path registry = path(required("registry.dir"));
-            Optional<Path> calendar = optional("calendar.file").map(this::path);
+            CalendarSources calendar = new CalendarSources(optional("calendar.file").map(this::path),
+                    optional("calendar.national-dir").map(this::path), optional("calendar.schools-dir").map(this::path));
             Optional<BrokerSettings> broker = Optional.empty();
             if (bool("broker.enabled", false)) {
                 broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +60,7 @@ class CollectorConfigFileTest {
         assertThat(c.broker().orElseThrow().dataDir()).isEqualTo(dir.resolve("broker"));
         assertThat(c.rules().thresholdsFor(Tier.DEMONSTRATION).weeklySeconds()).isEqualTo(54000);
         assertThat(c.rules().thresholdsFor(Tier.QUALIFIED).weeklySeconds()).isEqualTo(36000);
-        assertThat(c.calendarFile()).isEmpty();
+        assertThat(c.calendar()).isEqualTo(CalendarSources.bureau(Optional.empty()));
     }
 
     @Test

@@ -41,7 +41,7 @@ class CollectorTest {
         List<SignedEvent> events = WorkedExample.events(device);
         try (MosquittoServer broker = MosquittoServer.startAnonymous()) {
             CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
-                    Optional.empty(), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                    CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                     new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
             try (Collector collector = new Collector(config).start();
                  TestPublisher publisher = new TestPublisher(broker.url())) {

@@ -33,13 +33,19 @@ public final class VerdictService {
     private final EventStore store;
     private final Registry registry;
     private final RulesEngine engine;
-    private final SchoolCalendar calendar;
+    private final SchoolCalendars calendars;
 
+    /** Every school on the same calendar. */
     public VerdictService(EventStore store, Registry registry, RuleSettings settings, SchoolCalendar calendar) {
+        this(store, registry, settings, SchoolCalendars.uniform(calendar));
+    }
+
+    /** Each room on its school's calendar. */
+    public VerdictService(EventStore store, Registry registry, RuleSettings settings, SchoolCalendars calendars) {
         this.store = Objects.requireNonNull(store, "store is missing");
         this.registry = Objects.requireNonNull(registry, "registry is missing");
         this.engine = new RulesEngine(settings);
-        this.calendar = Objects.requireNonNull(calendar, "calendar is missing");
+        this.calendars = Objects.requireNonNull(calendars, "calendars are missing");
     }
 
     public RuleSettings settings() {
@@ -59,7 +65,7 @@ public final class VerdictService {
         for (StoredEvent s : stored) {
             events.add(s.event());
         }
-        return engine.evaluate(roomId, room.tier(), events, calendar, from, to);
+        return engine.evaluate(roomId, room.tier(), events, calendars.forSchool(room.school()), from, to);
     }
 
     /** The given rooms in the given order, or every registered room when {@code roomIds} is empty. */

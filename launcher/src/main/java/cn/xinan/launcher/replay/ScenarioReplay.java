@@ -1,5 +1,6 @@
 package cn.xinan.launcher.replay;
 
+import cn.xinan.collector.CalendarSources;
 import cn.xinan.collector.Collector;
 import cn.xinan.collector.CollectorConfig;
 import cn.xinan.collector.HttpSettings;
@@ -106,7 +107,8 @@ public final class ScenarioReplay {
     private CollectorConfig collectorConfig(Path registryDir) {
         Path dataDir = options.workDir().resolve("collector");
         CollectorConfig config = options.brokerUrl()
-                .map(url -> new CollectorConfig(new HttpSettings("127.0.0.1", 0), registryDir, options.calendar(),
+                .map(url -> new CollectorConfig(new HttpSettings("127.0.0.1", 0), registryDir,
+                        CalendarSources.bureau(options.calendar()),
                         options.rules(), MqttSettings.anonymous(url), new StoreSettings.Sqlite(dataDir.resolve("events.db")),
                         IngestSettings.defaults(), Optional.empty()))
                 .orElseGet(() -> CollectorConfig.embedded(dataDir, registryDir, options.calendar(), freePort(), 0)
