@@ -34,7 +34,9 @@ final class SystemdNotify {
             return;
         }
         try {
-            Process p = new ProcessBuilder("systemd-notify", message).redirectErrorStream(true).start();
+            // --pid: the message counts as the main process's, even though the helper exits at once
+            Process p = new ProcessBuilder("systemd-notify", "--pid=" + ProcessHandle.current().pid(), message)
+                    .redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 err.println("systemd-notify " + message + " failed");
