@@ -86,17 +86,26 @@ public final class IngestBenchmark {
                 Runtime.getRuntime().availableProcessors(), live.size(), live.get(0).payload().length, backlog.size(),
                 backlog.get(0).payload().length);
 
+        // -Dxinan.bench.only=ceiling,sqlite,influxdb,node-red (default: all) runs a part while working on it
+        List<String> parts = List.of(System.getProperty("xinan.bench.only", "ceiling,sqlite,influxdb,node-red").split(","));
         List<String> report = new ArrayList<>();
-        double ceilingLive = ceiling(live);
-        report.add(String.format(Locale.ROOT, "%-44s %,10.0f messages/s", "Mosquitto → do-nothing subscriber (1-event msgs)", ceilingLive));
-        double ceilingBacklog = ceiling(backlog);
-        report.add(String.format(Locale.ROOT, "%-44s %,10.0f messages/s (%,.0f events/s)", "Mosquitto → do-nothing subscriber (500-event msgs)",
-                ceilingBacklog, ceilingBacklog * 500));
+        if (parts.contains("ceiling")) {
+            double ceilingLive = ceiling(live);
+            report.add(String.format(Locale.ROOT, "%-52s %,10.0f messages/s  %,10.0f events/s", "Mosquitto → do-nothing subscriber, live",
+                    ceilingLive, ceilingLive));
+            double ceilingBacklog = ceiling(backlog);
+            report.add(String.format(Locale.ROOT, "%-52s %,10.0f messages/s  %,10.0f events/s", "Mosquitto → do-nothing subscriber, backlog",
+                    ceilingBacklog, ceilingBacklog * 500));
+        }
 
         Path tmp = Files.createTempDirectory("xinan-bench");
+        java.util.Map<String, Double> eventsPerSecond = new java.util.LinkedHashMap<>();
         try (InfluxServer influx = InfluxServer.startServer()) {
             int run = 0;
             for (String store : List.of("sqlite", "influxdb")) {
+                if (!parts.contains(store)) {
+                    continue;
+                }
                 for (String workload : List.of("live", "backlog")) {
                     run++;
                     List<Message> messages = workload.equals("live") ? live : backlog;
@@ -105,9 +114,39 @@ public final class IngestBenchmark {
                             ? new StoreSettings.Sqlite(tmp.resolve("run" + run + ".db"))
                             : new StoreSettings.Influx(influx.url(), "bench" + run, "xinan", "INF", null, null);
                     double seconds = ingest(messages, events, settings, registry);
-                    String what = workload.equals("live") ? "live, 1 event/message" : "backlog, 500 events/message";
-                    report.add(String.format(Locale.ROOT, "%-44s %,10.0f messages/s  %,10.0f events/s  (%d events in %.2f s)",
-                            "collector → " + store + ", " + what, messages.size() / seconds, events / seconds, events, seconds));
+                    eventsPerSecond.put(store + " " + workload, events / seconds);
+                    report.add(String.format(Locale.ROOT, "%-52s %,10.0f messages/s  %,10.0f events/s  (%d events in %.2f s)",
+                            "collector → " + store + ", " + workload, messages.size() / seconds, events / seconds, events, seconds));
+                }
+            }
+            if (parts.contains("node-red")) {
+                NodeRedPeer peer = new NodeRedPeer(Path.of(System.getProperty("xinan.bench.nodeRed", "collector/bench/node-red")), tmp);
+                String why = peer.unavailable();
+                if (why != null) {
+                    report.add("Node-RED peer not run: " + why);
+                }
+                for (String workload : why == null ? List.of("live", "backlog") : List.<String>of()) {
+                    List<Message> messages = workload.equals("live") ? live : backlog;
+                    long events = workload.equals("live") ? live.size() : backlogEvents;
+                    NodeRedPeer.Result r;
+                    try (MosquittoServer broker = MosquittoServer.startAnonymous()) {
+                        r = peer.run(broker.port(), influx, "nodered_" + workload, events, () -> publishAll(broker.url(), messages));
+                    }
+                    eventsPerSecond.put("node-red " + workload, r.eventsPerSecond());
+                    report.add(String.format(Locale.ROOT, "%-52s %,10.0f messages/s  %,10.0f events/s  (%d events in %.2f s)%s",
+                            "Node-RED mqtt in → json → influxdb out, " + workload, r.eventsPerSecond() * messages.size() / events,
+                            r.eventsPerSecond(), r.stored(), r.seconds(),
+                            r.complete() ? "" : String.format(Locale.ROOT, "  INCOMPLETE: %d of %d events stored; its last output:%n%s",
+                                    r.stored(), r.sent(), r.logTail())));
+                }
+            }
+        }
+        for (String store : List.of("influxdb", "sqlite")) {
+            for (String workload : List.of("live", "backlog")) {
+                Double ours = eventsPerSecond.get(store + " " + workload);
+                Double peer = eventsPerSecond.get("node-red " + workload);
+                if (ours != null && peer != null) {
+                    report.add(String.format(Locale.ROOT, "%-52s %10.1f×", "ratio collector → " + store + " / Node-RED, " + workload, ours / peer));
                 }
             }
         }
