@@ -10,6 +10,7 @@ import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.ingest.MqttIngest;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.web.WebUi;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RegistryException;
@@ -90,7 +91,10 @@ public final class Collector implements AutoCloseable {
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
                     .addFeature(Observability.feature(store, mqtt, counters))
-                    .routing(routing -> Api.routing(routing, context))
+                    .routing(routing -> {
+                        Api.routing(routing, context);
+                        routing.register(new WebUi());
+                    })
                     .build()
                     .start();
             LOG.log(System.Logger.Level.INFO, "collector ready: http port " + server.port() + ", "

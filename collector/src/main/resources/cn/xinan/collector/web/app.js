@@ -1,0 +1,134 @@
+// The collector's web UI: one ISO week of every room's verdicts, from the REST API (docs/collector.md).
+// Plain JavaScript, no build step. Chinese first, English on request.
+"use strict";
+
+const TEXT = {
+  zh: {
+    title: "心理辅导室开放情况", prev: "‹ 上一周", next: "下一周 ›", lang: "English",
+    rule: "每个学校日开放（有人值守）不少于 1 小时，每周不少于 10 小时。",
+    footer: "数据来自各辅导室设备的签名事件；不记录任何学生身份信息。",
+    MET: "达标", NOT_MET: "未达标", NO_DATA: "无数据", NOT_REQUIRED: "非学校日",
+    room: "辅导室", tier: "等级", device: "设备", week: "本周累计", verdict: "周结论",
+    rooms: "辅导室", weeksMet: "周达标率", daysMet: "日达标率", online: "设备在线",
+    days: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], hours: "小时", of: "/",
+    on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：",
+  },
+  en: {
+    title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
+    rule: "Open and staffed at least 1 hour every school day and 10 hours every week.",
+    footer: "From the signed events of each room's device; no student identity is ever recorded.",
+    MET: "met", NOT_MET: "not met", NO_DATA: "no data", NOT_REQUIRED: "no school",
+    room: "Room", tier: "Tier", device: "Device", week: "Week so far", verdict: "Week",
+    rooms: "Rooms", weeksMet: "Weeks met", daysMet: "School days met", online: "Devices online",
+    days: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], hours: "h", of: "of",
+    on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ",
+  },
+};
+const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
+
+const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null };
+
+function todayInShanghai() {
+  // Days and weeks are Asia/Shanghai local dates (RULES.md §1), wherever the browser is.
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date());
+  return new Date(parts + "T00:00:00Z");
+}
+function mondayOf(d) { const x = new Date(d); x.setUTCDate(x.getUTCDate() - ((x.getUTCDay() + 6) % 7)); return x; }
+function iso(d) { return d.toISOString().slice(0, 10); }
+function addDays(d, n) { const x = new Date(d); x.setUTCDate(x.getUTCDate() + n); return x; }
+function t(key) { return TEXT[state.lang][key]; }
+function hours(seconds) { return (seconds / 3600).toFixed(1); }
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) { if (k === "class") e.className = v; else e.setAttribute(k, v); }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+}
+function pill(verdict, label) { return el("span", { class: "v " + verdict, title: t(verdict) }, label ?? t(verdict)); }
+
+async function load() {
+  const from = iso(state.monday), to = iso(addDays(state.monday, 6));
+  document.getElementById("week-label").textContent = from + " – " + to;
+  const error = document.getElementById("error");
+  try {
+    const [rooms, result] = await Promise.all([
+      fetch("/api/v1/rooms").then(checked),
+      fetch(`/api/v1/verdicts?from=${from}&to=${to}`).then(checked),
+    ]);
+    state.rooms = rooms.rooms;
+    state.result = result;
+    error.hidden = true;
+  } catch (e) {
+    error.textContent = t("failed") + e.message;
+    error.hidden = false;
+    return;
+  }
+  render();
+}
+async function checked(res) {
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error || res.status);
+  return body;
+}
+
+function render() {
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  document.getElementById("lang").textContent = t("lang");
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  if (!state.result) return;
+  const byRoom = new Map(state.result.rooms.map(r => [r.room, r]));
+  renderSummary(byRoom);
+  const head = document.getElementById("head");
+  head.replaceChildren(el("th", {}, t("room")), el("th", {}, t("tier")), el("th", {}, t("device")),
+    ...t("days").map((d, i) => el("th", {}, d + " " + iso(addDays(state.monday, i)).slice(5))),
+    el("th", {}, t("week")), el("th", {}, t("verdict")));
+  const body = document.getElementById("body");
+  body.replaceChildren();
+  let school = null;
+  for (const room of [...state.rooms].sort((a, b) => (a.county + a.school + a.room).localeCompare(b.county + b.school + b.room))) {
+    if (room.school !== school) {
+      school = room.school;
+      body.append(el("tr", { class: "school" }, el("td", { colspan: 12 }, room.county + " · " + room.school)));
+    }
+    const report = byRoom.get(room.room);
+    if (!report) continue;
+    const week = report.weeks[0];
+    const online = room.devices.map(d => d.online);
+    const deviceCell = online.length === 0 ? t("unknown")
+      : online.every(o => o === true) ? el("span", { class: "online" }, "● " + t("on"))
+      : el("span", { class: "offline" }, "● " + (online.some(o => o === false) ? t("off") : t("unknown")));
+    const share = week.requiredSeconds > 0 ? Math.min(1, week.attendedSeconds / week.requiredSeconds) : 1;
+    const bar = el("div", { class: "bar" + (share < 1 ? " short" : "") }, el("span", { style: `width:${(share * 100).toFixed(0)}%` }));
+    body.append(el("tr", { "data-room": room.room },
+      el("td", {}, room.name, el("br"), el("small", {}, room.room)),
+      el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier),
+      el("td", {}, deviceCell),
+      ...report.days.map(d => el("td", { class: "day" }, pill(d.verdict, hours(d.attendedSeconds)))),
+      el("td", {}, `${hours(week.attendedSeconds)} ${t("of")} ${hours(week.requiredSeconds)} ${t("hours")}`, bar),
+      el("td", {}, pill(week.verdict))));
+  }
+}
+
+function renderSummary(byRoom) {
+  let metDays = 0, requiredDays = 0, metWeeks = 0, requiredWeeks = 0;
+  for (const r of byRoom.values()) {
+    for (const d of r.days) if (d.verdict !== "NOT_REQUIRED") { requiredDays++; if (d.verdict === "MET") metDays++; }
+    for (const w of r.weeks) if (w.verdict !== "NOT_REQUIRED") { requiredWeeks++; if (w.verdict === "MET") metWeeks++; }
+  }
+  const devices = state.rooms.flatMap(r => r.devices);
+  const rate = (m, n) => n === 0 ? "–" : Math.round(100 * m / n) + "%";
+  const card = (label, value, id) => el("div", { class: "card", id }, el("div", { class: "n" }, value), el("div", {}, label));
+  document.getElementById("summary").replaceChildren(
+    card(t("rooms"), byRoom.size, "card-rooms"),
+    card(t("weeksMet"), rate(metWeeks, requiredWeeks) + ` (${metWeeks}/${requiredWeeks})`, "card-weeks"),
+    card(t("daysMet"), rate(metDays, requiredDays) + ` (${metDays}/${requiredDays})`, "card-days"),
+    card(t("online"), `${devices.filter(d => d.online === true).length}/${devices.length}`, "card-online"));
+}
+
+document.getElementById("prev").addEventListener("click", () => { state.monday = addDays(state.monday, -7); load(); });
+document.getElementById("next").addEventListener("click", () => { state.monday = addDays(state.monday, 7); load(); });
+document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; render(); });
+const requested = new URLSearchParams(location.search).get("week");
+if (requested && /^\d{4}-\d{2}-\d{2}$/.test(requested)) state.monday = mondayOf(new Date(requested + "T00:00:00Z"));
+load();

@@ -1,0 +1,136 @@
+package cn.xinan.collector.web;
+
+import cn.xinan.collector.CalendarSources;
+import cn.xinan.collector.Collector;
+import cn.xinan.collector.CollectorConfig;
+import cn.xinan.collector.HttpSettings;
+import cn.xinan.collector.ingest.IngestSettings;
+import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.testkit.TestDevice;
+import cn.xinan.collector.testkit.TestPublisher;
+import cn.xinan.collector.testkit.WorkedExample;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.Tier;
+import cn.xinan.testing.MosquittoServer;
+import cn.xinan.wire.SignedEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web UI in a real browser (Debian's Chromium, headless) against a whole collector that stored
+ * the RULES.md worked example through a real Mosquitto. Screenshots go to target/screenshots/.
+ */
+class WebUiBrowserTest {
+    private static MosquittoServer broker;
+    private static Collector collector;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void startCollectorAndBrowser() throws Exception {
+        broker = MosquittoServer.startAnonymous();
+        TestDevice device = new TestDevice("dev-1", "r1");
+        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "东宝实验小学心理辅导室")),
+                List.of(device.record())).save(dir.resolve("registry"));
+        CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
+                CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
+        collector = new Collector(config).start();
+        List<SignedEvent> events = WorkedExample.events(device);
+        try (TestPublisher publisher = new TestPublisher(broker.url())) {
+            for (int i = 0; i < events.size(); i += 100) {
+                publisher.publish("dev-1/events", device.payload(events.subList(i, Math.min(events.size(), i + 100))));
+            }
+        }
+        assertThat(collector.awaitStoredEvents(events.size(), Duration.ofSeconds(60))).isTrue();
+
+        profile = Files.createTempDirectory("xinan-webui-chromium");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1400,800");
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private WebElement roomRow() {
+        browser.get("http://127.0.0.1:" + collector.httpPort() + "/?week=" + WorkedExample.DAY);
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> d.findElements(By.cssSelector("tr[data-room='r1']")).stream().findFirst().orElse(null));
+    }
+
+    @Test
+    void theWeekOfTheWorkedExampleShowsTheDayMetAndTheWeekNotMet() throws IOException {
+        WebElement row = roomRow();
+        List<WebElement> days = row.findElements(By.cssSelector("td.day .v"));
+        assertThat(days).hasSize(7);
+        assertThat(days.get(0).getText()).isEqualTo("1.8"); // 6,600 s attended on Monday 2025-03-03
+        assertThat(days.get(0).getAttribute("class")).contains("MET").doesNotContain("NOT_MET");
+        assertThat(days.get(1).getAttribute("class")).contains("NO_DATA"); // the device was silent on Tuesday
+        assertThat(days.get(5).getAttribute("class")).contains("NOT_REQUIRED");
+        assertThat(row.getText()).contains("东宝实验小学心理辅导室", "示范", "1.8 / 10.0 小时", "未达标");
+        assertThat(browser.findElement(By.id("card-weeks")).getText()).contains("0% (0/1)");
+        assertThat(browser.findElement(By.id("card-days")).getText()).contains("20% (1/5)");
+        screenshot("webui-week-zh");
+    }
+
+    @Test
+    void theEnglishSwitchTranslatesTheTable() throws IOException {
+        roomRow();
+        browser.findElement(By.id("lang")).click();
+        WebElement row = browser.findElement(By.cssSelector("tr[data-room='r1']"));
+        assertThat(row.getText()).contains("demonstration", "1.8 of 10.0 h", "not met");
+        assertThat(browser.findElement(By.id("head")).getText()).contains("Room", "Mon 03-03");
+        screenshot("webui-week-en");
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path target = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
