@@ -139,6 +139,7 @@ final class DemoCommand implements Callable<Integer> {
     private static void printUrls(PrintStream out, Collector collector, LocalDate today) {
         String base = "http://127.0.0.1:" + collector.httpPort();
         LocalDate lastMonday = today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1);
+        out.println("Web UI:   " + base + "/?week=" + lastMonday);
         out.println("Collector API:");
         out.println("  rooms      " + base + "/api/v1/rooms");
         out.println("  verdicts   " + base + "/api/v1/verdicts?from=" + lastMonday + "&to=" + today);
