@@ -11,7 +11,7 @@ const TEXT = {
     room: "辅导室", tier: "等级", device: "设备", week: "本周累计", verdict: "周结论",
     rooms: "辅导室", weeksMet: "周达标率", daysMet: "日达标率", online: "设备在线",
     days: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], hours: "小时", of: "/",
-    on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：",
+    on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：", PENDING: "进行中",
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -21,7 +21,7 @@ const TEXT = {
     room: "Room", tier: "Tier", device: "Device", week: "Week so far", verdict: "Week",
     rooms: "Rooms", weeksMet: "Weeks met", daysMet: "School days met", online: "Devices online",
     days: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], hours: "h", of: "of",
-    on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ",
+    on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ", PENDING: "in progress",
   },
 };
 const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
@@ -104,17 +104,35 @@ function render() {
       el("td", {}, room.name, el("br"), el("small", {}, room.room)),
       el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier),
       el("td", {}, deviceCell),
-      ...report.days.map(d => el("td", { class: "day" }, pill(d.verdict, hours(d.attendedSeconds)))),
+      ...report.days.map(d => el("td", { class: "day" }, dayPill(d))),
       el("td", {}, `${hours(week.attendedSeconds)} ${t("of")} ${hours(week.requiredSeconds)} ${t("hours")}`, bar),
-      el("td", {}, pill(week.verdict))));
+      el("td", {}, weekPill(week))));
   }
 }
 
+// A day or week that has not ended yet can still be met: show it as in progress, not as a verdict.
+// (The API reports what the events say so far; an unfinished school day without events is NO_DATA there.)
+function dayPill(day) {
+  const today = iso(todayInShanghai());
+  if (day.date > today || (day.date === today && day.verdict !== "MET" && day.verdict !== "NOT_REQUIRED")) {
+    return pill("PENDING", day.date > today ? "–" : hours(day.attendedSeconds));
+  }
+  return pill(day.verdict, hours(day.attendedSeconds));
+}
+function weekPill(week) {
+  const sunday = iso(addDays(state.monday, 6));
+  const unfinished = sunday >= iso(todayInShanghai());
+  return unfinished && week.verdict !== "MET" && week.verdict !== "NOT_REQUIRED" ? pill("PENDING") : pill(week.verdict);
+}
+
 function renderSummary(byRoom) {
+  // Rates over finished days and weeks only (NO_DATA counts as not met, RULES.md §5).
+  const today = iso(todayInShanghai());
+  const weekOver = iso(addDays(state.monday, 6)) < today;
   let metDays = 0, requiredDays = 0, metWeeks = 0, requiredWeeks = 0;
   for (const r of byRoom.values()) {
-    for (const d of r.days) if (d.verdict !== "NOT_REQUIRED") { requiredDays++; if (d.verdict === "MET") metDays++; }
-    for (const w of r.weeks) if (w.verdict !== "NOT_REQUIRED") { requiredWeeks++; if (w.verdict === "MET") metWeeks++; }
+    for (const d of r.days) if (d.verdict !== "NOT_REQUIRED" && d.date < today) { requiredDays++; if (d.verdict === "MET") metDays++; }
+    for (const w of r.weeks) if (w.verdict !== "NOT_REQUIRED" && weekOver) { requiredWeeks++; if (w.verdict === "MET") metWeeks++; }
   }
   const devices = state.rooms.flatMap(r => r.devices);
   const rate = (m, n) => n === 0 ? "–" : Math.round(100 * m / n) + "%";
