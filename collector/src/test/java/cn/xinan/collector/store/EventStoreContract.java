@@ -97,6 +97,37 @@ public abstract class EventStoreContract {
         assertThat(store.eventCount()).isEqualTo(5);
     }
 
+    /**
+     * A backlog-sized append: more events than one HTTP write takes (the InfluxDB adapter sends several at once)
+     * and more rooms than one duplicate check covers. Every event is stored once, and an append of the same
+     * events interleaved with new ones, in another order, counts exactly the known ones as duplicates.
+     */
+    @Test
+    void aLargeAppendOverManyRoomsIsStoredWholeAndItsEventsAreKnownAfterwards() {
+        List<StoredEvent> large = new ArrayList<>();
+        List<StoredEvent> later = new ArrayList<>();
+        for (int r = 0; r < 600; r++) {
+            TestDevice d = new TestDevice("dev-big-" + r, "room-big-" + r);
+            large.addAll(heartbeats(d, T0.plusMillis(r), 20));
+            later.addAll(heartbeats(d, T0.plusSeconds(3_600).plusMillis(r), 2));
+        }
+
+        assertThat(store.append(large)).isEqualTo(new AppendResult(12_000, 0));
+        assertThat(store.eventCount()).isEqualTo(12_000);
+
+        List<StoredEvent> mixed = new ArrayList<>();
+        for (int i = 0; i < later.size(); i++) {
+            mixed.add(later.get(i));
+            mixed.add(large.get(large.size() - 1 - 10 * i));
+        }
+        assertThat(store.append(mixed)).isEqualTo(new AppendResult(1_200, 1_200));
+        assertThat(store.eventCount()).isEqualTo(13_200);
+        assertThat(store.eventsForRoom("room-big-599", T0, T0.plusSeconds(7_200)))
+                .extracting(StoredEvent::eventId)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(large.stream(), later.stream())
+                        .filter(e -> e.roomId().equals("room-big-599")).map(StoredEvent::eventId).toList());
+    }
+
     @Test
     void appendingNothingDoesNothing() {
         assertThat(store.append(List.of())).isEqualTo(AppendResult.NOTHING);

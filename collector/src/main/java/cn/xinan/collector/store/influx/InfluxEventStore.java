@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The production store: InfluxDB through the v1 HTTP API with influxdb-java (line protocol writes,
@@ -62,15 +63,22 @@ public final class InfluxEventStore implements EventStore {
     static final String QUARANTINE = "quarantine";
     /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
     private static final int WRITE_CHUNK = 5_000;
+    /** HTTP writes of one append in flight at once: InfluxDB parses and indexes them on its own threads. */
+    private static final int PARALLEL_WRITES = 2;
     /** Rows per read page; below any server max-row-limit so a page is never silently cut. */
     private static final int READ_PAGE = 5_000;
-    /** Rooms per duplicate-check query, so a query string stays small. */
-    private static final int ROOMS_PER_CHECK = 50;
+    /**
+     * Rooms per duplicate-check query. One query (sent in a POST body) for a whole batch of a collector's
+     * default size (500 messages, so at most 500 rooms); a round trip per 50 rooms cost more than the query.
+     */
+    private static final int ROOMS_PER_CHECK = 500;
 
     private final StoreSettings.Influx settings;
     private final InfluxDB influx;
     private final String eventsFrom;
     private final String quarantineFrom;
+    /** Sends the chunks of one append after the first; the caller's thread sends the first. */
+    private final java.util.concurrent.ExecutorService writers;
 
     private InfluxEventStore(StoreSettings.Influx settings, InfluxDB influx) {
         this.settings = settings;
@@ -78,6 +86,12 @@ public final class InfluxEventStore implements EventStore {
         String prefix = ident(settings.database()) + "." + ident(settings.retentionPolicy()) + ".";
         this.eventsFrom = prefix + ident(EVENTS);
         this.quarantineFrom = prefix + ident(QUARANTINE);
+        AtomicInteger n = new AtomicInteger();
+        this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
+            Thread t = new Thread(r, "xinan-influx-write-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Connects, and creates the database and the retention policy when they are missing. */
@@ -145,35 +159,85 @@ public final class InfluxEventStore implements EventStore {
         Set<String> found = new HashSet<>();
         List<Map.Entry<String, long[]>> all = new ArrayList<>(spans.entrySet());
         for (int i = 0; i < all.size(); i += ROOMS_PER_CHECK) {
-            StringBuilder q = new StringBuilder("SELECT \"id\" FROM ").append(eventsFrom).append(" WHERE ");
+            StringBuilder q = new StringBuilder();
             List<Map.Entry<String, long[]>> group = all.subList(i, Math.min(all.size(), i + ROOMS_PER_CHECK));
             for (int j = 0; j < group.size(); j++) {
                 Map.Entry<String, long[]> span = group.get(j);
-                q.append(j == 0 ? "(" : " OR (").append("\"room\" = ").append(literal(span.getKey()))
+                q.append(j == 0 ? "" : ";").append("SELECT \"id\" FROM ").append(eventsFrom)
+                        .append(" WHERE \"room\" = ").append(literal(span.getKey()))
                         .append(" AND time >= ").append(span.getValue()[0])
-                        .append(" AND time <= ").append(span.getValue()[1]).append(')');
+                        .append(" AND time <= ").append(span.getValue()[1]);
             }
-            for (List<Object> row : values(run(q.toString(), settings.database()))) {
+            for (List<Object> row : values(run(q.toString(), settings.database(), true))) {
                 found.add((String) row.get(1));
             }
         }
         return found;
     }
 
+    /**
+     * Writes in chunks of {@value #WRITE_CHUNK} points, up to {@value #PARALLEL_WRITES} at once, and returns only
+     * when InfluxDB has answered every chunk (each answer comes after its WAL fsync): durable when it returns, and
+     * any failed chunk fails the whole write (the caller retries all of it; rewriting a stored point is harmless).
+     */
     private void write(List<Point> points) {
+        List<List<Point>> chunks = new ArrayList<>();
         for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
-            BatchPoints batch = BatchPoints.database(settings.database())
-                    .retentionPolicy(settings.retentionPolicy())
-                    .precision(TimeUnit.NANOSECONDS)
-                    .points(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)))
-                    .build();
-            try {
-                influx.write(batch);
-            } catch (InfluxDBException e) {
-                throw new StoreException("InfluxDB " + settings.url() + ": write failed: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+            chunks.add(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)));
+        }
+        if (chunks.size() <= 1 || PARALLEL_WRITES == 1) {
+            chunks.forEach(this::writeChunk);
+            return;
+        }
+        // chunk k goes to the pool when k % PARALLEL_WRITES != 0, to this thread otherwise
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        for (int k = 0; k < chunks.size(); k++) {
+            if (k % PARALLEL_WRITES != 0) {
+                List<Point> chunk = chunks.get(k);
+                pending.add(writers.submit(() -> writeChunk(chunk)));
             }
+        }
+        StoreException failure = null;
+        for (int k = 0; k < chunks.size(); k += PARALLEL_WRITES) {
+            try {
+                writeChunk(chunks.get(k));
+            } catch (StoreException e) {
+                failure = e;
+                break;
+            }
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof StoreException se ? se
+                            : new StoreException("InfluxDB " + settings.url() + ": write failed: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = new StoreException("InfluxDB " + settings.url() + ": interrupted while writing", e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void writeChunk(List<Point> chunk) {
+        BatchPoints batch = BatchPoints.database(settings.database())
+                .retentionPolicy(settings.retentionPolicy())
+                .precision(TimeUnit.NANOSECONDS)
+                .points(chunk)
+                .build();
+        try {
+            influx.write(batch);
+        } catch (InfluxDBException e) {
+            throw new StoreException("InfluxDB " + settings.url() + ": write failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
         }
     }
 
@@ -359,6 +423,7 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public void close() {
+        writers.shutdownNow();
         influx.close();
     }
 
@@ -368,9 +433,14 @@ public final class InfluxEventStore implements EventStore {
     }
 
     private QueryResult run(String influxQl, String database) {
+        return run(influxQl, database, false);
+    }
+
+    /** {@code post}: the statement goes in the request body (long duplicate checks), not the URL. */
+    private QueryResult run(String influxQl, String database, boolean post) {
         QueryResult result;
         try {
-            result = influx.query(database == null ? new Query(influxQl) : new Query(influxQl, database));
+            result = influx.query(database == null ? new Query(influxQl) : new Query(influxQl, database, post));
         } catch (InfluxDBException e) {
             throw new StoreException("InfluxDB " + settings.url() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
