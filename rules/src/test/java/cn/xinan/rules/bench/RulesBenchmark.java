@@ -13,6 +13,7 @@ import cn.xinan.rules.calendar.NationalCalendar;
 import cn.xinan.rules.calendar.SchoolCalendar;
 import cn.xinan.rules.calendar.Term;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class RulesBenchmark {
     private static final SchoolCalendar CALENDAR = SchoolCalendar.of(NationalCalendar.bundled(),
             CalendarLayer.ofTerms(List.of(new Term(TERM_START, TERM_START.plusWeeks(20).minusDays(1)))));
     private static final RulesEngine ENGINE = new RulesEngine(RuleSettings.defaults());
+    private static final Duration WARMUP = Duration.ofSeconds(5);
     private static final java.util.concurrent.atomic.LongAdder SINK = new java.util.concurrent.atomic.LongAdder();
 
     private RulesBenchmark() {
@@ -49,10 +51,13 @@ public final class RulesBenchmark {
         List<DeviceEvent> term = roomEvents("room-0000", TERM_START, 140, new Random(1));
         LocalDate termEnd = TERM_START.plusDays(139);
         System.out.printf("(a) one room, 20-week term: %,d events%n", term.size());
-        report("    in time order", measure(30, 50, () -> evaluate("room-0000", term, TERM_START, termEnd)));
+        long cold = System.nanoTime();
+        evaluate("room-0000", term, TERM_START, termEnd);
+        System.out.printf("    first call (cold JIT)   %8.2f ms%n", (System.nanoTime() - cold) / 1e6);
+        report("    in time order", measure(WARMUP, 300, 50, () -> evaluate("room-0000", term, TERM_START, termEnd)));
         List<DeviceEvent> shuffled = new ArrayList<>(term);
         Collections.shuffle(shuffled, new Random(2));
-        report("    shuffled     ", measure(20, 30, () -> evaluate("room-0000", shuffled, TERM_START, termEnd)));
+        report("    shuffled     ", measure(WARMUP, 100, 30, () -> evaluate("room-0000", shuffled, TERM_START, termEnd)));
 
         LocalDate monday = TERM_START.plusWeeks(3);
         List<List<DeviceEvent>> rooms = new ArrayList<>();
@@ -64,12 +69,12 @@ public final class RulesBenchmark {
         }
         LocalDate sunday = monday.plusDays(6);
         System.out.printf("(b) 1,000 rooms, one week: %,d events%n", total);
-        report("    one thread   ", measure(3, 7, () -> {
+        report("    one thread   ", measure(WARMUP, 5, 7, () -> {
             for (int r = 0; r < rooms.size(); r++) {
                 evaluate("room-" + r, rooms.get(r), monday, sunday);
             }
         }));
-        report("    all cores    ", measure(3, 7, () -> rooms.parallelStream()
+        report("    all cores    ", measure(WARMUP, 5, 7, () -> rooms.parallelStream()
                 .forEach(week -> evaluate("room", week, monday, sunday))));
         System.out.println("checksum " + SINK.sum());
     }
@@ -79,8 +84,14 @@ public final class RulesBenchmark {
         SINK.add(report.days().getLast().attendedSeconds() + report.weeks().size());
     }
 
-    private static long[] measure(int warmups, int runs, Runnable work) {
-        for (int i = 0; i < warmups; i++) {
+    /**
+     * Steady state, as in a running collector that evaluates room after room: warm up for at least
+     * {@code warmup} and {@code minWarmups} runs (C2 needs a few hundred calls of the engine's big loops
+     * before it stops running them as on-stack-replacement code), then time {@code runs} runs.
+     */
+    private static long[] measure(Duration warmup, int minWarmups, int runs, Runnable work) {
+        long warmEnd = System.nanoTime() + warmup.toNanos();
+        for (int i = 0; i < minWarmups || System.nanoTime() < warmEnd; i++) {
             work.run();
         }
         long[] nanos = new long[runs];
