@@ -16,8 +16,8 @@ if command -v npm >/dev/null 2>&1; then
 else
     echo "bench.sh: npm not found: the Node-RED peer will not run" >&2
 fi
-mvn -q -o -pl collector -am install -DskipTests
-mvn -q -o -pl collector dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+mvn -q -pl collector -am install -DskipTests
+mvn -q -pl collector dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 CP="collector/target/test-classes:collector/target/classes:$(cat collector/target/bench.classpath)"
 JVM_FLAGS="-Xmx1g"
 echo "JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), flags: $JVM_FLAGS; node $(node -v 2>/dev/null || echo missing); load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -128,6 +128,34 @@ public abstract class EventStoreContract {
                         .filter(e -> e.roomId().equals("room-big-599")).map(StoredEvent::eventId).toList());
     }
 
+    /** A re-imaged Pi starts its sequence numbers again: its new events are new, whatever their numbers. */
+    @Test
+    void aDeviceThatNumbersAgainFromOneStillHasItsNewEventsStored() {
+        store.append(heartbeats(device, T0, 5));
+        TestDevice reimaged = new TestDevice("dev-1", "room-1");
+        List<StoredEvent> again = heartbeats(reimaged, T0.plusSeconds(3_600), 3);
+        assertThat(again).extracting(e -> e.event().seq()).containsExactly(1L, 2L, 3L);
+
+        assertThat(store.append(again)).isEqualTo(new AppendResult(3, 0));
+        assertThat(store.append(again)).isEqualTo(new AppendResult(0, 3));
+        assertThat(store.eventCount()).isEqualTo(8);
+    }
+
+    /** After a restart the store learns what is stored again: a redelivered backlog mixed with new events. */
+    @Test
+    void afterAReopenARedeliveredBacklogAndNewerEventsAreToldApart() {
+        List<StoredEvent> first = heartbeats(device, T0, 10);
+        store.append(first);
+        store.close();
+        store = openStore();
+
+        List<StoredEvent> backlog = new ArrayList<>(first.subList(6, 10));
+        backlog.addAll(heartbeats(device, T0.plusSeconds(600), 5));
+        assertThat(store.append(backlog)).isEqualTo(new AppendResult(5, 4));
+        assertThat(store.append(heartbeats(device, T0.plusSeconds(900), 2))).isEqualTo(new AppendResult(2, 0));
+        assertThat(store.eventCount()).isEqualTo(17);
+    }
+
     @Test
     void appendingNothingDoesNothing() {
         assertThat(store.append(List.of())).isEqualTo(AppendResult.NOTHING);

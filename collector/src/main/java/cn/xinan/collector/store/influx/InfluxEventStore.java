@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +55,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * overwrites its own identical point, and two events of one device never collide. Reads de-duplicate by
  * event id all the same (a device moved to another room between two deliveries would leave two points).
  *
- * <p>An append first asks which of the batch's ids are already stored (one query over the rooms and time
- * spans of the batch), so it can report duplicates; then it writes the new points synchronously. InfluxDB
+ * <p>An append first asks which of the batch's ids are already stored, so it can report duplicates: only for
+ * events whose sequence number is not above the highest one stored for their device (learnt once per
+ * device, then kept up to date), with one query over the rooms and time spans of those events; then it
+ * writes the new points synchronously. With several collector replicas writing one InfluxDB, an event
+ * stored by another replica and redelivered to this one can be counted as new (and rewritten, which
+ * changes nothing but its receive time); the stored data stays exact. InfluxDB
  * answers 204 only after its WAL is fsynced, so the events are durable when {@code append} returns.
  */
 public final class InfluxEventStore implements EventStore {
@@ -77,6 +82,12 @@ public final class InfluxEventStore implements EventStore {
     private final InfluxDB influx;
     private final String eventsFrom;
     private final String quarantineFrom;
+    /**
+     * Per device, the highest sequence number stored: an event above it cannot be stored already (a device
+     * never reuses a number and this store is the only writer it knows of), so only events at or below it need
+     * the duplicate check. Live traffic, which arrives in order, then needs no query at all.
+     */
+    private final Map<String, Long> storedHighWater = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sends the chunks of one append after the first; the caller's thread sends the first. */
     private final java.util.concurrent.ExecutorService writers;
 
@@ -138,7 +149,14 @@ public final class InfluxEventStore implements EventStore {
         for (StoredEvent e : events) {
             unique.putIfAbsent(e.eventId(), e);
         }
-        Set<String> existing = existingIds(unique.values());
+        seedHighWater(unique.values());
+        List<StoredEvent> toCheck = new ArrayList<>();
+        for (StoredEvent e : unique.values()) {
+            if (e.event().seq() <= storedHighWater.get(e.event().deviceId())) {
+                toCheck.add(e);
+            }
+        }
+        Set<String> existing = toCheck.isEmpty() ? Set.of() : existingIds(toCheck);
         List<Point> points = new ArrayList<>(unique.size());
         for (StoredEvent e : unique.values()) {
             if (!existing.contains(e.eventId())) {
@@ -146,7 +164,48 @@ public final class InfluxEventStore implements EventStore {
             }
         }
         write(points);
+        for (StoredEvent e : unique.values()) {
+            storedHighWater.merge(e.event().deviceId(), e.event().seq(), Math::max);
+        }
         return new AppendResult(points.size(), events.size() - points.size());
+    }
+
+    /**
+     * Learns, once per device, the highest sequence number stored for it (0 when none): one query for all
+     * the devices of a batch that this store has not seen yet.
+     */
+    private void seedHighWater(Iterable<StoredEvent> events) {
+        Set<String> unseen = new java.util.TreeSet<>();
+        for (StoredEvent e : events) {
+            if (!storedHighWater.containsKey(e.event().deviceId())) {
+                unseen.add(e.event().deviceId());
+            }
+        }
+        if (unseen.isEmpty()) {
+            return;
+        }
+        StringBuilder q = new StringBuilder("SELECT max(\"seq\") FROM ").append(eventsFrom).append(" WHERE ");
+        boolean first = true;
+        for (String device : unseen) {
+            q.append(first ? "" : " OR ").append("\"device\" = ").append(literal(device));
+            first = false;
+        }
+        q.append(" GROUP BY \"device\"");
+        Map<String, Long> found = new HashMap<>();
+        for (QueryResult.Result r : run(q.toString(), settings.database(), true).getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                if (series.getValues() != null && !series.getValues().isEmpty() && series.getTags() != null) {
+                    Object max = series.getValues().get(0).get(1);
+                    found.put(series.getTags().get("device"), max == null ? 0L : ((Number) max).longValue());
+                }
+            }
+        }
+        for (String device : unseen) {
+            storedHighWater.merge(device, found.getOrDefault(device, 0L), Math::max);
+        }
     }
 
     /** Ids of these events that are already stored: one query per {@value #ROOMS_PER_CHECK} rooms over each room's time span. */
