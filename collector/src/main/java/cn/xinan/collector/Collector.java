@@ -3,12 +3,15 @@ package cn.xinan.collector;
 import cn.xinan.collector.api.Api;
 import cn.xinan.collector.api.ApiContext;
 import cn.xinan.collector.broker.EmbeddedBroker;
+import cn.xinan.collector.figures.FiguresWriter;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.ingest.IngestPipeline;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.ingest.MqttIngest;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.influx.InfluxEventStore;
+import cn.xinan.collector.store.influx.InfluxFigures;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.web.WebUi;
 import cn.xinan.collector.verdict.VerdictService;
@@ -23,6 +26,7 @@ import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A whole collector: (optionally) the embedded broker, the store, the MQTT ingest and the REST API with
@@ -51,6 +55,7 @@ public final class Collector implements AutoCloseable {
     private WebServer server;
     private VerdictService verdicts;
     private Registry registry;
+    private FiguresWriter figures;
 
     public Collector(CollectorConfig config) {
         this(config, Clock.systemUTC());
@@ -81,6 +86,7 @@ public final class Collector implements AutoCloseable {
             SchoolCalendars calendars = loadCalendars();
             store = config.store().open();
             verdicts = new VerdictService(store, registry, config.rules(), calendars);
+            figures = startFigures();
             pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
             mqtt.start();
@@ -105,6 +111,20 @@ public final class Collector implements AutoCloseable {
             stop();
             throw e;
         }
+    }
+
+    /** The derived figures for the dashboards: InfluxDB only, when enabled (docs/collector.md). */
+    private FiguresWriter startFigures() {
+        if (!config.figures().enabled()) {
+            LOG.log(System.Logger.Level.INFO, "derived figures disabled (figures.interval-seconds = 0)");
+            return null;
+        }
+        if (!(store instanceof InfluxEventStore influx)) {
+            LOG.log(System.Logger.Level.INFO, "derived figures are written to InfluxDB only; store " + store.type()
+                    + " gets none");
+            return null;
+        }
+        return new FiguresWriter(verdicts, registry, new InfluxFigures(influx), config.figures(), clock).start();
     }
 
     private Registry loadRegistry() {
@@ -166,6 +186,12 @@ public final class Collector implements AutoCloseable {
         return verdicts;
     }
 
+    /** The derived-figures writer, when it runs (InfluxDB store, figures enabled). */
+    public Optional<FiguresWriter> figures() {
+        running();
+        return Optional.ofNullable(figures);
+    }
+
     public Registry registry() {
         running();
         return registry;
@@ -203,6 +229,10 @@ public final class Collector implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close();
             mqtt = null;
+        }
+        if (figures != null) {
+            figures.close();
+            figures = null;
         }
         if (store != null) {
             store.close();

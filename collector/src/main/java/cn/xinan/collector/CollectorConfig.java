@@ -1,6 +1,7 @@
 package cn.xinan.collector;
 
 import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
@@ -23,10 +24,11 @@ import java.util.Optional;
  * @param store        the event store
  * @param ingest       checks and batching of the ingest pipeline
  * @param broker       an embedded broker to start first, or empty to use an external one
+ * @param figures      the derived figures written for the dashboards (InfluxDB store only)
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
-                              Optional<BrokerSettings> broker) {
+                              Optional<BrokerSettings> broker, FiguresSettings figures) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -36,6 +38,14 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(store, "store is missing");
         Objects.requireNonNull(ingest, "ingest is missing");
         Objects.requireNonNull(broker, "broker is missing (use Optional.empty())");
+        Objects.requireNonNull(figures, "figures are missing");
+    }
+
+    /** With the default figures settings ({@link FiguresSettings#defaults()}). */
+    public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
+                           MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                           Optional<BrokerSettings> broker) {
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, FiguresSettings.defaults());
     }
 
     /**
@@ -54,19 +64,23 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker);
+        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures);
+    }
+
+    public CollectorConfig withFigures(FiguresSettings settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -75,6 +89,6 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
-                + "]";
+                + ", figures=" + figures + "]";
     }
 }

@@ -1,6 +1,7 @@
 package cn.xinan.collector;
 
 import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
@@ -43,7 +44,8 @@ public final class CollectorConfigFile {
             "store.influxdb.retention-duration", "store.influxdb.username", "store.influxdb.password",
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
-            "broker.enabled", "broker.host", "broker.port", "broker.data-dir");
+            "broker.enabled", "broker.host", "broker.port", "broker.data-dir",
+            "figures.interval-seconds", "figures.weeks-back");
 
     private final Path file;
     private final Path base;
@@ -99,7 +101,10 @@ public final class CollectorConfigFile {
                     Duration.ofSeconds(integer("mqtt.session-expiry-seconds", 7 * 24 * 3600)),
                     integer("mqtt.receive-maximum", 2_000),
                     Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)));
-            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker);
+            FiguresSettings figures = new FiguresSettings(
+                    integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
+                    integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
+            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }

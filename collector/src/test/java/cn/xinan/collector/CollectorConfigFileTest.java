@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.WeekPolicy;
@@ -36,6 +37,7 @@ class CollectorConfigFileTest {
         assertThat(((StoreSettings.Influx) c.store()).retentionDuration()).isEqualTo("INF");
         assertThat(c.rules().weekPolicy()).isEqualTo(WeekPolicy.PRORATE);
         assertThat(c.broker()).isEmpty();
+        assertThat(c.figures()).isEqualTo(new FiguresSettings(300, 2));
         assertThat(c.toString()).doesNotContain("change-me").contains("****");
     }
 
@@ -61,6 +63,26 @@ class CollectorConfigFileTest {
         assertThat(c.rules().thresholdsFor(Tier.DEMONSTRATION).weeklySeconds()).isEqualTo(54000);
         assertThat(c.rules().thresholdsFor(Tier.QUALIFIED).weeklySeconds()).isEqualTo(36000);
         assertThat(c.calendar()).isEqualTo(CalendarSources.bureau(Optional.empty()));
+        assertThat(c.figures()).isEqualTo(FiguresSettings.defaults());
+        assertThat(c.figures().intervalSeconds()).isEqualTo(300);
+        assertThat(c.figures().weeksBack()).isEqualTo(2);
+    }
+
+    @Test
+    void figuresKeysAreReadAndValidated() throws IOException {
+        String base = "registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\nfigures:\n";
+        CollectorConfig c = CollectorConfigFile.read(write(base + "  interval-seconds: 0\n  weeks-back: 5\n"));
+        assertThat(c.figures().enabled()).isFalse();
+        assertThat(c.figures().weeksBack()).isEqualTo(5);
+
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "  interval-seconds: -1\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("figures.interval-seconds");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "  interval-seconds: often\n")))
+                .hasMessageContaining("figures.interval-seconds 'often' must be a whole number");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "  weeks-back: 53\n")))
+                .hasMessageContaining("figures.weeks-back must be between 0 and 52, was 53");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "  weeks-bak: 1\n")))
+                .hasMessageContaining("unknown key figures.weeks-bak");
     }
 
     @Test

@@ -46,6 +46,7 @@ class CollectorTest {
             try (Collector collector = new Collector(config).start();
                  TestPublisher publisher = new TestPublisher(broker.url())) {
                 assertThat(collector.mqttConnected()).isTrue();
+                assertThat(collector.figures()).as("the SQLite store gets no derived figures").isEmpty();
                 for (int i = 0; i < events.size(); i += 100) {
                     publisher.publish("dev-1/events", device.payload(events.subList(i, Math.min(events.size(), i + 100))));
                 }

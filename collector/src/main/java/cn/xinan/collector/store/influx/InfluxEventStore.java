@@ -300,6 +300,17 @@ public final class InfluxEventStore implements EventStore {
         }
     }
 
+    /**
+     * Writes derived figures ({@link InfluxFigures}) into this store's database and retention policy, apart from the
+     * event path: no duplicate check, no high-water mark; a point with the same measurement, tags and time replaces
+     * the one stored. Durable when it returns.
+     *
+     * @throws StoreException when any chunk fails
+     */
+    void writeDerived(List<Point> points) {
+        write(points);
+    }
+
     /** The point time in ns: the device time with the sequence number in the sub-millisecond digits. */
     static long pointTime(DeviceEvent e) {
         return e.at().toEpochMilli() * 1_000_000L + Math.floorMod(e.seq(), 1_000_000L);
