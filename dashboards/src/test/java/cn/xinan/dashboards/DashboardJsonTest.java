@@ -30,7 +30,7 @@ class DashboardJsonTest {
     void theFolderHoldsTheRoomUsageAndFleetHealthDashboards() {
         List<String> uids = dashboards().stream().map(f -> GrafanaFolder.read(f).path("uid").asText()).toList();
 
-        assertThat(uids).containsExactlyInAnyOrder("xinan-room-usage", "xinan-fleet-health");
+        assertThat(uids).containsExactlyInAnyOrder("xinan-room-usage", "xinan-fleet-health", "xinan-compliance");
     }
 
     @Test

@@ -108,7 +108,7 @@ abstract class DashboardQueriesContract {
 
     @Test
     void theQueriedMeasurementsHaveExactlyTheTagsAndFieldsTheDashboardsWereCheckedAgainst() {
-        for (String measurement : List.of("events", "quarantine")) {
+        for (String measurement : List.of("events", "quarantine", "room_day", "room_week", "rooms")) {
             String from = " FROM \"" + KnownData.RETENTION_POLICY + "\".\"" + measurement + "\"";
             Set<String> fields = new TreeSet<>();
             for (var s : ask("SHOW FIELD KEYS" + from).series()) {

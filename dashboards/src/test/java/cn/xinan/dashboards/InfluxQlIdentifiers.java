@@ -16,11 +16,19 @@ final class InfluxQlIdentifiers {
     /** What the collector writes (docs/collector.md, InfluxDB schema): tags and fields per measurement. */
     static final Map<String, Set<String>> TAGS = Map.of(
             "events", Set.of("room", "device", "kind"),
-            "quarantine", Set.of("reason"));
+            "quarantine", Set.of("reason"),
+            "room_day", Set.of("county", "school", "room", "tier"),
+            "room_week", Set.of("county", "school", "room", "tier"),
+            "rooms", Set.of("county", "school", "room", "tier"));
     static final Map<String, Set<String>> FIELDS_WRITTEN = Map.of(
             "events", Set.of("id", "seq", "synced", "sig", "receivedAt", "reason", "prevAliveAt", "staff", "occupied",
                     "purpose", "stage"),
-            "quarantine", Set.of("topic", "device", "detail", "payload", "payloadBytes"));
+            "quarantine", Set.of("topic", "device", "detail", "payload", "payloadBytes"),
+            "room_day", Set.of("schoolDay", "openSeconds", "attendedSeconds", "checkins", "verdict", "met", "required",
+                    "complete"),
+            "room_week", Set.of("week", "schoolDays", "requiredSeconds", "attendedSeconds", "verdict", "met", "required",
+                    "complete"),
+            "rooms", Set.of("one", "qualified", "demonstration"));
     /**
      * The fields dashboards may query. Left out on purpose: the event id and signature (meaningless to a reader,
      * and an id next to a check-in time invites joining), the staff code (employee data, not needed for usage),
@@ -29,11 +37,15 @@ final class InfluxQlIdentifiers {
      */
     static final Map<String, Set<String>> FIELDS_SHOWN = Map.of(
             "events", Set.of("seq", "synced", "reason", "prevAliveAt", "occupied", "purpose", "stage"),
-            "quarantine", Set.of("topic", "device", "payloadBytes"));
+            "quarantine", Set.of("topic", "device", "payloadBytes"),
+            // the derived figures (docs/collector.md) are per-room counts and verdicts: nothing about any person
+            "room_day", Set.of("verdict", "met", "required", "complete"),
+            "room_week", Set.of("met", "required", "complete"),
+            "rooms", Set.of("one", "qualified", "demonstration"));
 
     private static final Set<String> KEYWORDS = Set.of("select", "from", "where", "and", "or", "group", "by", "time",
             "fill", "tz", "order", "desc", "asc", "limit", "as", "count", "last", "true", "false", "show", "tag",
-            "values", "with", "key", "previous", "none", "null");
+            "values", "with", "key", "previous", "none", "null", "sum");
 
     /** The measurement and the tags/fields a query refers to. */
     record Reference(String retentionPolicy, String measurement, List<String> identifiers) {
@@ -58,7 +70,7 @@ final class InfluxQlIdentifiers {
             } else if (c == '\'') {
                 i = closing(query, i, '\'') + 1;
                 lastWord = "";
-            } else if (c == '/') {
+            } else if (c == '/' && previousNonBlank(query, i) == '~') {
                 i = closing(query, i, '/') + 1;
                 lastWord = "";
             } else if (c == '$') {
@@ -119,6 +131,16 @@ final class InfluxQlIdentifiers {
             throw new IllegalArgumentException("no FROM \"retention policy\".\"measurement\": " + query);
         }
         return new Reference(rp, measurement, identifiers);
+    }
+
+    /** The character before {@code i} that is not white space; a '/' after '=~' or '!~' opens a regex, else it divides. */
+    private static char previousNonBlank(String s, int i) {
+        for (int j = i - 1; j >= 0; j--) {
+            if (!Character.isWhitespace(s.charAt(j))) {
+                return s.charAt(j);
+            }
+        }
+        return ' ';
     }
 
     private static int closing(String s, int open, char quote) {

@@ -18,6 +18,15 @@ class InfluxQlIdentifiersTest {
     }
 
     @Test
+    void aSlashDividesUnlessItFollowsARegexOperator() {
+        var ref = InfluxQlIdentifiers.read("SELECT sum(\"met\") / sum(\"required\") FROM \"$rp\".\"room_day\" WHERE "
+                + "\"county\" =~ /^$county$/ AND \"school\" !~ /x\\/y/ AND $timeFilter GROUP BY \"county\"");
+
+        assertThat(ref.measurement()).isEqualTo("room_day");
+        assertThat(ref.identifiers()).containsExactly("met", "required", "county", "school", "county");
+    }
+
+    @Test
     void aFieldOutsideTheShownSetIsVisible() {
         var ref = InfluxQlIdentifiers.read("SELECT \"kind\", \"staff\", \"id\" FROM \"$rp\".\"events\" WHERE $timeFilter");
 

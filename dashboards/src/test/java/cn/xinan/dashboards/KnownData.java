@@ -1,5 +1,19 @@
 package cn.xinan.dashboards;
 
+import cn.xinan.collector.figures.FiguresSettings;
+import cn.xinan.collector.figures.FiguresWriter;
+import cn.xinan.collector.store.influx.InfluxEventStore;
+import cn.xinan.collector.store.influx.InfluxFigures;
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.calendar.NationalCalendar;
+import cn.xinan.rules.calendar.SchoolCalendar;
+import java.time.Clock;
+import java.time.ZoneOffset;
+
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
@@ -79,8 +93,31 @@ final class KnownData {
         KnownData data = new KnownData();
         try (EventStore store = new StoreSettings.Influx(url, DATABASE, RETENTION_POLICY, "INF", null, null).open()) {
             data.write(store);
+            writeFigures((InfluxEventStore) store);
         }
         return data;
+    }
+
+    /**
+     * The registry of the three rooms: jm-db-001-r1 东宝区 示范, jm-db-002-r1 东宝区 合格, jm-dd-001-r1 掇刀区 未评定.
+     */
+    static final Registry REGISTRY = new Registry(List.of(
+            new RoomRecord("东宝区", "jm-db-001", R1, Tier.DEMONSTRATION, "东宝一小心理辅导室"),
+            new RoomRecord("东宝区", "jm-db-002", R2, Tier.QUALIFIED, "东宝二小心理辅导室"),
+            new RoomRecord("掇刀区", "jm-dd-001", R3, Tier.UNRATED, "掇刀一中心理辅导室")), List.of());
+
+    /**
+     * The derived figures, written by the collector's own FiguresWriter over these events (every working day a school
+     * day, weeks-back 1) as a running collector would: on Sunday 2025-03-09 12:00 (the week in progress, the registry
+     * snapshot of that day) and on Monday 2025-03-10 10:00 (W10 now finished, overwritten; W11 in progress).
+     */
+    private static void writeFigures(InfluxEventStore store) {
+        VerdictService verdicts = new VerdictService(store, REGISTRY, RuleSettings.defaults(),
+                SchoolCalendar.of(NationalCalendar.bundled()));
+        for (Instant now : List.of(at(MON.plusDays(6), 12, 0), at(MON.plusDays(7), 10, 0))) {
+            new FiguresWriter(verdicts, REGISTRY, new InfluxFigures(store), new FiguresSettings(300, 1),
+                    Clock.fixed(now, ZoneOffset.UTC)).runOnce();
+        }
     }
 
     private void write(EventStore store) {
