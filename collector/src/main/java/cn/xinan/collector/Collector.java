@@ -158,6 +158,16 @@ public final class Collector implements AutoCloseable {
         return mqtt != null && mqtt.isConnected();
     }
 
+    /**
+     * Waits until the ingest is connected and subscribed. Messages published to the shared subscription
+     * before its first subscription are dropped by the broker (no session holds them yet): start devices
+     * after this returns true.
+     */
+    public boolean awaitSubscribed(Duration timeout) {
+        running();
+        return mqtt.awaitSubscribed(timeout);
+    }
+
     /** Distinct events in the store (all of them, not only those this collector received). */
     public long storedEventCount() {
         running();

@@ -59,7 +59,7 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
                                            int httpPort) {
         BrokerSettings broker = new BrokerSettings("127.0.0.1", brokerPort, dataDir.resolve("broker"));
         return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, CalendarSources.bureau(calendarFile),
-                RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                RuleSettings.defaults(), MqttSettings.anonymous(broker.url()).alone(),
                 new StoreSettings.Sqlite(dataDir.resolve("events.db")), IngestSettings.defaults(), Optional.of(broker));
     }
 

@@ -101,6 +101,10 @@ public final class CollectorConfigFile {
                     Duration.ofSeconds(integer("mqtt.session-expiry-seconds", 7 * 24 * 3600)),
                     integer("mqtt.receive-maximum", 2_000),
                     Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)));
+            if (broker.isPresent() && optional("mqtt.shared-group").isEmpty()) {
+                // the embedded broker's collector is alone: a plain subscription (MqttSettings#alone)
+                mqtt = mqtt.alone();
+            }
             FiguresSettings figures = new FiguresSettings(
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));

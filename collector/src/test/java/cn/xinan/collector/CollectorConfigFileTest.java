@@ -66,6 +66,25 @@ class CollectorConfigFileTest {
         assertThat(c.figures()).isEqualTo(FiguresSettings.defaults());
         assertThat(c.figures().intervalSeconds()).isEqualTo(300);
         assertThat(c.figures().weeksBack()).isEqualTo(2);
+        assertThat(c.mqtt().eventsFilter()).as("alone with the embedded broker: a plain subscription").isEqualTo("+/events");
+    }
+
+    @Test
+    void anExternalBrokerIsSharedByTheReplicasAndAnEmbeddedOneKeepsAnExplicitGroup() throws IOException {
+        CollectorConfig external = CollectorConfigFile.read(write("registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\n"));
+        assertThat(external.mqtt().eventsFilter()).isEqualTo("$share/xinan-collectors/+/events");
+
+        CollectorConfig embeddedShared = CollectorConfigFile.read(write("""
+                registry:
+                  dir: r
+                broker:
+                  enabled: true
+                  data-dir: broker
+                mqtt:
+                  shared-group: g1
+                """));
+        assertThat(embeddedShared.mqtt().eventsFilter()).isEqualTo("$share/g1/+/events");
+        assertThat(CollectorConfig.embedded(dir, dir, Optional.empty(), 18830, 0).mqtt().eventsFilter()).isEqualTo("+/events");
     }
 
     @Test

@@ -79,6 +79,10 @@ final class DemoCommand implements Callable<Integer> {
             }
         }, "xinan-demo-shutdown"));
         try {
+            if (!collector.awaitSubscribed(Duration.ofMinutes(1))) {
+                throw new IllegalStateException("the collector did not subscribe to " + collector.mqttUrl()
+                        + " within a minute: the simulated rooms would publish into the void");
+            }
             rooms.connectTo(collector.mqttUrl());
             rooms.powerOnAllBut(Set.of());
             long started = System.nanoTime();

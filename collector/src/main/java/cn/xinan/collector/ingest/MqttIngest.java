@@ -84,6 +84,18 @@ public final class MqttIngest implements AutoCloseable {
         return subscribed;
     }
 
+    /**
+     * Waits until the subscriptions are in place. A broker drops what is published to a shared subscription
+     * that nobody has subscribed to yet, so whoever starts devices together with a new collector (the replay,
+     * the demo) waits for this first.
+     *
+     * @return whether it is subscribed
+     */
+    public boolean awaitSubscribed(java.time.Duration timeout) {
+        awaitSubscribed(timeout.toMillis());
+        return isConnected();
+    }
+
     private void awaitSubscribed(long timeoutMs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (this) {

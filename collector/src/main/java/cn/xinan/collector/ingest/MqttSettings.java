@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * @param password       may be {@code null}; never logged
  * @param clientId       must be stable across restarts (the broker keeps the session under it) and different
  *                       for every replica
- * @param sharedGroup    the shared-subscription group all replicas join ({@value Topics#SHARED_GROUP})
+ * @param sharedGroup    the shared-subscription group all replicas join ({@value Topics#SHARED_GROUP}), or
+ *                       {@code null} for a plain subscription: only for a collector that is alone by
+ *                       construction, as with the embedded broker (see {@link #alone()})
  * @param sessionExpiry  how long the broker keeps this collector's session, and queues its messages, while it
  *                       is down
  * @param receiveMaximum QoS 1 messages the broker may have in flight to us unacknowledged; our batches must
@@ -48,7 +50,7 @@ public record MqttSettings(String url, String username, String password, String 
             throw new IllegalArgumentException("mqtt.client-id '" + clientId
                     + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
-        if (sharedGroup == null || !GROUP.matcher(sharedGroup).matches()) {
+        if (sharedGroup != null && !GROUP.matcher(sharedGroup).matches()) {
             throw new IllegalArgumentException("mqtt.shared-group '" + sharedGroup
                     + "' must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         }
@@ -76,15 +78,25 @@ public record MqttSettings(String url, String username, String password, String 
         return new MqttSettings(url, username, password, id, sharedGroup, sessionExpiry, receiveMaximum, connectTimeout);
     }
 
-    /** The shared subscription to every device's events. */
+    /**
+     * The same connection with a plain subscription instead of a shared one, for a collector that is the only
+     * one by construction (the embedded broker of the one-command start). HiveMQ CE, the embedded broker, can
+     * stop delivering QoS 1 messages of a shared subscription to a connected subscriber under load
+     * (hivemq-community-edition issue 558, open); a plain subscription does not depend on that code path.
+     */
+    public MqttSettings alone() {
+        return new MqttSettings(url, username, password, clientId, null, sessionExpiry, receiveMaximum, connectTimeout);
+    }
+
+    /** The subscription to every device's events: shared by the replicas' group, or plain when alone. */
     public String eventsFilter() {
-        return "$share/" + sharedGroup + "/" + Topics.EVENTS_FILTER;
+        return sharedGroup == null ? Topics.EVENTS_FILTER : "$share/" + sharedGroup + "/" + Topics.EVENTS_FILTER;
     }
 
     @Override
     public String toString() {
         return "MqttSettings[url=" + url + ", username=" + username + ", password=" + (password == null ? "(none)" : "****")
-                + ", clientId=" + clientId + ", sharedGroup=" + sharedGroup + ", sessionExpiry=" + sessionExpiry
+                + ", clientId=" + clientId + ", sharedGroup=" + (sharedGroup == null ? "(none: plain subscription)" : sharedGroup) + ", sessionExpiry=" + sessionExpiry
                 + ", receiveMaximum=" + receiveMaximum + ", connectTimeout=" + connectTimeout + "]";
     }
 }

@@ -50,6 +50,8 @@ import java.util.Optional;
 public final class ScenarioReplay {
     /** How long the collector may take to store what the devices recorded, after the last action. */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
+    /** How long the collector may take to connect and subscribe before the devices start. */
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofMinutes(1);
     private static final System.Logger LOG = System.getLogger(ScenarioReplay.class.getName());
 
     /**
@@ -84,6 +86,10 @@ public final class ScenarioReplay {
                 new SimulatedClock(scenario.start()));
         collector = new Collector(collectorConfig(registryDir)).start();
         try {
+            if (!collector.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
+                throw new IllegalStateException("the collector did not subscribe to " + collector.mqttUrl() + " within "
+                        + SUBSCRIBE_TIMEOUT + ": no device may publish before, or its events would be dropped");
+            }
             rooms.connectTo(options.brokerUrl().orElseGet(collector::mqttUrl));
             rooms.powerOnAllBut(scenario.roomsStartingWithPowerOn());
             for (ScenarioAction action : scenario.actions()) {
