@@ -38,6 +38,18 @@ public final class DeviceMain {
     public static final int EXIT_OUTBOX = 4;
     public static final int EXIT_KIOSK = 5;
 
+    /** Under systemd, where the Chromium autostart finds the kiosk (the configuration is not readable to it). */
+    private static void publishKioskAddress(java.net.URI uri, PrintStream err) {
+        cn.xinan.device.kiosk.KioskAddressFile.runtimeDirectory(System.getenv()).ifPresent(dir -> {
+            try {
+                cn.xinan.device.kiosk.KioskAddressFile.publish(uri, dir);
+            } catch (java.io.IOException e) {
+                err.println("kiosk: cannot write its address to " + dir + " (" + e.getMessage()
+                        + "); the Chromium autostart falls back to port 8080");
+            }
+        });
+    }
+
     private static final String USAGE = "usage: xinan-device --config FILE [--simulate] [--no-kiosk]\n"
             + "       xinan-device --hash-pin   (reads a PIN on standard input, prints the line for staff.pins)";
 
@@ -116,7 +128,9 @@ public final class DeviceMain {
         device.boot("power_on");
         if (kiosk) {
             try {
-                out.println("kiosk ready at " + device.startKiosk());
+                java.net.URI kioskUri = device.startKiosk();
+                out.println("kiosk ready at " + kioskUri);
+                publishKioskAddress(kioskUri, err);
             } catch (java.io.UncheckedIOException e) {
                 err.println(e.getMessage());
                 device.close();
