@@ -3,9 +3,9 @@ package cn.xinan.collector.bench;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.testkit.OnMessage;
 import cn.xinan.collector.testkit.IngestRig;
 import cn.xinan.collector.testkit.TestDevice;
-import cn.xinan.provisioning.DeviceRecord;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.rules.Tier;
@@ -15,14 +15,11 @@ import cn.xinan.wire.SignedEvent;
 import cn.xinan.wire.Topics;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,34 +202,11 @@ public final class IngestBenchmark {
     private static MqttAsyncClient nullSubscriber(String url, String id, AtomicLong received, int expected,
                                                   CountDownLatch all) throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(url, id, new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                if (received.incrementAndGet() == expected) {
-                    all.countDown();
-                }
+        c.setCallback(OnMessage.of((topic, message) -> {
+            if (received.incrementAndGet() == expected) {
+                all.countDown();
             }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
+        }));
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(3_600L);
