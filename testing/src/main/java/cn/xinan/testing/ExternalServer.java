@@ -130,7 +130,8 @@ public abstract class ExternalServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A TCP port on the loopback interface that nothing listens on right now, for a test server. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();

@@ -1,11 +1,11 @@
 package cn.xinan.collector.bench;
 
+import cn.xinan.testing.ExternalServer;
 import cn.xinan.testing.InfluxServer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,7 +167,7 @@ final class NodeRedPeer {
     private Running start(Path userDir, int mqttPort, InfluxServer influx, String database) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("node", redJs().toString(), "--userDir", userDir.toString(),
                 "--settings", dir.resolve("settings.js").toString());
-        pb.environment().put("XINAN_NODE_RED_PORT", Integer.toString(freePort()));
+        pb.environment().put("XINAN_NODE_RED_PORT", Integer.toString(ExternalServer.freePort()));
         pb.environment().put("XINAN_MQTT_PORT", Integer.toString(mqttPort));
         pb.environment().put("XINAN_INFLUX_PORT", Integer.toString(influx.port()));
         pb.environment().put("XINAN_INFLUX_DB", database);
@@ -181,9 +181,4 @@ final class NodeRedPeer {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package cn.xinan.collector.broker;
 
+import cn.xinan.testing.ExternalServer;
 import cn.xinan.collector.testkit.OnMessage;
 import cn.xinan.collector.testkit.TestPublisher;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -11,7 +12,6 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class EmbeddedBrokerTest {
 
     @Test
     void eachMessageGoesToExactlyOneMemberOfAnMqtt5SharedSubscription() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", freePort(), dir))) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", ExternalServer.freePort(), dir))) {
             List<String> first = new CopyOnWriteArrayList<>();
             List<String> second = new CopyOnWriteArrayList<>();
             MqttAsyncClient a = subscriber(broker.url(), "$share/xinan-collectors/+/events", first);
@@ -50,7 +50,7 @@ class EmbeddedBrokerTest {
 
     @Test
     void aPersistentSessionGetsWhatWasPublishedWhileItsSubscriberWasAway() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", freePort(), dir))) {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", ExternalServer.freePort(), dir))) {
             List<String> received = new CopyOnWriteArrayList<>();
             MqttAsyncClient c = subscriber(broker.url(), "collector-1", "$share/xinan-collectors/+/events", received);
             c.disconnect().waitForCompletion(10_000);
@@ -83,11 +83,5 @@ class EmbeddedBrokerTest {
         sub.waitForCompletion(10_000);
         assertThat(sub.getGrantedQos()).containsExactly(1);
         return c;
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
