@@ -1,0 +1,33 @@
+package cn.xinan.collector.warnings;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where warnings for a scope go.
+ *
+ * @param name   a short name for logs and the API (the URL holds a secret key and is never shown)
+ * @param scope  whose rooms it hears about
+ * @param format the robot's message format
+ * @param url    the robot's webhook address
+ * @param secret the signing secret (DingTalk 加签, Feishu 签名校验), if the robot has one
+ */
+public record WebhookTarget(String name, WarningScope scope, WebhookFormat format, URI url, Optional<String> secret) {
+    public WebhookTarget {
+        Objects.requireNonNull(name, "name is missing");
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("target name '" + name + "' must be 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        Objects.requireNonNull(scope, "scope is missing");
+        Objects.requireNonNull(format, "format is missing");
+        Objects.requireNonNull(url, "url is missing");
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw new IllegalArgumentException("target " + name + ": url must be http or https, was " + url);
+        }
+        Objects.requireNonNull(secret, "secret is missing (use Optional.empty())");
+        if (secret.isPresent() && format != WebhookFormat.DINGTALK && format != WebhookFormat.FEISHU) {
+            throw new IllegalArgumentException("target " + name + ": only dingtalk and feishu robots take a secret");
+        }
+    }
+}
