@@ -35,7 +35,7 @@ import java.util.Objects;
  * </ul>
  * Any other answer, a time-out or a refused connection is a {@link DeliveryException}; the caller retries.
  */
-public final class WebhookSender {
+public final class WebhookSender implements WarningService.Sender {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -47,6 +47,7 @@ public final class WebhookSender {
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    @Override
     public void send(WebhookTarget target, Message message) throws DeliveryException {
         URI uri = target.url();
         Map<String, Object> body = new LinkedHashMap<>();
