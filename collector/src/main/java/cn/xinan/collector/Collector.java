@@ -13,10 +13,16 @@ import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxFigures;
 import cn.xinan.collector.verdict.SchoolCalendars;
-import cn.xinan.collector.web.WebUi;
 import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.collector.warnings.WarningBook;
+import cn.xinan.collector.warnings.WarningService;
+import cn.xinan.collector.warnings.WarningSettings;
+import cn.xinan.collector.warnings.WarningsApi;
+import cn.xinan.collector.warnings.WebhookSender;
+import cn.xinan.collector.web.WebUi;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RegistryException;
+import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.calendar.CalendarFileException;
 import cn.xinan.rules.calendar.CalendarFiles;
 import cn.xinan.rules.calendar.NationalCalendar;
@@ -25,6 +31,7 @@ import io.helidon.webserver.WebServer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,6 +63,7 @@ public final class Collector implements AutoCloseable {
     private VerdictService verdicts;
     private Registry registry;
     private FiguresWriter figures;
+    private WarningService warnings;
 
     public Collector(CollectorConfig config) {
         this(config, Clock.systemUTC());
@@ -87,6 +95,7 @@ public final class Collector implements AutoCloseable {
             store = config.store().open();
             verdicts = new VerdictService(store, registry, config.rules(), calendars);
             figures = startFigures();
+            warnings = startWarnings();
             pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
             mqtt.start();
@@ -99,6 +108,7 @@ public final class Collector implements AutoCloseable {
                     .addFeature(Observability.feature(store, mqtt, counters))
                     .routing(routing -> {
                         Api.routing(routing, context);
+                        routing.register(Api.PREFIX, new WarningsApi(() -> Optional.ofNullable(warnings)));
                         routing.register(new WebUi());
                     })
                     .build()
@@ -125,6 +135,31 @@ public final class Collector implements AutoCloseable {
             return null;
         }
         return new FiguresWriter(verdicts, registry, new InfluxFigures(influx), config.figures(), clock).start();
+    }
+
+    /**
+     * The warnings to school staff, when {@code warnings.enabled} (docs/warnings.md): on their own thread, reading
+     * the verdicts and the devices' last signs of life; a dead webhook never touches ingest.
+     */
+    private WarningService startWarnings() {
+        if (config.warnings().isEmpty()) {
+            return null;
+        }
+        WarningSettings settings = config.warnings().get();
+        WarningBook book = settings.stateFile().map(WarningBook::open).orElseGet(WarningBook::inMemory);
+        WarningService.SignsOfLife signs = roomId -> registry.devicesOfRoom(roomId).stream()
+                .map(d -> board.state(d.deviceId()).map(DeviceStatusBoard.DeviceState::lastEventReceivedAt))
+                .flatMap(Optional::stream).filter(Objects::nonNull).max(Instant::compareTo);
+        LOG.log(System.Logger.Level.INFO, "warnings on: " + settings.targets().size() + " targets, evaluated every "
+                + settings.evaluateEvery().toSeconds() + " s");
+        return new WarningService(settings, new RulesEngine(config.rules()), registry, verdicts::room, signs, book,
+                new WebhookSender(clock), clock).start();
+    }
+
+    /** The warning service, when warnings are on. */
+    public Optional<WarningService> warnings() {
+        running();
+        return Optional.ofNullable(warnings);
     }
 
     private Registry loadRegistry() {
@@ -243,6 +278,10 @@ public final class Collector implements AutoCloseable {
         if (figures != null) {
             figures.close();
             figures = null;
+        }
+        if (warnings != null) {
+            warnings.close();
+            warnings = null;
         }
         if (store != null) {
             store.close();

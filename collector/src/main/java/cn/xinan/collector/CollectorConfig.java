@@ -5,6 +5,7 @@ import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.warnings.WarningSettings;
 import cn.xinan.rules.RuleSettings;
 
 import java.nio.file.Path;
@@ -25,10 +26,12 @@ import java.util.Optional;
  * @param ingest       checks and batching of the ingest pipeline
  * @param broker       an embedded broker to start first, or empty to use an external one
  * @param figures      the derived figures written for the dashboards (InfluxDB store only)
+ * @param warnings     the warnings to school staff (docs/warnings.md), or empty when off
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
-                              Optional<BrokerSettings> broker, FiguresSettings figures) {
+                              Optional<BrokerSettings> broker, FiguresSettings figures,
+                              Optional<WarningSettings> warnings) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -39,6 +42,18 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(ingest, "ingest is missing");
         Objects.requireNonNull(broker, "broker is missing (use Optional.empty())");
         Objects.requireNonNull(figures, "figures are missing");
+        Objects.requireNonNull(warnings, "warnings are missing (use Optional.empty())");
+    }
+
+    /** Without warnings. */
+    public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
+                           MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                           Optional<BrokerSettings> broker, FiguresSettings figures) {
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, Optional.empty());
+    }
+
+    public CollectorConfig withWarnings(Optional<WarningSettings> settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings);
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -64,23 +79,23 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures, warnings);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures, warnings);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures, warnings);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures, warnings);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings, warnings);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */

@@ -5,6 +5,7 @@ import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.warnings.WarningSettingsFile;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.Thresholds;
 import cn.xinan.rules.Tier;
@@ -78,7 +79,8 @@ public final class CollectorConfigFile {
 
     private CollectorConfig parse() {
         Set<String> unknown = new TreeSet<>();
-        config.traverse().filter(Config::isLeaf).map(c -> c.key().toString()).filter(k -> !KEYS.contains(k))
+        config.traverse().filter(Config::isLeaf).map(c -> c.key().toString())
+                .filter(k -> !KEYS.contains(k) && !k.startsWith("warnings.")) // checked by WarningSettingsFile
                 .forEach(unknown::add);
         if (!unknown.isEmpty()) {
             throw new ConfigException(file + ": unknown key " + String.join(", ", unknown));
@@ -108,7 +110,8 @@ public final class CollectorConfigFile {
             FiguresSettings figures = new FiguresSettings(
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
-            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures);
+            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
+                    WarningSettingsFile.read(config.get("warnings"), this::path));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
