@@ -1,6 +1,10 @@
 package cn.xinan.launcher;
 
+import cn.xinan.collector.CollectorConfigFile;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.warnings.WarningSettings;
+import cn.xinan.collector.warnings.WarningsReplay;
 import cn.xinan.launcher.replay.Scenario;
 import cn.xinan.launcher.replay.ScenarioReplay;
 import cn.xinan.provisioning.Registry;
@@ -11,9 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +54,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--influxdb-database", paramLabel = "NAME", defaultValue = "xinan_replay", description = "InfluxDB database (default: ${DEFAULT-VALUE})")
     String influxDatabase;
 
+    @Option(names = "--warnings", paramLabel = "WARNINGS.jsonl", description = "also write the warnings the collector would have sent during the scenario, one JSON object a line (docs/warnings.md)")
+    Path warnings;
+
+    @Option(names = "--warnings-config", paramLabel = "COLLECTOR.yaml", description = "with --warnings: take the warnings settings of this collector configuration (default: the built-in defaults)")
+    Path warningsConfig;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "keep the registry, outboxes and store here (default: a temporary folder, removed afterwards)")
     Path workDir;
 
@@ -62,8 +74,23 @@ final class ReplayCommand implements Callable<Integer> {
                 .map(url -> new StoreSettings.Influx(url, influxDatabase, "autogen", "INF", null, null));
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-replay-");
         try {
+            WarningSettings warningSettings = warningsConfig == null ? WarningSettings.defaults()
+                    : CollectorConfigFile.read(warningsConfig).warnings().orElseThrow(() -> new UserInputException(
+                    warningsConfig + ": warnings.enabled is not true, so it has no warnings settings to try"));
+            if (warningsConfig != null && warnings == null) {
+                throw new UserInputException("--warnings-config needs --warnings FILE: where to write the warnings");
+            }
+            int[] warningCount = {-1};
             ScenarioReplay.Result result = new ScenarioReplay(new ScenarioReplay.Options(roomRecords, actions, calendarFile,
-                    dir, Optional.ofNullable(broker), influx, RuleSettings.defaults())).run();
+                    dir, Optional.ofNullable(broker), influx, RuleSettings.defaults())).run((collector, s) -> {
+                if (warnings != null) {
+                    try (Writer w = Files.newBufferedWriter(warnings, StandardCharsets.UTF_8)) {
+                        warningCount[0] = new WarningsReplay(collector.store(), collector.registry(), RuleSettings.defaults(),
+                                SchoolCalendars.load(collector.config().calendar()), warningSettings)
+                                .run(s.start(), s.end(), Duration.ofMinutes(15), w);
+                    }
+                }
+            });
             if (out != null) {
                 Files.writeString(out, result.json(), StandardCharsets.UTF_8);
             } else {
@@ -71,6 +98,9 @@ final class ReplayCommand implements Callable<Integer> {
             }
             System.err.printf("xinan replay: %d rooms, %d actions, %d events recorded and stored, %.1f s%n",
                     roomRecords.size(), actions.actions().size(), result.eventsStored(), result.elapsed().toMillis() / 1000.0);
+            if (warningCount[0] >= 0) {
+                System.err.printf("xinan replay: %d warnings written to %s%n", warningCount[0], warnings);
+            }
             return 0;
         } finally {
             if (workDir == null) {

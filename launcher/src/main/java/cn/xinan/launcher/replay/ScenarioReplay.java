@@ -79,6 +79,18 @@ public final class ScenarioReplay {
     }
 
     public Result run() throws InterruptedException {
+        return run((collector, scenario) -> {
+        });
+    }
+
+    /** What to do with the collector once every event is stored, before it stops (e.g. replay the warnings). */
+    @FunctionalInterface
+    public interface AfterReplay {
+        void accept(Collector collector, Scenario scenario) throws java.io.IOException;
+    }
+
+    /** As {@link #run()}, then {@code after} while the collector still holds every event. */
+    public Result run(AfterReplay after) throws InterruptedException {
         long started = System.nanoTime();
         Path registryDir = options.workDir().resolve("registry");
         Scenario scenario = options.scenario();
@@ -103,6 +115,11 @@ public final class ScenarioReplay {
                         + recorded + " recorded events within " + DELIVERY_TIMEOUT + "; ingest: " + collector.ingestStats());
             }
             String json = fetchVerdicts(scenario.firstDate(), scenario.lastDate());
+            try {
+                after.accept(collector, scenario);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
             return new Result(json, recorded, collector.storedEventCount(), Duration.ofNanos(System.nanoTime() - started));
         } finally {
             rooms.close();
