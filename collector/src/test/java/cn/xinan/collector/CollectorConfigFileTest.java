@@ -38,6 +38,7 @@ class CollectorConfigFileTest {
         assertThat(c.rules().weekPolicy()).isEqualTo(WeekPolicy.PRORATE);
         assertThat(c.broker()).isEmpty();
         assertThat(c.figures()).isEqualTo(new FiguresSettings(300, 2));
+        assertThat(c.warnings()).hasValueSatisfying(w -> assertThat(w.targets()).hasSize(1));
         assertThat(c.toString()).doesNotContain("change-me").contains("****");
     }
 

@@ -30,4 +30,12 @@ public record WebhookTarget(String name, WarningScope scope, WebhookFormat forma
             throw new IllegalArgumentException("target " + name + ": only dingtalk and feishu robots take a secret");
         }
     }
+
+    /** Logged with the configuration: the URL's key and the secret masked. */
+    @Override
+    public String toString() {
+        return "WebhookTarget[name=" + name + ", scope=" + scope + ", format=" + format.wireName() + ", url="
+                + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/***"
+                + (secret.isPresent() ? ", secret=***" : "") + "]";
+    }
 }
