@@ -556,7 +556,7 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         m.put(RULES_WEEKLY_SECONDS, Long.toString(rules.thresholdsFor(Tier.UNRATED).weeklySeconds()));
         m.put(RULES_WEEK_POLICY, rules.weekPolicy().wireName());
         m.put(RULES_UNATTENDED_GAP_SECONDS, Long.toString(rules.unattendedGapSeconds()));
-        m.put("calendar", kiosk.progress().calendarSource());
+        m.put("calendar.*", kiosk.progress().calendarSource());
         m.put(STAFF_PINS, staff.pins().isEmpty() ? "(none: staff mode unavailable)"
                 : staff.pins().stream().map(s -> s.code() + ":******").toList().toString());
         m.put(STAFF_LOCKOUT_FAILURES, Integer.toString(staff.lockoutFailures()));
