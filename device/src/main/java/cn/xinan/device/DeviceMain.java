@@ -8,12 +8,15 @@ import cn.xinan.device.outbox.OutboxException;
 import cn.xinan.device.room.ClockSyncStatus;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
+import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,15 +24,17 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The firmware's entry point: {@code xinan-device --config FILE [--simulate]}.
+ * The firmware's entry point: {@code xinan-device --config FILE [--simulate] [--no-kiosk]} or
+ * {@code xinan-device --hash-pin} (options: {@link DeviceCommandLine}).
  *
  * <p>Without {@code --simulate} it drives the Pi's GPIO through libgpiod and runs until stopped
  * (systemd). With {@code --simulate} it uses Pi4J's mock GPIO and reads commands from standard
- * input ({@code help} lists them), so the firmware can be tried on any machine. There is no silent
+ * input ({@code help} lists them), so the firmware can be tried on any machine; {@code quit} stops it,
+ * and when standard input ends (no terminal) it keeps running until stopped. There is no silent
  * fallback: no GPIO hardware without {@code --simulate} is an error that says so.
  *
  * <p>Exit codes: 0 stopped normally, 2 bad command line or configuration, 3 no GPIO hardware,
- * 4 the outbox cannot be opened.
+ * 4 the outbox cannot be opened, 5 the kiosk cannot listen at all.
  */
 public final class DeviceMain {
     public static final int EXIT_OK = 0;
@@ -45,13 +50,13 @@ public final class DeviceMain {
                 cn.xinan.device.kiosk.KioskAddressFile.publish(uri, dir);
             } catch (java.io.IOException e) {
                 err.println("kiosk: cannot write its address to " + dir + " (" + e.getMessage()
-                        + "); the Chromium autostart falls back to port 8080");
+                        + "); the Chromium autostart falls back to port " + cn.xinan.device.config.KioskSettings.DEFAULT_PORT);
             }
         });
     }
 
-    private static final String USAGE = "usage: xinan-device --config FILE [--simulate] [--no-kiosk]\n"
-            + "       xinan-device --hash-pin   (reads a PIN on standard input, prints the line for staff.pins)";
+    private static final String CONSOLE_COMMANDS = "commands: open STAFF | close STAFF | presence on|off | "
+            + "checkin [PURPOSE] [STAGE] | sign open|closed | network down|up | status | help | quit";
 
     private DeviceMain() {
     }
@@ -64,42 +69,20 @@ public final class DeviceMain {
     }
 
     /**
-     * Runs the firmware; returns the exit code.
+     * Parses the command line ({@link DeviceCommandLine}) and runs the firmware; returns the exit code.
      *
      * @param gpioDeviceDir where GPIO controllers are looked for ({@link Gpio#DEFAULT_DEVICE_DIR} on a Pi)
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path gpioDeviceDir) {
-        Path configFile = null;
-        boolean simulate = false;
-        boolean kiosk = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--hash-pin" -> {
-                    return hashPin(in, out, err);
-                }
-                case "--no-kiosk" -> kiosk = false;
-                case "--config" -> {
-                    if (i + 1 >= args.length) {
-                        err.println("--config needs a file\n" + USAGE);
-                        return EXIT_USAGE;
-                    }
-                    configFile = Path.of(args[++i]);
-                }
-                case "--simulate" -> simulate = true;
-                case "--help", "-h" -> {
-                    out.println(USAGE);
-                    return EXIT_OK;
-                }
-                default -> {
-                    err.println("unknown argument '" + args[i] + "'\n" + USAGE);
-                    return EXIT_USAGE;
-                }
-            }
-        }
-        if (configFile == null) {
-            err.println("--config FILE is required\n" + USAGE);
-            return EXIT_USAGE;
-        }
+        CommandLine cli = new CommandLine(new DeviceCommandLine(in, out, err, gpioDeviceDir));
+        cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        return cli.execute(args);
+    }
+
+    /** Runs the firmware until stopped (or, simulated, until {@code quit}); returns the exit code. */
+    static int start(Path configFile, boolean simulate, boolean kiosk, InputStream in, PrintStream out, PrintStream err,
+                     Path gpioDeviceDir) {
         DeviceConfig config;
         try {
             config = DeviceConfig.load(configFile);
@@ -129,6 +112,11 @@ public final class DeviceMain {
         if (kiosk) {
             try {
                 java.net.URI kioskUri = device.startKiosk();
+                int configured = config.kiosk().port();
+                if (configured != 0 && kioskUri.getPort() != configured) {
+                    out.println("kiosk: port " + configured + " (kiosk.port) is taken; using " + kioskUri.getPort()
+                            + " instead");
+                }
                 out.println("kiosk ready at " + kioskUri);
                 publishKioskAddress(kioskUri, err);
             } catch (java.io.UncheckedIOException e) {
@@ -139,11 +127,14 @@ public final class DeviceMain {
             }
         }
         SystemdNotify.ready(err);
-        if (simulate) {
-            console(device, in, out);
+        if (simulate && console(device, in, out)) {
             device.close();
             Runtime.getRuntime().removeShutdownHook(hook);
             return EXIT_OK;
+        }
+        if (simulate) {
+            // No terminal (a service, `< /dev/null`, a pipe that ended): keep running, like the real firmware.
+            out.println("standard input ended: the simulated device keeps running until stopped (Ctrl+C or SIGTERM)");
         }
         // Runs until systemd stops it (the shutdown hook closes the device). Under systemd's watchdog the
         // watchdog is fed at half its period, and only while the device's timer keeps ticking: a hung
@@ -196,10 +187,13 @@ public final class DeviceMain {
         }
     }
 
-    /** Simulated mode: one command per line until {@code quit} or end of input. */
-    static void console(RoomDevice device, InputStream in, PrintStream out) {
-        out.println("commands: open STAFF | close STAFF | presence on|off | checkin [PURPOSE] [STAGE] | "
-                + "sign open|closed | network down|up | status | quit");
+    /**
+     * Simulated mode: one command per line until {@code quit} or end of input.
+     *
+     * @return whether {@code quit} ended it (the device should stop), rather than the end of the input
+     */
+    static boolean console(RoomDevice device, InputStream in, PrintStream out) {
+        out.println(CONSOLE_COMMANDS);
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -207,6 +201,7 @@ public final class DeviceMain {
                 try {
                     switch (w[0]) {
                         case "" -> { }
+                        case "help" -> out.println(CONSOLE_COMMANDS);
                         case "open" -> out.println(device.staffOpen(arg(w, 1)));
                         case "close" -> out.println(device.staffClose(arg(w, 1)));
                         case "presence" -> device.presence("on".equals(arg(w, 1)));
@@ -224,7 +219,7 @@ public final class DeviceMain {
                         case "status" -> out.println(device.state() + " recorded=" + device.recordedCount()
                                 + " outbox=" + device.outboxDepth() + " connected=" + device.isConnected());
                         case "quit" -> {
-                            return;
+                            return true;
                         }
                         default -> out.println("unknown command '" + w[0] + "'");
                     }
@@ -235,6 +230,7 @@ public final class DeviceMain {
         } catch (IOException e) {
             out.println("input closed: " + e.getMessage());
         }
+        return false;
     }
 
     private static String arg(String[] words, int i) {

@@ -24,9 +24,6 @@ import cn.xinan.device.staff.StaffAccess;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
-import cn.xinan.rules.RuleSettings;
-import cn.xinan.rules.calendar.NationalCalendar;
-import cn.xinan.rules.calendar.SchoolCalendar;
 import cn.xinan.wire.EventSigner;
 
 import java.io.IOException;
@@ -109,8 +106,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
             this.clockWatch = new ClockWatch(clock, monotonic, clockSync, config.clockSettings().jumpThreshold());
             this.reanchoring = new Reanchoring(outbox, signer, clock, monotonic, UUID.randomUUID().toString(),
                     config.clockSettings().maxHold());
-            this.progress = new RoomProgress(config.deviceId(), RuleSettings.defaults(),
-                    SchoolCalendar.of(NationalCalendar.bundled()));
+            this.progress = new RoomProgress(config.deviceId(), config.kiosk().progress());
             this.recorder = new EventRecorder(config.deviceId(), signer, outbox, clockSync, reanchoring::holdFor,
                     event -> {
                         progress.recorded(event);
@@ -601,7 +597,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         h.put("network", publisher.isConnected());
         h.put("outboxDepth", outbox.isClosed() ? null : outbox.depth());
         h.put("clockSynced", clockWatch.isSynced());
-        h.put("lastClockJump", clockWatch.lastJump().map(j -> j.detectedAt() + " (" + j.size() + ")").orElse(null));
+        h.put("lastClockJump", clockWatch.lastJump().orElse(null));
         h.put("heldEvents", outbox.isClosed() ? null : (long) outbox.held().size());
         RoomState s = state();
         h.put("presence", s != null && s.occupied());
@@ -610,7 +606,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         h.put("diskFreeMB", diskFreeMegabytes());
         h.put("cpuTemperatureC", cpuTemperature());
         h.put("firmware", FIRMWARE_VERSION);
-        h.put("uptimeSeconds", Duration.between(startedAt, clock.instant()).toSeconds());
+        h.put("uptime", Duration.between(startedAt, clock.instant()));
         return h;
     }
 

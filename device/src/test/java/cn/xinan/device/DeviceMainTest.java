@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,72 @@ class DeviceMainTest {
     @Test
     void aMissingConfigOptionIsAUsageError() {
         assertThat(run("", "--simulate")).isEqualTo(DeviceMain.EXIT_USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--config FILE is required");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required option: '--config=FILE'")
+                .contains("Usage: xinan-device");
+    }
+
+    @Test
+    void helpAndUsageErrorsFollowTheConventionOfEveryXinanCommand() {
+        assertThat(run("", "--help")).isEqualTo(DeviceMain.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: xinan-device")
+                .contains("--config=FILE").contains("--simulate").contains("--hash-pin").contains("Exit codes:");
+        assertThat(run("", "--frobnicate")).isEqualTo(DeviceMain.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--frobnicate'");
+        assertThat(run("2468\n", "--hash-pin", "--simulate")).isEqualTo(DeviceMain.EXIT_USAGE);
+        assertThat(run("2468\n", "--hash-pin")).isEqualTo(DeviceMain.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("pbkdf2-sha256$");
+    }
+
+    @Test
+    void aTakenKioskPortIsReplacedByAFreeOneAndSaidSo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = run("quit\n", "--config", configFile("kiosk.port=" + taken.getLocalPort() + "\n").toString(),
+                    "--simulate");
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertThat(code).isEqualTo(DeviceMain.EXIT_OK);
+            assertThat(printed).contains("kiosk: port " + taken.getLocalPort() + " (kiosk.port) is taken; using ")
+                    .containsPattern("kiosk ready at http://127\\.0\\.0\\.1:\\d+/")
+                    .doesNotContain("kiosk ready at http://127.0.0.1:" + taken.getLocalPort() + "/");
+        }
+    }
+
+    /**
+     * Started as a service or with {@code < /dev/null}, the simulated firmware runs until it is stopped, and
+     * under systemd ({@code RUNTIME_DIRECTORY}) writes the kiosk's address where the Chromium autostart reads it.
+     */
+    @Test
+    void withoutATerminalTheSimulatedDeviceRunsUntilStopped() throws Exception {
+        Path runtime = Files.createDirectories(dir.resolve("run"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DeviceMain.class.getName(),
+                "--config", configFile("kiosk.port=0\n").toString(), "--simulate")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true);
+        pb.environment().put("RUNTIME_DIRECTORY", runtime.toString());
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String kiosk = null;
+            while ((line = lines.readLine()) != null && !line.startsWith("standard input ended")) {
+                if (line.startsWith("kiosk ready at ")) {
+                    kiosk = line.substring("kiosk ready at ".length());
+                }
+            }
+            assertThat(line).as("what it says when its input ends").isNotNull();
+            assertThat(kiosk).isNotNull();
+            assertThat(p.isAlive()).isTrue();
+            assertThat(Files.readString(runtime.resolve("kiosk-url")).trim()).isEqualTo(kiosk);
+            java.net.http.HttpResponse<String> status = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(kiosk + "api/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroy(); // SIGTERM, as systemd stops it
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test

@@ -117,8 +117,16 @@ class KioskBrowserTest {
     }
 
     private void open(DeviceConfig config) {
+        open(config, false);
+    }
+
+    /** Boots the device (opened by staff T01 first when {@code roomOpen}) and loads the kiosk page. */
+    private void open(DeviceConfig config, boolean roomOpen) {
         device = RoomDevice.simulated(config, clock);
         device.boot("power_on");
+        if (roomOpen) {
+            device.staffOpen("T01");
+        }
         browser.get(device.startKiosk().toString());
         await().atMost(PATIENCE).until(() -> text("room").equals("东宝区一中 心理辅导室"));
         try {
@@ -148,6 +156,10 @@ class KioskBrowserTest {
         Files.createDirectories(SCREENSHOTS);
         File png = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), SCREENSHOTS.resolve(testName + "-" + step + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String healthValue(String key) {
+        return browser.findElement(By.cssSelector("#health tr[data-key='" + key + "'] td:nth-child(2)")).getText();
     }
 
     private void enterPin(String pin) {
@@ -184,7 +196,7 @@ class KioskBrowserTest {
 
     @Test
     void aStudentChecksInWithOneTapAndOptionalChoicesAndNothingElse() throws IOException {
-        open(config(Duration.ofSeconds(30)));
+        open(config(Duration.ofSeconds(30)), true);
         assertThat(browser.findElements(By.cssSelector("input, textarea, select, [contenteditable]"))).isEmpty();
         el("checkin").click();
         awaitScreen("details");
@@ -194,6 +206,7 @@ class KioskBrowserTest {
         el("checkin-done").click();
         awaitScreen("thanks");
         assertThat(browser.findElement(By.cssSelector("#thanks .thanks")).getText()).isEqualTo("签到成功，欢迎你！");
+        assertThat(text("thanks-hint")).isEqualTo("老师马上就来。");
         screenshot("thanks");
 
         await().atMost(PATIENCE).until(() -> delivered().contains(new EventBody.CheckIn(Purpose.RELAXATION, Stage.JUNIOR)));
@@ -203,6 +216,8 @@ class KioskBrowserTest {
     @Test
     void staffOpenAndCloseTheRoomWithTheirPinAndSeeDeviceHealth() throws IOException {
         open(config(Duration.ofSeconds(30)));
+        device.presence(true); // 08:00, then 3 h 25 min 10 s of running
+        device.advanceTo(clock.instant().plus(Duration.ofSeconds(3 * 3600 + 25 * 60 + 10)));
         el("staff").click();
         awaitScreen("pin");
         enterPin(PIN);
@@ -212,6 +227,15 @@ class KioskBrowserTest {
         await().atMost(PATIENCE).until(() -> browser.findElements(By.cssSelector("#health tr[data-key='outboxDepth']")).size() == 1);
         String health = text("health");
         assertThat(health).contains("网络", "待发送事件", "时钟同步", "上次感应变化", "磁盘剩余 (MB)", "CPU 温度 (°C)", "固件版本");
+        // local time (Asia/Shanghai) and durations in words, never a raw ISO instant or a count of seconds
+        assertThat(healthValue("lastPresenceChange")).isEqualTo("2025-03-03 08:00:00");
+        assertThat(healthValue("uptime")).isEqualTo("3 小时 25 分钟");
+        assertThat(health).doesNotContainPattern("\\d{4}-\\d\\d-\\d\\dT|\\dZ|PT\\d");
+        el("lang").click();
+        await().atMost(PATIENCE).until(() -> healthValue("uptime").equals("3 h 25 min"));
+        assertThat(text("staff-msg")).isEqualTo("Room opened");
+        screenshot("opened-english");
+        el("lang").click();
         screenshot("opened");
         assertThat(device.state().open()).isTrue();
         await().atMost(PATIENCE).until(() -> delivered().contains(new EventBody.StaffOpen("T01")));
@@ -235,9 +259,16 @@ class KioskBrowserTest {
             await().atMost(PATIENCE).until(() -> text("pin-msg").equals(expected));
         }
         enterPin("1111");
-        await().atMost(PATIENCE).until(() -> text("pin-msg").equals("尝试次数过多，请 300 秒后再试"));
-        enterPin(PIN);
+        await().atMost(PATIENCE).until(() -> text("pin-msg").matches("尝试次数过多，请 (300|299) 秒后再试"));
+        // it counts down (on the screen; the device's clock decides) and follows the language switch
+        await().atMost(PATIENCE).until(() -> text("pin-msg").matches("尝试次数过多，请 29[0-8] 秒后再试"));
+        el("lang").click();
+        await().atMost(PATIENCE).until(() -> text("pin-msg").matches("Too many tries: wait 29\\d s"));
+        screenshot("locked-english");
+        el("lang").click();
         await().atMost(PATIENCE).until(() -> text("pin-msg").startsWith("尝试次数过多"));
+        enterPin(PIN);
+        await().atMost(PATIENCE).until(() -> text("pin-msg").matches("尝试次数过多，请 (300|299) 秒后再试"));
         assertThat(screen()).isEqualTo("pin");
         screenshot("locked");
 
@@ -256,13 +287,14 @@ class KioskBrowserTest {
         assertThat(text("pin-back")).isEqualTo("Back");
         screenshot("pin-english");
         awaitScreen("start");
-        await().atMost(PATIENCE).until(() -> text("checkin").equals("签到"));
+        await().atMost(PATIENCE).until(() -> text("staff").equals("工作人员"));
+        assertThat(text("lang")).isEqualTo("English");
         screenshot("back-to-start");
     }
 
     @Test
     void anIdleCheckInIsStillRecordedOnce() {
-        open(config(Duration.ofSeconds(2)));
+        open(config(Duration.ofSeconds(2)), true);
         el("checkin").click();
         awaitScreen("details");
         awaitScreen("start");
@@ -272,14 +304,124 @@ class KioskBrowserTest {
 
     @Test
     void theLanguageSwitchesToEnglishAndBack() throws IOException {
-        open(config(Duration.ofSeconds(30)));
+        open(config(Duration.ofSeconds(30)), true);
         el("lang").click();
         await().atMost(PATIENCE).until(() -> text("checkin").equals("Check in"));
-        assertThat(text("state")).isEqualTo("Closed");
+        assertThat(text("state")).isEqualTo("Open");
         assertThat(text("lang")).isEqualTo("中文");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
         screenshot("english");
         el("lang").click();
         await().atMost(PATIENCE).until(() -> text("checkin").equals("签到"));
+    }
+
+    @Test
+    void checkInIsOfferedOnlyWhileTheRoomIsOpenAndPromisesATeacherOnlyThen() throws IOException {
+        open(config(Duration.ofSeconds(30)));
+        assertThat(el("checkin").isDisplayed()).isFalse();
+        assertThat(text("closed-hint")).isEqualTo("辅导室现在未开放，开放时间见上方。");
+        screenshot("closed");
+
+        device.staffOpen("T01");
+        browser.navigate().refresh();
+        await().atMost(PATIENCE).until(() -> el("checkin").isDisplayed());
+        assertThat(el("closed-hint").isDisplayed()).isFalse();
+        el("checkin").click();
+        awaitScreen("details");
+        device.staffClose("T01"); // closed while the student chooses: still recorded, but nobody is coming
+        el("checkin-done").click();
+        awaitScreen("thanks");
+        assertThat(text("thanks-hint")).isEmpty();
+        await().atMost(PATIENCE).until(() -> delivered().contains(new EventBody.CheckIn(null, null)));
+    }
+
+    /**
+     * Every screen in both languages at 800×480, with a screenshot each
+     * ({@code target/kiosk-screenshots/everyScreen…-SCREEN-LANG.png}): every visible button lies inside the
+     * viewport and no screen's content overflows it (nothing is cut off).
+     */
+    @Test
+    void everyScreenFitsTheSevenInchScreenInBothLanguages() throws IOException {
+        open(config(Duration.ofSeconds(30)));
+        device.presence(true);
+        device.advanceTo(clock.instant().plus(Duration.ofMinutes(50)));
+        for (String lang : List.of("zh", "en")) {
+            browser.navigate().refresh();
+            await().atMost(PATIENCE).until(() -> text("state").equals("未开放"));
+            chooseLanguage(lang);
+            checkScreen("start", "start-closed", lang);
+
+            el("staff").click();
+            awaitScreen("pin");
+            enterPin("1111");
+            await().atMost(PATIENCE).until(() -> !text("pin-msg").isEmpty());
+            checkScreen("pin", "pin", lang);
+            enterPin(PIN);
+            awaitScreen("staffpanel");
+            el("staff-open").click();
+            await().atMost(PATIENCE).until(() -> !text("staff-msg").isEmpty()
+                    && browser.findElements(By.cssSelector("#health tr")).size() >= 10);
+            checkScreen("staffpanel", "staff", lang);
+            el("staff-exit").click();
+            awaitScreen("start");
+            await().atMost(PATIENCE).until(() -> el("checkin").isDisplayed());
+            chooseLanguage(lang);
+            checkScreen("start", "start-open", lang);
+
+            el("checkin").click();
+            awaitScreen("details");
+            browser.findElement(By.cssSelector("[data-purpose='appointment']")).click();
+            browser.findElement(By.cssSelector("[data-stage='senior']")).click();
+            checkScreen("details", "details", lang);
+            el("checkin-done").click();
+            awaitScreen("thanks");
+            await().atMost(PATIENCE).until(() -> !text("thanks-hint").isEmpty());
+            checkScreen("thanks", "thanks", lang);
+            awaitScreen("start");
+            device.staffClose("T01");
+        }
+    }
+
+    private void chooseLanguage(String lang) {
+        String expected = lang.equals("zh") ? "zh-CN" : "en";
+        if (!expected.equals(browser.findElement(By.tagName("html")).getAttribute("lang"))) {
+            el("lang").click();
+        }
+        await().atMost(PATIENCE).until(() -> expected.equals(browser.findElement(By.tagName("html")).getAttribute("lang")));
+    }
+
+    /** Asserts that nothing on the active screen is cut off at 800×480, then keeps a screenshot of it. */
+    @SuppressWarnings("unchecked")
+    private void checkScreen(String screen, String name, String lang) throws IOException {
+        assertThat(screen()).isEqualTo(screen);
+        List<Object> boxes = (List<Object>) browser.executeScript("""
+                var out = [];
+                document.querySelectorAll('button').forEach(function (b) {
+                  var r = b.getBoundingClientRect(), st = getComputedStyle(b);
+                  if (r.width === 0 || r.height === 0 || st.visibility === 'hidden') { return; }
+                  out.push({ id: b.id || b.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                             height: r.height });
+                });
+                return out;""");
+        assertThat(boxes).as("visible buttons on %s (%s)", screen, lang).isNotEmpty();
+        for (Object o : boxes) {
+            java.util.Map<String, Object> b = (java.util.Map<String, Object>) o;
+            String what = b.get("id") + " on " + screen + " (" + lang + ")";
+            assertThat(((Number) b.get("left")).doubleValue()).as(what + " left").isGreaterThanOrEqualTo(0);
+            assertThat(((Number) b.get("top")).doubleValue()).as(what + " top").isGreaterThanOrEqualTo(0);
+            assertThat(((Number) b.get("right")).doubleValue()).as(what + " right").isLessThanOrEqualTo(800);
+            assertThat(((Number) b.get("bottom")).doubleValue()).as(what + " bottom").isLessThanOrEqualTo(480);
+            assertThat(((Number) b.get("height")).doubleValue()).as(what + " height").isGreaterThanOrEqualTo(48);
+        }
+        java.util.Map<String, Object> overflow = (java.util.Map<String, Object>) browser.executeScript("""
+                var s = document.querySelector('.screen.active');
+                return { sh: s.scrollHeight, ch: s.clientHeight, sw: s.scrollWidth, cw: s.clientWidth,
+                         bottom: s.getBoundingClientRect().bottom };""");
+        assertThat(((Number) overflow.get("sh")).intValue()).as(screen + " (" + lang + ") content height")
+                .isLessThanOrEqualTo(((Number) overflow.get("ch")).intValue());
+        assertThat(((Number) overflow.get("sw")).intValue()).as(screen + " (" + lang + ") content width")
+                .isLessThanOrEqualTo(((Number) overflow.get("cw")).intValue());
+        assertThat(((Number) overflow.get("bottom")).doubleValue()).as(screen + " bottom").isLessThanOrEqualTo(480);
+        screenshot(name + "-" + lang);
     }
 }

@@ -7,6 +7,15 @@ import cn.xinan.device.outbox.SynchronousMode;
 import cn.xinan.device.staff.PinHash;
 import cn.xinan.device.staff.StaffAccess.StaffPin;
 import cn.xinan.event.DeviceEvent;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.Thresholds;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.WeekPolicy;
+import cn.xinan.rules.calendar.CalendarFileException;
+import cn.xinan.rules.calendar.CalendarFiles;
+import cn.xinan.rules.calendar.CalendarLayer;
+import cn.xinan.rules.calendar.NationalCalendar;
+import cn.xinan.rules.calendar.SchoolCalendar;
 import cn.xinan.wire.Ed25519Keys;
 
 import java.io.IOException;
@@ -16,7 +25,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +66,8 @@ import java.util.regex.Pattern;
  *                            open is reported as a stuck sensor (default 4h)
  * @param signSwitch          {@code gpio.sign.*}: the optional open/closed sign switch
  * @param statusLed           {@code gpio.led.*}: the optional status LED
- * @param kiosk               {@code room.name}, {@code room.openingHours}, {@code kiosk.*}
+ * @param kiosk               {@code room.name}, {@code room.openingHours}, {@code kiosk.*}, and what the kiosk's
+ *                            progress figures are computed with: {@code rules.*}, {@code calendar.*}
  * @param staff               {@code staff.*}: PIN hashes and lockout
  * @param clockSettings       {@code clock.*}: sync detection, jump threshold, how long unsynced events wait
  */
@@ -91,6 +103,14 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
     public static final String ROOM_OPENING_HOURS = "room.openingHours";
     public static final String KIOSK_PORT = "kiosk.port";
     public static final String KIOSK_IDLE_TIMEOUT = "kiosk.idleTimeout";
+    public static final String KIOSK_TIME_ZONE = "kiosk.timeZone";
+    public static final String RULES_DAILY_SECONDS = "rules.dailySeconds";
+    public static final String RULES_WEEKLY_SECONDS = "rules.weeklySeconds";
+    public static final String RULES_WEEK_POLICY = "rules.weekPolicy";
+    public static final String RULES_UNATTENDED_GAP_SECONDS = "rules.unattendedGapSeconds";
+    public static final String CALENDAR_FILE = "calendar.file";
+    public static final String CALENDAR_SCHOOL_FILE = "calendar.schoolFile";
+    public static final String CALENDAR_NATIONAL_DIR = "calendar.nationalDir";
     public static final String STAFF_PINS = "staff.pins";
     public static final String STAFF_LOCKOUT_FAILURES = "staff.lockout.failures";
     public static final String STAFF_LOCKOUT_DURATION = "staff.lockout.duration";
@@ -113,7 +133,9 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
             PRESENCE_PIN, PRESENCE_ACTIVE_LEVEL, PRESENCE_DEBOUNCE, PRESENCE_HOLD, PRESENCE_STUCK_AFTER, SIGN_PIN,
             SIGN_OPEN_LEVEL, SIGN_DEBOUNCE, SIGN_STAFF, LED_PIN, LED_ACTIVE_LEVEL, ROOM_NAME, ROOM_OPENING_HOURS,
             KIOSK_PORT, KIOSK_IDLE_TIMEOUT, STAFF_PINS, STAFF_LOCKOUT_FAILURES, STAFF_LOCKOUT_DURATION,
-            CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD);
+            CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD, KIOSK_TIME_ZONE, RULES_DAILY_SECONDS,
+            RULES_WEEKLY_SECONDS, RULES_WEEK_POLICY, RULES_UNATTENDED_GAP_SECONDS, CALENDAR_FILE, CALENDAR_SCHOOL_FILE,
+            CALENDAR_NATIONAL_DIR);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public DeviceConfig {
@@ -329,7 +351,7 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         KioskSettings kiosk = new KioskSettings(p.getProperty(ROOM_NAME, deviceId).trim(),
                 p.getProperty(ROOM_OPENING_HOURS, "").trim(),
                 integer(p, KIOSK_PORT, KioskSettings.DEFAULT_PORT),
-                duration(p, KIOSK_IDLE_TIMEOUT, KioskSettings.DEFAULT_IDLE_TIMEOUT));
+                duration(p, KIOSK_IDLE_TIMEOUT, KioskSettings.DEFAULT_IDLE_TIMEOUT), timeZone(p), progress(p));
         StaffSettings staff = new StaffSettings(staffPins(p.getProperty(STAFF_PINS, "")),
                 integer(p, STAFF_LOCKOUT_FAILURES, StaffSettings.DEFAULT_LOCKOUT_FAILURES),
                 duration(p, STAFF_LOCKOUT_DURATION, StaffSettings.DEFAULT_LOCKOUT_DURATION));
@@ -339,6 +361,84 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                 duration(p, CLOCK_MAX_HOLD, ClockSettings.DEFAULTS.maxHold()));
         return new DeviceConfig(deviceId, key, url, password, outbox, sync, heartbeat, minDelay, maxDelay, pin,
                 activeHigh, debounce, hold, stuckAfter, sign, led, kiosk, staff, clockSettings);
+    }
+
+    /** {@code kiosk.timeZone}: a zone id such as {@code Asia/Shanghai}, or {@code system} for the device's own. */
+    private static ZoneId timeZone(Properties p) {
+        String text = p.getProperty(KIOSK_TIME_ZONE);
+        if (text == null || text.isBlank()) {
+            return KioskSettings.DEFAULT_TIME_ZONE;
+        }
+        if (text.trim().equalsIgnoreCase("system")) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(text.trim());
+        } catch (DateTimeException e) {
+            throw new ConfigException(KIOSK_TIME_ZONE, "'" + text + "' is not a time zone such as Asia/Shanghai or system");
+        }
+    }
+
+    /** {@code rules.*} and {@code calendar.*}: what the kiosk's progress figures are computed with. */
+    private static ProgressSettings progress(Properties p) {
+        RuleSettings rules = RuleSettings.defaults();
+        Thresholds thresholds;
+        try {
+            thresholds = new Thresholds(integer(p, RULES_DAILY_SECONDS, (int) Thresholds.DEFAULT.dailySeconds()),
+                    Thresholds.DEFAULT.weeklySeconds());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RULES_DAILY_SECONDS, e.getMessage());
+        }
+        try {
+            thresholds = new Thresholds(thresholds.dailySeconds(),
+                    integer(p, RULES_WEEKLY_SECONDS, (int) Thresholds.DEFAULT.weeklySeconds()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RULES_WEEKLY_SECONDS, e.getMessage());
+        }
+        rules = rules.withThresholdsForAllTiers(thresholds);
+        String policy = p.getProperty(RULES_WEEK_POLICY);
+        if (policy != null) {
+            try {
+                rules = rules.withWeekPolicy(WeekPolicy.parse(policy));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(RULES_WEEK_POLICY, e.getMessage());
+            }
+        }
+        try {
+            rules = rules.withUnattendedGapSeconds(integer(p, RULES_UNATTENDED_GAP_SECONDS, (int) rules.unattendedGapSeconds()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RULES_UNATTENDED_GAP_SECONDS, e.getMessage());
+        }
+        List<String> sources = new ArrayList<>();
+        NationalCalendar national = NationalCalendar.bundled();
+        sources.add("bundled national schedule");
+        Optional<Path> nationalDir = optionalPath(p, CALENDAR_NATIONAL_DIR);
+        if (nationalDir.isPresent()) {
+            national = calendarFile(CALENDAR_NATIONAL_DIR, () -> NationalCalendar.load(nationalDir.get()));
+            sources.set(0, "national schedule (bundled + " + nationalDir.get() + ")");
+        }
+        List<CalendarLayer> layers = new ArrayList<>();
+        for (String key : List.of(CALENDAR_FILE, CALENDAR_SCHOOL_FILE)) {
+            Optional<Path> file = optionalPath(p, key);
+            if (file.isPresent()) {
+                layers.add(calendarFile(key, () -> CalendarFiles.readLayer(file.get())));
+                sources.add(file.get().toString());
+            }
+        }
+        return new ProgressSettings(rules, SchoolCalendar.of(national, layers), String.join(" + ", sources));
+    }
+
+    private static <T> T calendarFile(String key, java.util.function.Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (CalendarFileException e) {
+            throw new ConfigException(key, e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Path> optionalPath(Properties p, String key) {
+        String text = p.getProperty(key);
+        return text == null || text.isBlank() ? Optional.empty() : Optional.of(Path.of(text.trim()));
     }
 
     /** {@code CODE:HASH[,CODE:HASH…]}; the message never repeats a hash (secret). */
@@ -450,6 +550,13 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         m.put(ROOM_OPENING_HOURS, kiosk.openingHours());
         m.put(KIOSK_PORT, Integer.toString(kiosk.port()));
         m.put(KIOSK_IDLE_TIMEOUT, kiosk.idleTimeout().toString());
+        m.put(KIOSK_TIME_ZONE, kiosk.timeZone().getId());
+        RuleSettings rules = kiosk.progress().rules();
+        m.put(RULES_DAILY_SECONDS, Long.toString(rules.thresholdsFor(Tier.UNRATED).dailySeconds()));
+        m.put(RULES_WEEKLY_SECONDS, Long.toString(rules.thresholdsFor(Tier.UNRATED).weeklySeconds()));
+        m.put(RULES_WEEK_POLICY, rules.weekPolicy().wireName());
+        m.put(RULES_UNATTENDED_GAP_SECONDS, Long.toString(rules.unattendedGapSeconds()));
+        m.put("calendar.*", kiosk.progress().calendarSource());
         m.put(STAFF_PINS, staff.pins().isEmpty() ? "(none: staff mode unavailable)"
                 : staff.pins().stream().map(s -> s.code() + ":******").toList().toString());
         m.put(STAFF_LOCKOUT_FAILURES, Integer.toString(staff.lockoutFailures()));

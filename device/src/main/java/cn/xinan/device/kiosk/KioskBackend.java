@@ -21,6 +21,10 @@ public interface KioskBackend {
 
     DeviceEvent staffClose(String staffCode);
 
-    /** Device health for staff, in display order (values: strings, numbers, booleans, instants, null). */
+    /**
+     * Device health for staff, in display order. Values: strings, numbers, booleans, instants, durations,
+     * {@link cn.xinan.device.clock.ClockWatch.Jump}, null; the kiosk shows instants in its time zone and
+     * durations in words.
+     */
     Map<String, Object> health();
 }

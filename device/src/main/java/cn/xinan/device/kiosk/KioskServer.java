@@ -1,5 +1,6 @@
 package cn.xinan.device.kiosk;
 
+import cn.xinan.device.clock.ClockWatch;
 import cn.xinan.device.config.KioskSettings;
 import cn.xinan.device.staff.StaffAccess;
 import cn.xinan.event.DeviceEvent;
@@ -16,6 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,19 +29,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The kiosk: the JDK's built-in HTTP server on 127.0.0.1 only (nothing on the network can reach it),
+ * The kiosk: the JDK's built-in HTTP server on 127.0.0.1 only (nothing on the network can reach it; when
+ * {@code kiosk.port} is taken it listens on a free port and logs which),
  * serving the screen (plain HTML, CSS and JS from the class path, no framework, no CDN: it works with
  * the network down) and a small JSON API for it. Two worker threads: a PIN check (PBKDF2) never holds
  * up the start screen.
  *
  * <pre>
- * curl -s localhost:8080/api/status
- * curl -s -X POST -d 'purpose=relaxation&amp;stage=junior' localhost:8080/api/checkin
- * curl -s -X POST -d 'pin=1234' localhost:8080/api/staff/login           # → {"token":"…","staff":"T01"}
- * curl -s -X POST -H 'X-Staff-Token: …' localhost:8080/api/staff/open
- * curl -s -X POST -H 'X-Staff-Token: …' localhost:8080/api/staff/close
- * curl -s -H 'X-Staff-Token: …' localhost:8080/api/staff/health
- * curl -s -X POST -H 'X-Staff-Token: …' localhost:8080/api/staff/logout
+ * curl -s localhost:8090/api/status
+ * curl -s -X POST -d 'purpose=relaxation&amp;stage=junior' localhost:8090/api/checkin
+ * curl -s -X POST -d 'pin=1234' localhost:8090/api/staff/login           # → {"token":"…","staff":"T01"}
+ * curl -s -X POST -H 'X-Staff-Token: …' localhost:8090/api/staff/open
+ * curl -s -X POST -H 'X-Staff-Token: …' localhost:8090/api/staff/close
+ * curl -s -H 'X-Staff-Token: …' localhost:8090/api/staff/health
+ * curl -s -X POST -H 'X-Staff-Token: …' localhost:8090/api/staff/logout
  * </pre>
  * Errors are JSON {@code {"error": "…"}} with 400 (bad input), 401 (no or wrong PIN / session),
  * 423 (staff mode locked: {@code lockedSeconds}), 404, 405, 409 (the device is not running).
@@ -62,6 +67,7 @@ public final class KioskServer implements AutoCloseable {
     private final Map<String, byte[]> resources = new HashMap<>();
     private final HttpServer server;
     private final ExecutorService workers;
+    private final DateTimeFormatter localTime;
 
     /** Binds to 127.0.0.1 on the configured port and starts serving. */
     public KioskServer(KioskSettings settings, StaffAccess staff, KioskBackend backend, String firmwareVersion) {
@@ -69,19 +75,35 @@ public final class KioskServer implements AutoCloseable {
         this.staff = Objects.requireNonNull(staff, "staff access is missing");
         this.backend = Objects.requireNonNull(backend, "backend is missing");
         this.firmwareVersion = Objects.requireNonNull(firmwareVersion, "firmware version is missing");
+        this.localTime = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(settings.timeZone());
         for (String name : STATIC.values()) {
             resources.put(name, resource(name));
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("kiosk: cannot listen on 127.0.0.1:" + settings.port()
-                    + " (kiosk.port): " + e.getMessage(), e);
+        server = bind(settings.port());
+        int bound = server.getAddress().getPort();
+        if (settings.port() != 0 && bound != settings.port()) {
+            LOG.log(System.Logger.Level.WARNING, "kiosk: port {0} (kiosk.port) is taken; listening on {1} instead",
+                    Integer.toString(settings.port()), Integer.toString(bound));
         }
         workers = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("xinan-kiosk").unstarted(r));
         server.setExecutor(workers);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** The configured port, or any free one when it is taken (another program, or a second simulated device). */
+    private static HttpServer bind(int port) {
+        try {
+            return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        } catch (java.net.BindException taken) {
+            if (port == 0) {
+                throw new UncheckedIOException("kiosk: cannot listen on any port of 127.0.0.1: " + taken.getMessage(), taken);
+            }
+            return bind(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("kiosk: cannot listen on 127.0.0.1:" + port
+                    + " (kiosk.port): " + e.getMessage(), e);
+        }
     }
 
     private static byte[] resource(String name) {
@@ -95,7 +117,7 @@ public final class KioskServer implements AutoCloseable {
         }
     }
 
-    /** Where the screen is, for example {@code http://127.0.0.1:8080/}. */
+    /** Where the screen is, for example {@code http://127.0.0.1:8090/}. */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
@@ -144,7 +166,9 @@ public final class KioskServer implements AutoCloseable {
                 Purpose purpose = optional(form.get("purpose")).map(p -> parse(() -> Purpose.ofWireName(p))).orElse(null);
                 Stage stage = optional(form.get("stage")).map(s -> parse(() -> Stage.ofWireName(s))).orElse(null);
                 DeviceEvent e = backend.checkIn(purpose, stage);
-                json(x, 200, event(e));
+                Map<String, Object> m = event(e);
+                m.put("open", backend.status().open()); // the thanks screen promises a teacher only then
+                json(x, 200, m);
             }
             case "/api/staff/login" -> {
                 requireMethod(method, "POST");
@@ -178,7 +202,7 @@ public final class KioskServer implements AutoCloseable {
                     error(x, 401, "staff session expired: enter the PIN again");
                     return;
                 }
-                json(x, 200, backend.health());
+                json(x, 200, health(backend.health()));
             }
             default -> error(x, 404, "no such page: " + path);
         }
@@ -203,7 +227,28 @@ public final class KioskServer implements AutoCloseable {
         m.put("idleTimeoutMillis", settings.idleTimeout().toMillis());
         m.put("staffMode", staff.hasStaff());
         m.put("firmware", firmwareVersion);
+        m.put("timeZone", settings.timeZone().getId());
         return m;
+    }
+
+    /**
+     * Health for the staff table: instants as local date and time in {@code kiosk.timeZone}, durations as
+     * {@code {"seconds": n}} (the screen words them in its language), a clock jump as both.
+     */
+    private Map<String, Object> health(Map<String, Object> raw) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        raw.forEach((key, value) -> m.put(key, display(value)));
+        return m;
+    }
+
+    private Object display(Object value) {
+        return switch (value) {
+            case Instant i -> localTime.format(i);
+            case Duration d -> Map.of("seconds", d.toSeconds());
+            case ClockWatch.Jump j -> Map.of("at", localTime.format(j.detectedAt()), "seconds", j.size().toSeconds());
+            case null -> null;
+            default -> value;
+        };
     }
 
     private static Map<String, Object> event(DeviceEvent e) {

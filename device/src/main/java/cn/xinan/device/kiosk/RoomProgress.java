@@ -1,10 +1,10 @@
 package cn.xinan.device.kiosk;
 
+import cn.xinan.device.config.ProgressSettings;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
 import cn.xinan.rules.DayResult;
 import cn.xinan.rules.RoomReport;
-import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.WeekResult;
@@ -22,7 +22,8 @@ import java.util.Objects;
 
 /**
  * Today's and this week's attended time for the kiosk's start screen, computed by the rules engine
- * (the same code as the collector's verdicts) from the device's own recent events.
+ * (the same code as the collector's verdicts) from the device's own recent events, with the rule settings
+ * and school calendar the device is configured with ({@code rules.*}, {@code calendar.*}).
  *
  * <p>The outbox forgets delivered events, so the device keeps a bounded history: {@link #KEPT} (8 days:
  * the ISO week so far plus a day for an interval opened the evening before) in the outbox file's
@@ -47,10 +48,12 @@ public final class RoomProgress {
     private final SchoolCalendar calendar;
     private final Deque<DeviceEvent> events = new ArrayDeque<>();
 
-    public RoomProgress(String roomId, RuleSettings settings, SchoolCalendar calendar) {
+    /** Computed with {@code settings}: the room's rule settings and school calendar, as the collector has them. */
+    public RoomProgress(String roomId, ProgressSettings settings) {
         this.roomId = Objects.requireNonNull(roomId, "room id is missing");
-        this.engine = new RulesEngine(settings);
-        this.calendar = Objects.requireNonNull(calendar, "calendar is missing");
+        Objects.requireNonNull(settings, "progress settings are missing");
+        this.engine = new RulesEngine(settings.rules());
+        this.calendar = settings.calendar();
     }
 
     /** Replaces what is known by {@code history} (in sequence order), at start and after a re-timing. */

@@ -12,13 +12,14 @@
       'p.individual': '个别辅导', 'p.group': '团体活动', 'p.relaxation': '放松减压', 'p.self-help': '自助阅读',
       'p.appointment': '预约咨询', 's.primary': '小学', 's.junior': '初中', 's.senior': '高中',
       done: '完成', thanks: '签到成功，欢迎你！', thanksHint: '老师马上就来。',
+      closedHint: '辅导室现在未开放，开放时间见上方。', unlocked: '可以再试了',
       pinTitle: '请输入工作人员密码', clear: '清除', ok: '确定', back: '返回', staffTitle: '工作人员',
       exit: '退出', wrongPin: '密码错误，还可尝试 {n} 次', locked: '尝试次数过多，请 {n} 秒后再试',
       expired: '请重新输入密码', opened: '已开放', closed: '已关闭', error: '出错了：',
-      h: '小时', m: '分钟',
+      h: '小时', m: '分钟', d: '天', s: '秒', forward: '向前', backward: '向后',
       health: { network: '网络', outboxDepth: '待发送事件', clockSynced: '时钟同步', lastClockJump: '上次时钟跳变',
         heldEvents: '待校时事件', presence: '有人', lastPresenceChange: '上次感应变化', sensorStuck: '传感器疑似卡住',
-        diskFreeMB: '磁盘剩余 (MB)', cpuTemperatureC: 'CPU 温度 (°C)', firmware: '固件版本', uptimeSeconds: '运行时间 (秒)' },
+        diskFreeMB: '磁盘剩余 (MB)', cpuTemperatureC: 'CPU 温度 (°C)', firmware: '固件版本', uptime: '已运行' },
       none: '无', yes: '是', no: '否', connected: '已连接', disconnected: '未连接', unknown: '未知'
     },
     en: {
@@ -29,14 +30,15 @@
       'p.individual': 'Individual', 'p.group': 'Group', 'p.relaxation': 'Relaxation', 'p.self-help': 'Self-help',
       'p.appointment': 'Appointment', 's.primary': 'Primary', 's.junior': 'Junior', 's.senior': 'Senior',
       done: 'Done', thanks: 'You are checked in. Welcome!', thanksHint: 'A teacher will be with you soon.',
+      closedHint: 'The room is closed now; see the opening hours above.', unlocked: 'You may try again',
       pinTitle: 'Staff PIN', clear: 'Clear', ok: 'OK', back: 'Back', staffTitle: 'Staff',
       exit: 'Exit', wrongPin: 'Wrong PIN, {n} tries left', locked: 'Too many tries: wait {n} s',
       expired: 'Please enter the PIN again', opened: 'Room opened', closed: 'Room closed', error: 'Error: ',
-      h: 'h', m: 'min',
+      h: 'h', m: 'min', d: 'd', s: 's', forward: 'forward', backward: 'back',
       health: { network: 'Network', outboxDepth: 'Events waiting', clockSynced: 'Clock synchronised',
         lastClockJump: 'Last clock jump', heldEvents: 'Events awaiting clock', presence: 'Occupied',
         lastPresenceChange: 'Last presence change', sensorStuck: 'Sensor may be stuck', diskFreeMB: 'Disk free (MB)',
-        cpuTemperatureC: 'CPU temperature (°C)', firmware: 'Firmware', uptimeSeconds: 'Up (s)' },
+        cpuTemperatureC: 'CPU temperature (°C)', firmware: 'Firmware', uptime: 'Up for' },
       none: 'none', yes: 'yes', no: 'no', connected: 'connected', disconnected: 'not connected', unknown: 'unknown'
     }
   };
@@ -49,6 +51,11 @@
   var choice = { purpose: null, stage: null };
   var pendingCheckin = false;
   var health = null;
+  // Messages are kept as what they say, not as text, so they follow the language switch; a lockout
+  // counts down to the end the firmware gave (the firmware's clock decides; this only shows it).
+  var pinMsg = null;   // { key: 'wrongPin' | 'locked' | 'expired', n: number, until: ms }
+  var staffMsg = null; // { key: 'opened' | 'closed' | 'error', detail: string }
+  var thanksOpen = false;
 
   function $(id) { return document.getElementById(id); }
   function t(key) { return T[lang][key]; }
@@ -77,6 +84,29 @@
     return h > 0 ? h + ' ' + t('h') + ' ' + m + ' ' + t('m') : m + ' ' + t('m');
   }
 
+  // Any length in words: 3 天 4 小时 5 分钟, 4 h 5 min, 42 s.
+  function longDuration(seconds) {
+    var s = Math.abs(seconds), d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    if (d > 0) { return d + ' ' + t('d') + ' ' + h + ' ' + t('h') + ' ' + m + ' ' + t('m'); }
+    if (h > 0) { return h + ' ' + t('h') + ' ' + m + ' ' + t('m'); }
+    if (m > 0) { return m + ' ' + t('m'); }
+    return s + ' ' + t('s');
+  }
+
+  function pinMessage() {
+    if (!pinMsg) { return ''; }
+    if (pinMsg.key === 'locked') {
+      var left = Math.ceil((pinMsg.until - Date.now()) / 1000);
+      return left > 0 ? t('locked').replace('{n}', left) : t('unlocked');
+    }
+    return t(pinMsg.key).replace('{n}', pinMsg.n);
+  }
+
+  function staffMessage() {
+    if (!staffMsg) { return ''; }
+    return staffMsg.key === 'error' ? t('error') + staffMsg.detail : t(staffMsg.key);
+  }
+
   function bar(el, done, required) {
     var pct = required > 0 ? Math.min(100, 100 * done / required) : 100;
     el.style.width = pct + '%';
@@ -102,9 +132,14 @@
       bar($('week-bar'), status.weekAttendedSeconds, status.weekRequiredSeconds);
       $('hours').textContent = status.openingHours ? t('hours') + status.openingHours : '';
       $('staff').style.visibility = status.staffMode ? 'visible' : 'hidden';
+      $('checkin').style.display = status.open ? '' : 'none';
+      $('closed-hint').style.display = status.open ? 'none' : '';
       idleMs = status.idleTimeoutMillis;
     }
     $('pin-dots').textContent = pin.replace(/./g, '●');
+    $('pin-msg').textContent = pinMessage();
+    $('staff-msg').textContent = staffMessage();
+    $('thanks-hint').textContent = thanksOpen ? t('thanksHint') : '';
     renderHealth();
   }
 
@@ -116,6 +151,12 @@
       var v = health[key];
       if (typeof v === 'boolean') { v = key === 'network' ? (v ? t('connected') : t('disconnected')) : (v ? t('yes') : t('no')); }
       if (v === null || v === undefined) { v = key === 'lastClockJump' ? t('none') : t('unknown'); }
+      // instants come as local date and time already; durations as {seconds}; a clock jump as {at, seconds}
+      if (typeof v === 'object' && v.at !== undefined) {
+        v = v.at + ' (' + (v.seconds < 0 ? t('backward') : t('forward')) + ' ' + longDuration(v.seconds) + ')';
+      } else if (typeof v === 'object') {
+        v = longDuration(v.seconds);
+      }
       var tr = document.createElement('tr');
       tr.setAttribute('data-key', key);
       var k = document.createElement('td'); k.textContent = t('health')[key] || key;
@@ -132,8 +173,7 @@
     var submit = pendingCheckin ? submitCheckin() : Promise.resolve();
     return submit.then(function () {
       if (token) { api('POST', '/api/staff/logout', {}); }
-      token = null; pin = ''; health = null; lang = 'zh';
-      $('pin-msg').textContent = ''; $('staff-msg').textContent = '';
+      token = null; pin = ''; health = null; lang = 'zh'; pinMsg = null; staffMsg = null;
       show('start'); render(); refresh();
     });
   }
@@ -156,9 +196,9 @@
 
   function staffAction(path, okKey) {
     api('POST', path, {}).then(function (r) {
-      if (r.status === 401) { token = null; show('pin'); $('pin-msg').textContent = t('expired'); return; }
-      $('staff-msg').textContent = r.status === 200 ? t(okKey) : t('error') + r.body.error;
-      refresh(); loadHealth();
+      if (r.status === 401) { token = null; pinMsg = { key: 'expired' }; show('pin'); render(); return; }
+      staffMsg = r.status === 200 ? { key: okKey } : { key: 'error', detail: r.body.error };
+      render(); refresh(); loadHealth();
     });
   }
 
@@ -169,6 +209,10 @@
   function wire() {
     document.addEventListener('pointerdown', function () { lastTouch = Date.now(); }, true);
     document.addEventListener('keydown', function () { lastTouch = Date.now(); }, true);
+    // a long press opens no menu; nothing can be selected or dragged
+    document.addEventListener('contextmenu', function (e) { e.preventDefault(); });
+    document.addEventListener('selectstart', function (e) { e.preventDefault(); });
+    document.addEventListener('dragstart', function (e) { e.preventDefault(); });
     $('lang').addEventListener('click', function () { lang = lang === 'zh' ? 'en' : 'zh'; render(); });
     $('checkin').addEventListener('click', function () {
       // The tap is the check-in: it is recorded on Done, or when the screen goes idle, whichever first.
@@ -186,9 +230,12 @@
       b.addEventListener('click', function () { choose('stage', b.getAttribute('data-stage'), stages); });
     });
     $('checkin-done').addEventListener('click', function () {
-      submitCheckin().then(function () { show('thanks'); refresh(); });
+      submitCheckin().then(function (r) {
+        thanksOpen = r.status === 200 && r.body.open === true;
+        show('thanks'); render(); refresh();
+      });
     });
-    $('staff').addEventListener('click', function () { pin = ''; $('pin-msg').textContent = ''; show('pin'); render(); });
+    $('staff').addEventListener('click', function () { pin = ''; pinMsg = null; show('pin'); render(); });
     Array.prototype.forEach.call(document.querySelectorAll('[data-digit]'), function (b) {
       b.addEventListener('click', function () { if (pin.length < 12) { pin += b.getAttribute('data-digit'); render(); } });
     });
@@ -198,11 +245,13 @@
       var entered = pin; pin = ''; render();
       api('POST', '/api/staff/login', { pin: entered }).then(function (r) {
         if (r.status === 200) {
-          token = r.body.token; $('staff-msg').textContent = ''; show('staffpanel'); loadHealth();
+          token = r.body.token; staffMsg = null; pinMsg = null; show('staffpanel'); render(); loadHealth();
         } else if (r.status === 423) {
-          $('pin-msg').textContent = t('locked').replace('{n}', r.body.lockedSeconds);
+          pinMsg = { key: 'locked', until: Date.now() + 1000 * r.body.lockedSeconds };
+          render();
         } else {
-          $('pin-msg').textContent = t('wrongPin').replace('{n}', r.body.attemptsLeft);
+          pinMsg = { key: 'wrongPin', n: r.body.attemptsLeft };
+          render();
         }
       });
     });
@@ -217,6 +266,7 @@
   refresh();
   setInterval(refresh, 10000);
   setInterval(function () {
+    if (pinMsg && pinMsg.key === 'locked') { $('pin-msg').textContent = pinMessage(); }
     var idle = Date.now() - lastTouch;
     if (current() === 'thanks' && idle >= Math.min(5000, idleMs)) { resetToStart(); return; }
     if (idle >= idleMs && (current() !== 'start' || lang !== 'zh')) { resetToStart(); }

@@ -126,7 +126,7 @@ class DeviceConfigTest {
         p.setProperty("gpio.led.pin", "23");
         p.setProperty("room.name", "东宝区一中 心理辅导室");
         p.setProperty("room.openingHours", "周一至周五 12:00-13:00");
-        p.setProperty("kiosk.port", "8090");
+        p.setProperty("kiosk.port", "8091");
         p.setProperty("kiosk.idleTimeout", "45s");
         p.setProperty("staff.pins", "T01:" + hash + ", T02:" + hash);
         p.setProperty("staff.lockout.failures", "3");
@@ -141,8 +141,11 @@ class DeviceConfigTest {
             assertThat(s.staffCode()).isEqualTo("SIGN");
         });
         assertThat(c.statusLed()).hasValueSatisfying(l -> assertThat(l.bcmPin()).isEqualTo(23));
-        assertThat(c.kiosk()).isEqualTo(new KioskSettings("东宝区一中 心理辅导室", "周一至周五 12:00-13:00", 8090,
-                Duration.ofSeconds(45)));
+        assertThat(c.kiosk().roomName()).isEqualTo("东宝区一中 心理辅导室");
+        assertThat(c.kiosk().openingHours()).isEqualTo("周一至周五 12:00-13:00");
+        assertThat(c.kiosk().port()).isEqualTo(8091);
+        assertThat(c.kiosk().idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.kiosk().timeZone()).isEqualTo(KioskSettings.DEFAULT_TIME_ZONE);
         assertThat(c.staff().pins()).extracting(s -> s.code()).containsExactly("T01", "T02");
         assertThat(c.staff().lockoutFailures()).isEqualTo(3);
         assertThat(c.clockSettings().jumpThreshold()).isEqualTo(Duration.ofMinutes(5));
