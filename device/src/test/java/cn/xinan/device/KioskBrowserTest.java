@@ -224,6 +224,8 @@ class KioskBrowserTest {
         awaitScreen("staffpanel");
         el("staff-open").click();
         await().atMost(PATIENCE).until(() -> text("staff-msg").equals("已开放"));
+        // what the counselor must still do, on the same calendar and settings as the collector's warnings
+        await().atMost(PATIENCE).until(() -> text("todo").equals("今天还差 1.0 小时；本周还差 10.0 小时，剩余 5 个学校日"));
         await().atMost(PATIENCE).until(() -> browser.findElements(By.cssSelector("#health tr[data-key='outboxDepth']")).size() == 1);
         String health = text("health");
         assertThat(health).contains("网络", "待发送事件", "时钟同步", "上次感应变化", "磁盘剩余 (MB)", "CPU 温度 (°C)", "固件版本");
@@ -234,6 +236,7 @@ class KioskBrowserTest {
         el("lang").click();
         await().atMost(PATIENCE).until(() -> healthValue("uptime").equals("3 h 25 min"));
         assertThat(text("staff-msg")).isEqualTo("Room opened");
+        assertThat(text("todo")).isEqualTo("Today: 1.0 h still needed; This week: 10.0 h still needed, 5 school days left");
         screenshot("opened-english");
         el("lang").click();
         screenshot("opened");

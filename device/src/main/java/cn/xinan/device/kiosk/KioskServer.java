@@ -224,6 +224,7 @@ public final class KioskServer implements AutoCloseable {
         m.put("week", f.week());
         m.put("weekAttendedSeconds", f.weekAttendedSeconds());
         m.put("weekRequiredSeconds", f.weekRequiredSeconds());
+        m.put("schoolDaysLeft", f.schoolDaysLeft());
         m.put("idleTimeoutMillis", settings.idleTimeout().toMillis());
         m.put("staffMode", staff.hasStaff());
         m.put("firmware", firmwareVersion);

@@ -38,9 +38,16 @@ public final class RoomProgress {
     /** How far back the device keeps its events for the kiosk. */
     public static final Duration KEPT = Duration.ofDays(8);
 
-    /** The figures shown. */
+    /**
+     * The figures shown.
+     *
+     * @param schoolDaysLeft school days of this week from today on, today included when it is one: what the staff
+     *                       view tells the counselor is left to reach the week's hours (docs/warnings.md uses the same
+     *                       calendar and settings on the collector)
+     */
     public record Figures(LocalDate date, boolean schoolDay, long todayAttendedSeconds, long todayRequiredSeconds,
-                          String week, long weekAttendedSeconds, long weekRequiredSeconds, int todayCheckins) {
+                          String week, long weekAttendedSeconds, long weekRequiredSeconds, int todayCheckins,
+                          int schoolDaysLeft) {
     }
 
     private final String roomId;
@@ -99,7 +106,11 @@ public final class RoomProgress {
         DayResult day = report.days().get(0);
         WeekResult week = report.weeks().get(0);
         long dayRequired = report.thresholds().dailySeconds();
+        int left = 0;
+        for (LocalDate d = today; !d.isAfter(WeekResult.mondayOf(today).plusDays(6)); d = d.plusDays(1)) {
+            left += calendar.isSchoolDay(d) ? 1 : 0;
+        }
         return new Figures(today, day.schoolDay(), day.attendedSeconds(), day.schoolDay() ? dayRequired : 0,
-                week.week(), week.attendedSeconds(), week.requiredSeconds(), day.checkins());
+                week.week(), week.attendedSeconds(), week.requiredSeconds(), day.checkins(), left);
     }
 }

@@ -13,6 +13,7 @@
       'p.appointment': '预约咨询', 's.primary': '小学', 's.junior': '初中', 's.senior': '高中',
       done: '完成', thanks: '签到成功，欢迎你！', thanksHint: '老师马上就来。',
       closedHint: '辅导室现在未开放，开放时间见上方。', unlocked: '可以再试了',
+      todoWeek: '本周还差 {h} 小时，剩余 {n} 个学校日', todoToday: '今天还差 {h} 小时', todoDone: '今天和本周都已达标', todoWeekLost: '本周还差 {h} 小时，本周已无学校日',
       pinTitle: '请输入工作人员密码', clear: '清除', ok: '确定', back: '返回', staffTitle: '工作人员',
       exit: '退出', wrongPin: '密码错误，还可尝试 {n} 次', locked: '尝试次数过多，请 {n} 秒后再试',
       expired: '请重新输入密码', opened: '已开放', closed: '已关闭', error: '出错了：',
@@ -31,6 +32,7 @@
       'p.appointment': 'Appointment', 's.primary': 'Primary', 's.junior': 'Junior', 's.senior': 'Senior',
       done: 'Done', thanks: 'You are checked in. Welcome!', thanksHint: 'A teacher will be with you soon.',
       closedHint: 'The room is closed now; see the opening hours above.', unlocked: 'You may try again',
+      todoWeek: 'This week: {h} h still needed, {n} school days left', todoToday: 'Today: {h} h still needed', todoDone: 'Today and this week are met', todoWeekLost: 'This week: {h} h still needed, no school day left',
       pinTitle: 'Staff PIN', clear: 'Clear', ok: 'OK', back: 'Back', staffTitle: 'Staff',
       exit: 'Exit', wrongPin: 'Wrong PIN, {n} tries left', locked: 'Too many tries: wait {n} s',
       expired: 'Please enter the PIN again', opened: 'Room opened', closed: 'Room closed', error: 'Error: ',
@@ -141,6 +143,24 @@
     $('staff-msg').textContent = staffMessage();
     $('thanks-hint').textContent = thanksOpen ? t('thanksHint') : '';
     renderHealth();
+    renderTodo();
+  }
+
+  // What the counselor must still do, from the same figures as the start screen (docs/warnings.md).
+  function renderTodo() {
+    var el = $('todo');
+    if (!status) { el.textContent = ''; return; }
+    var hours = function (s) { return (Math.ceil(s / 360) / 10).toFixed(1); };
+    var parts = [];
+    var todayLeft = status.schoolDay ? status.todayRequiredSeconds - status.todayAttendedSeconds : 0;
+    var weekLeft = status.weekRequiredSeconds - status.weekAttendedSeconds;
+    if (todayLeft > 0) { parts.push(t('todoToday').replace('{h}', hours(todayLeft))); }
+    if (weekLeft > 0) {
+      parts.push(status.schoolDaysLeft > 0 ? t('todoWeek').replace('{h}', hours(weekLeft)).replace('{n}', status.schoolDaysLeft)
+        : t('todoWeekLost').replace('{h}', hours(weekLeft)));
+    }
+    el.textContent = parts.length ? parts.join(lang === 'zh' ? '；' : '; ') : t('todoDone');
+    el.className = 'todo' + (parts.length ? '' : ' done');
   }
 
   function renderHealth() {

@@ -57,6 +57,7 @@ class RoomProgressTest {
         assertThat(f.todayAttendedSeconds()).isEqualTo(45 * 60);
         assertThat(f.todayRequiredSeconds()).isEqualTo(3_600);
         assertThat(f.weekRequiredSeconds()).isEqualTo(36_000);
+        assertThat(f.schoolDaysLeft()).as("Monday to Friday").isEqualTo(5);
     }
 
     @Test
@@ -84,6 +85,7 @@ class RoomProgressTest {
         assertThat(f.schoolDay()).isFalse();
         assertThat(f.todayRequiredSeconds()).isZero();
         assertThat(f.weekRequiredSeconds()).isEqualTo(36_000 * 4 / 5); // four school days left in the week
+        assertThat(f.schoolDaysLeft()).isEqualTo(4);
         assertThat(settings.calendarSource()).contains("calendar.json").contains("school.json");
     }
 
