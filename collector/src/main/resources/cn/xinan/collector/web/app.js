@@ -12,6 +12,8 @@ const TEXT = {
     rooms: "辅导室", weeksMet: "周达标率", daysMet: "日达标率", online: "设备在线",
     days: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], hours: "小时", of: "/",
     on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：", PENDING: "进行中",
+    warnings: "未解除的提醒", noWarnings: "当前没有未解除的提醒。", raised: "提出于",
+    delivery: { pending: "待发送", delivered: "已送达", failed: "发送失败", cancelled: "已取消" },
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -22,11 +24,13 @@ const TEXT = {
     rooms: "Rooms", weeksMet: "Weeks met", daysMet: "School days met", online: "Devices online",
     days: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], hours: "h", of: "of",
     on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ", PENDING: "in progress",
+    warnings: "Open warnings", noWarnings: "No open warning.", raised: "raised",
+    delivery: { pending: "pending", delivered: "delivered", failed: "failed", cancelled: "cancelled" },
   },
 };
 const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
 
-const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null };
+const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, warnings: null };
 
 function todayInShanghai() {
   // Days and weeks are Asia/Shanghai local dates (RULES.md §1), wherever the browser is.
@@ -59,6 +63,8 @@ async function load() {
     state.rooms = rooms.rooms;
     state.result = result;
     error.hidden = true;
+    // warnings (docs/warnings.md) are listed when the collector has them on; their absence is not an error
+    state.warnings = await fetch("/api/v1/warnings?state=open").then(r => r.ok ? r.json() : null).catch(() => null);
   } catch (e) {
     error.textContent = t("failed") + e.message;
     error.hidden = false;
@@ -79,6 +85,7 @@ function render() {
   if (!state.result) return;
   const byRoom = new Map(state.result.rooms.map(r => [r.room, r]));
   renderSummary(byRoom);
+  renderWarnings();
   const head = document.getElementById("head");
   head.replaceChildren(el("th", {}, t("room")), el("th", {}, t("tier")), el("th", {}, t("device")),
     ...t("days").map((d, i) => el("th", {}, d + " " + iso(addDays(state.monday, i)).slice(5))),
@@ -142,6 +149,20 @@ function renderSummary(byRoom) {
     card(t("weeksMet"), rate(metWeeks, requiredWeeks) + ` (${metWeeks}/${requiredWeeks})`, "card-weeks"),
     card(t("daysMet"), rate(metDays, requiredDays) + ` (${metDays}/${requiredDays})`, "card-days"),
     card(t("online"), `${devices.filter(d => d.online === true).length}/${devices.length}`, "card-online"));
+}
+
+function renderWarnings() {
+  const section = document.getElementById("warnings");
+  if (!state.warnings || !state.warnings.enabled) { section.hidden = true; return; }
+  section.hidden = false;
+  const names = new Map(state.rooms.map(r => [r.room, r.name]));
+  const items = state.warnings.warnings.map(w => el("li", { class: "warning " + w.kind, "data-id": w.id },
+    el("strong", {}, (state.lang === "zh" ? w.title : w.titleEn) + " · " + (names.get(w.room) || w.room)),
+    el("p", {}, w.text),
+    el("small", {}, t("raised") + " " + new Date(w.raisedAt).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB",
+      { timeZone: "Asia/Shanghai" }) + " · " + w.deliveries.map(d => d.target + " " + t("delivery")[d.state]).join(", "))));
+  section.replaceChildren(el("h2", {}, t("warnings")),
+    items.length ? el("ul", {}, ...items) : el("p", { class: "none" }, t("noWarnings")));
 }
 
 document.getElementById("prev").addEventListener("click", () => { state.monday = addDays(state.monday, -7); load(); });

@@ -21,11 +21,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -37,7 +48,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Warnings in a running collector: with every robot failing, events are still stored, the week-risk warning is
- * raised and listed by the API with its failed attempt, and waits for its next one.
+ * raised and listed by the API (and the web UI) with its failed attempt, and waits for its next one.
  */
 class WarningsInTheCollectorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +103,32 @@ class WarningsInTheCollectorTest {
                 assertThat(collector.storedEventCount()).isEqualTo(events.size());
 
                 assertThat(get(url.replace("state=open", "state=maybe")).statusCode()).isEqualTo(400);
+
+                assertTheWebUiListsTheOpenWarning("http://127.0.0.1:" + collector.httpPort() + "/?week=" + WorkedExample.DAY);
             }
+        }
+    }
+
+    private void assertTheWebUiListsTheOpenWarning(String page) throws Exception {
+        Path profile = dir.resolve("chromium");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,900");
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(page);
+            WebElement item = new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElements(
+                    By.cssSelector("#warnings li.week_at_risk")).stream().findFirst().orElse(null));
+            assertThat(item.getText()).contains("本周难以达标 · 心理辅导室", "本周（2025-W10）已累计 1.8 小时", "down 待发送");
+            Path shot = Path.of("target", "screenshots", "webui-warnings.png");
+            Files.createDirectories(shot.getParent());
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
         }
     }
 
