@@ -4,6 +4,7 @@ import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.ingest.QuarantineSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.Thresholds;
@@ -45,6 +46,7 @@ public final class CollectorConfigFile {
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
             "broker.enabled", "broker.host", "broker.port", "broker.data-dir",
+            "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back");
 
     private final Path file;
@@ -164,7 +166,14 @@ public final class CollectorConfigFile {
         }
         return new IngestSettings(Duration.ofSeconds(integer("ingest.max-future-skew-seconds",
                 (int) d.maxFutureSkew().toSeconds())), earliest, integer("ingest.max-batch-messages", d.maxBatchMessages()),
-                integer("ingest.verify-threads", d.verifyThreads()));
+                integer("ingest.verify-threads", d.verifyThreads()), quarantine());
+    }
+
+    private QuarantineSettings quarantine() {
+        QuarantineSettings d = QuarantineSettings.defaults();
+        return new QuarantineSettings(integer("quarantine.max-messages", (int) d.maxMessages()),
+                Duration.ofDays(integer("quarantine.retention-days", (int) d.retention().toDays())),
+                integer("quarantine.per-source-per-minute", d.perSourcePerMinute()), d.summaryInterval());
     }
 
     private Optional<String> optional(String key) {
