@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
@@ -39,13 +40,13 @@ public final class CollectorConfigFile {
             "rules.tiers.demonstration.daily-seconds", "rules.tiers.demonstration.weekly-seconds",
             "rules.tiers.unrated.daily-seconds", "rules.tiers.unrated.weekly-seconds",
             "mqtt.url", "mqtt.username", "mqtt.password", "mqtt.client-id", "mqtt.shared-group",
-            "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds",
+            "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds", "mqtt.ca-file",
             "store.type", "store.sqlite.path",
             "store.influxdb.url", "store.influxdb.database", "store.influxdb.retention-policy",
             "store.influxdb.retention-duration", "store.influxdb.username", "store.influxdb.password",
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
-            "broker.enabled", "broker.host", "broker.port", "broker.data-dir",
+            "broker.enabled", "broker.host", "broker.port", "broker.data-dir", "broker.password-file", "broker.acl-file",
             "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back");
 
@@ -94,15 +95,26 @@ public final class CollectorConfigFile {
             if (bool("broker.enabled", false)) {
                 broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),
                         path(required("broker.data-dir"))));
+                Optional<String> passwd = optional("broker.password-file");
+                Optional<String> aclFile = optional("broker.acl-file");
+                if (passwd.isPresent() != aclFile.isPresent()) {
+                    throw new IllegalArgumentException("broker.password-file and broker.acl-file go together: "
+                            + (passwd.isPresent() ? "broker.acl-file" : "broker.password-file") + " is missing");
+                }
+                if (passwd.isPresent()) {
+                    broker = Optional.of(broker.get().withAccess(new BrokerAccessFiles(path(passwd.get()), path(aclFile.get()))));
+                }
             }
             String defaultUrl = broker.map(BrokerSettings::url).orElse(null);
             MqttSettings mqtt = new MqttSettings(
                     defaultUrl == null ? required("mqtt.url") : string("mqtt.url", defaultUrl),
                     optional("mqtt.username").orElse(null), optional("mqtt.password").orElse(null),
-                    string("mqtt.client-id", "xinan-collector"), string("mqtt.shared-group", Topics.SHARED_GROUP),
+                    string("mqtt.client-id", optional("mqtt.username").orElse("xinan-collector")),
+                    string("mqtt.shared-group", Topics.SHARED_GROUP),
                     Duration.ofSeconds(integer("mqtt.session-expiry-seconds", 7 * 24 * 3600)),
                     integer("mqtt.receive-maximum", 2_000),
-                    Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)));
+                    Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)),
+                    optional("mqtt.ca-file").map(this::path).orElse(null));
             if (broker.isPresent() && optional("mqtt.shared-group").isEmpty()) {
                 // the embedded broker's collector is alone: a plain subscription (MqttSettings#alone)
                 mqtt = mqtt.alone();
