@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
@@ -76,6 +77,16 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, CalendarSources.bureau(calendarFile),
                 RuleSettings.defaults(), MqttSettings.anonymous(broker.url()).alone(),
                 new StoreSettings.Sqlite(dataDir.resolve("events.db")), IngestSettings.defaults(), Optional.of(broker));
+    }
+
+    /**
+     * The embedded broker enforcing a Mosquitto password file and ACL, and this collector connecting to it with its
+     * own account ({@code user} must be a collector account of those files).
+     */
+    public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
+        BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
+                Optional.of(b.withAccess(files)), figures);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {

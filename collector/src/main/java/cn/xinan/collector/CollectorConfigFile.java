@@ -1,9 +1,11 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.ingest.QuarantineSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.warnings.WarningSettingsFile;
 import cn.xinan.rules.RuleSettings;
@@ -39,13 +41,14 @@ public final class CollectorConfigFile {
             "rules.tiers.demonstration.daily-seconds", "rules.tiers.demonstration.weekly-seconds",
             "rules.tiers.unrated.daily-seconds", "rules.tiers.unrated.weekly-seconds",
             "mqtt.url", "mqtt.username", "mqtt.password", "mqtt.client-id", "mqtt.shared-group",
-            "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds",
+            "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds", "mqtt.ca-file",
             "store.type", "store.sqlite.path",
             "store.influxdb.url", "store.influxdb.database", "store.influxdb.retention-policy",
             "store.influxdb.retention-duration", "store.influxdb.username", "store.influxdb.password",
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
-            "broker.enabled", "broker.host", "broker.port", "broker.data-dir",
+            "broker.enabled", "broker.host", "broker.port", "broker.data-dir", "broker.password-file", "broker.acl-file",
+            "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back");
 
     private final Path file;
@@ -94,15 +97,26 @@ public final class CollectorConfigFile {
             if (bool("broker.enabled", false)) {
                 broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),
                         path(required("broker.data-dir"))));
+                Optional<String> passwd = optional("broker.password-file");
+                Optional<String> aclFile = optional("broker.acl-file");
+                if (passwd.isPresent() != aclFile.isPresent()) {
+                    throw new IllegalArgumentException("broker.password-file and broker.acl-file go together: "
+                            + (passwd.isPresent() ? "broker.acl-file" : "broker.password-file") + " is missing");
+                }
+                if (passwd.isPresent()) {
+                    broker = Optional.of(broker.get().withAccess(new BrokerAccessFiles(path(passwd.get()), path(aclFile.get()))));
+                }
             }
             String defaultUrl = broker.map(BrokerSettings::url).orElse(null);
             MqttSettings mqtt = new MqttSettings(
                     defaultUrl == null ? required("mqtt.url") : string("mqtt.url", defaultUrl),
                     optional("mqtt.username").orElse(null), optional("mqtt.password").orElse(null),
-                    string("mqtt.client-id", "xinan-collector"), string("mqtt.shared-group", Topics.SHARED_GROUP),
+                    string("mqtt.client-id", optional("mqtt.username").orElse("xinan-collector")),
+                    string("mqtt.shared-group", Topics.SHARED_GROUP),
                     Duration.ofSeconds(integer("mqtt.session-expiry-seconds", 7 * 24 * 3600)),
                     integer("mqtt.receive-maximum", 2_000),
-                    Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)));
+                    Duration.ofSeconds(integer("mqtt.connect-timeout-seconds", 10)),
+                    optional("mqtt.ca-file").map(this::path).orElse(null));
             if (broker.isPresent() && optional("mqtt.shared-group").isEmpty()) {
                 // the embedded broker's collector is alone: a plain subscription (MqttSettings#alone)
                 mqtt = mqtt.alone();
@@ -167,7 +181,14 @@ public final class CollectorConfigFile {
         }
         return new IngestSettings(Duration.ofSeconds(integer("ingest.max-future-skew-seconds",
                 (int) d.maxFutureSkew().toSeconds())), earliest, integer("ingest.max-batch-messages", d.maxBatchMessages()),
-                integer("ingest.verify-threads", d.verifyThreads()));
+                integer("ingest.verify-threads", d.verifyThreads()), quarantine());
+    }
+
+    private QuarantineSettings quarantine() {
+        QuarantineSettings d = QuarantineSettings.defaults();
+        return new QuarantineSettings(integer("quarantine.max-messages", (int) d.maxMessages()),
+                Duration.ofDays(integer("quarantine.retention-days", (int) d.retention().toDays())),
+                integer("quarantine.per-source-per-minute", d.perSourcePerMinute()), d.summaryInterval());
     }
 
     private Optional<String> optional(String key) {

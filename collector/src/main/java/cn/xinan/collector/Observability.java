@@ -70,6 +70,8 @@ final class Observability {
                 IngestCounters::sequenceGaps);
         counter(registry, "xinan.ingest.store.failures", "appends that failed and were retried", c,
                 IngestCounters::storeFailures);
+        counter(registry, "xinan.ingest.quarantine.not.kept", "rejected messages over their source's quarantine rate:"
+                + " counted and acknowledged, not kept", c, IngestCounters::quarantineNotKept);
         for (QuarantineReason reason : QuarantineReason.values()) {
             registry.getOrCreate(FunctionalCounter.builder("xinan.ingest.quarantined", c, x -> x.quarantined(reason))
                     .description("messages quarantined, by reason")

@@ -16,11 +16,18 @@ import java.util.Objects;
  * @param body        what happened
  */
 public record DeviceEvent(String eventId, String deviceId, long seq, Instant at, boolean clockSynced, EventBody body) {
+    /**
+     * The largest sequence number: 2^53 − 1, the largest integer every JSON reader holds exactly (a double's
+     * mantissa: JavaScript in the web UI, Grafana, InfluxQL's {@code max()}). A device recording one event a
+     * second would need 285 million years to reach it; a number beyond it is forged or corrupt.
+     */
+    public static final long MAX_SEQ = (1L << 53) - 1;
+
     public DeviceEvent {
         Checks.token(eventId, "event id");
         Checks.token(deviceId, "device id");
-        if (seq < 1) {
-            throw new IllegalArgumentException("sequence number must be at least 1, was " + seq);
+        if (seq < 1 || seq > MAX_SEQ) {
+            throw new IllegalArgumentException("sequence number must be from 1 to " + MAX_SEQ + " (2^53 - 1), was " + seq);
         }
         Objects.requireNonNull(at, "event time is missing");
         if (at.getNano() % 1_000_000 != 0) {

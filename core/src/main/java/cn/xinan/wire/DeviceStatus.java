@@ -22,6 +22,9 @@ import java.time.format.DateTimeParseException;
  */
 public record DeviceStatus(String deviceId, boolean online, Instant at, String firmware) {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Instant LATEST_AT = Instant.parse("2100-01-01T00:00:00Z");
+    /** What {@link #encode} writes: a version, never markup (the web UI shows it). */
+    private static final java.util.regex.Pattern FIRMWARE = java.util.regex.Pattern.compile("[A-Za-z0-9._+-]{1,32}");
 
     public DeviceStatus {
         DeviceEvent.checkDeviceId(deviceId);
@@ -48,7 +51,7 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
         Boolean online = null;
         Instant at = null;
         String firmware = null;
-        try (JsonParser p = JSON.createParser(payload)) {
+        try (JsonParser p = JSON.createParser(Utf8.strict(payload, "status"))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new WireFormatException("status: expected an object");
             }
@@ -79,6 +82,12 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
         }
         if (device == null || online == null) {
             throw new WireFormatException("status: missing field " + (device == null ? "'device'" : "'state'"));
+        }
+        if (at != null && (at.isBefore(Instant.EPOCH) || !at.isBefore(LATEST_AT))) {
+            throw new WireFormatException("status.at " + at + " is outside 1970 to 2099");
+        }
+        if (firmware != null && !FIRMWARE.matcher(firmware).matches()) {
+            throw new WireFormatException("status.firmware must be 1 to 32 characters of A-Z a-z 0-9 . _ + -");
         }
         try {
             return new DeviceStatus(device, online, at, firmware);

@@ -71,7 +71,7 @@ public final class WireCodec {
             throw new WireFormatException("payload of " + payload.length + " bytes exceeds the limit of "
                     + MAX_PAYLOAD_BYTES + " bytes");
         }
-        try (JsonParser p = JSON.createParser(payload)) {
+        try (JsonParser p = JSON.createParser(Utf8.strict(payload, "payload"))) {
             return readBatch(p);
         } catch (JsonProcessingException e) {
             throw new WireFormatException("malformed JSON: " + e.getOriginalMessage()

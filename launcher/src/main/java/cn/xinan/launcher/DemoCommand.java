@@ -67,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
 
         SimulatedRooms rooms = SimulatedRooms.provision(DemoDistrict.rooms(), dir.resolve("registry"), dir, new SimulatedClock(from));
         Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), dir.resolve("registry"),
-                Optional.empty(), brokerPort, httpPort)).start();
+                Optional.empty(), brokerPort, httpPort).withEmbeddedBrokerAccess(rooms.brokerAccounts().files(),
+                rooms.brokerAccounts().collectorUser(), rooms.brokerAccounts().collectorPassword())).start();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

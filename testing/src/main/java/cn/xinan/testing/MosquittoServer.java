@@ -33,7 +33,7 @@ public final class MosquittoServer extends ExternalServer {
         return server;
     }
 
-    /** Starts with a password file and an ACL file (Mosquitto formats). */
+    /** Starts with a password file and an ACL file (Mosquitto formats), no anonymous access, client id = user name. */
     public static MosquittoServer startWithAuth(Path passwordFile, Path aclFile) {
         MosquittoServer server = new MosquittoServer();
         server.passwordFile = passwordFile;
@@ -61,7 +61,9 @@ public final class MosquittoServer extends ExternalServer {
                 .append("log_dest stdout\n")
                 .append("log_type error\nlog_type warning\nlog_type notice\n");
         if (passwordFile != null) {
+            // the client id is forced to the user name: nobody can take over another account's session (the collector's)
             c.append("allow_anonymous false\n")
+                    .append("use_username_as_clientid true\n")
                     .append("password_file ").append(passwordFile).append('\n')
                     .append("acl_file ").append(aclFile).append('\n');
         } else {

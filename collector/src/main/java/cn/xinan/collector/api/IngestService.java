@@ -54,6 +54,7 @@ final class IngestService implements HttpService {
         out.put("eventsStored", s.eventsStored());
         out.put("duplicates", s.duplicates());
         out.put("quarantined", byReason(s.quarantined()));
+        out.put("quarantineNotKept", counters.quarantineNotKept());
         out.put("sequenceGaps", s.sequenceGaps());
         out.put("storeFailures", s.storeFailures());
         out.put("pending", s.pending());

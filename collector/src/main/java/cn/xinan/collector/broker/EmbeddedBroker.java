@@ -1,6 +1,9 @@
 package cn.xinan.collector.broker;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import cn.xinan.provisioning.broker.MosquittoAcl;
+import cn.xinan.provisioning.broker.MosquittoPasswordFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +18,8 @@ import java.util.concurrent.TimeoutException;
  * An in-process MQTT 5 broker (HiveMQ Community Edition, embedded) for the one-command start: shared
  * subscriptions, persistent sessions and retained messages kept in its data folder across restarts. It
  * writes its own {@code config.xml} (one TCP listener on the configured address and port, usage statistics
- * off) and keeps its logging quiet: warnings and errors only, and it does not take over the JVM's logging.
+ * off) and keeps its logging quiet: warnings and errors only, and it does not take over the JVM's logging. With
+ * {@link BrokerSettings#access()} it enforces a Mosquitto password file and ACL ({@link BrokerAccess}).
  *
  * <p>For a city, run a real broker (Mosquitto) instead; see docs/collector.md.
  */
@@ -45,12 +49,24 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("broker: cannot prepare " + settings.dataDir() + ": " + e.getMessage(), e);
         }
         quietLogging();
-        EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+        var builder = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(data)
                 .withExtensionsFolder(extensions)
-                .withoutLoggingBootstrap()
-                .build();
+                .withoutLoggingBootstrap();
+        if (settings.access().isPresent()) {
+            BrokerAccessFiles files = settings.access().get();
+            builder.withEmbeddedExtension(EmbeddedExtension.builder()
+                    .withId("xinan-access").withName("Xin'an access control").withVersion("1").withAuthor("xinan")
+                    .withPriority(1000).withStartPriority(1000)
+                    .withExtensionMain(new BrokerAccess(MosquittoPasswordFile.read(files.passwordFile()),
+                            MosquittoAcl.read(files.aclFile())))
+                    .build());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "embedded MQTT broker without access control: anonymous clients may "
+                    + "publish and subscribe to anything (set broker.password-file and broker.acl-file)");
+        }
+        EmbeddedHiveMQ hivemq = builder.build();
         try {
             hivemq.start().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

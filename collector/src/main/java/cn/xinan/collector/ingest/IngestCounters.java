@@ -15,6 +15,8 @@ public final class IngestCounters {
     final LongAdder sequenceGaps = new LongAdder();
     final LongAdder storeFailures = new LongAdder();
     final LongAdder acknowledged = new LongAdder();
+    /** Rejected messages over their source's quarantine rate: counted and acknowledged, not kept. */
+    final LongAdder quarantineNotKept = new LongAdder();
     private final Map<QuarantineReason, LongAdder> quarantined = new EnumMap<>(QuarantineReason.class);
 
     public IngestCounters() {
@@ -49,6 +51,10 @@ public final class IngestCounters {
 
     public long storeFailures() {
         return storeFailures.sum();
+    }
+
+    public long quarantineNotKept() {
+        return quarantineNotKept.sum();
     }
 
     public long quarantined(QuarantineReason reason) {

@@ -2,12 +2,15 @@ package cn.xinan.collector.ingest;
 
 import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.StoreRefusedException;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.provisioning.Registry;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * write, and only then acknowledges them, in arrival order. The stages overlap: batch N+1 is verified while
  * batch N is written and fsynced (at most two batches wait between them). When the store fails, nothing is acknowledged and the same batch is retried with back-off: the
  * broker keeps the messages meanwhile (and stops sending more once its in-flight window is full).
+ *
+ * <p>Poison never stalls it: a message whose checking throws, or whose events the store refuses as data it
+ * cannot hold ({@link StoreRefusedException}), is quarantined with its reason and the rest of the batch goes on.
+ * The quarantine is bounded by {@link QuarantineSettings}: a rate per source, a size, a retention, and a log
+ * summary per reason instead of a line per message.
  */
 public final class IngestPipeline implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
@@ -42,6 +50,9 @@ public final class IngestPipeline implements AutoCloseable {
     private final IngestCounters counters;
     private final DeviceStatusBoard board;
     private final SequenceTracker sequences = new SequenceTracker();
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    private final QuarantineGate gate;
+    private Instant lastPrune;
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final ExecutorService verifiers;
     private final Thread verifyStage;
@@ -56,6 +67,7 @@ public final class IngestPipeline implements AutoCloseable {
         this.store = Objects.requireNonNull(store, "store is missing");
         this.verifier = new MessageVerifier(registry, settings);
         this.settings = settings;
+        this.gate = new QuarantineGate(settings.quarantine());
         this.counters = Objects.requireNonNull(counters, "counters are missing");
         this.board = Objects.requireNonNull(board, "status board is missing");
         AtomicInteger n = new AtomicInteger();
@@ -153,7 +165,13 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    private void store(List<InboundMessage> batch, List<MessageVerifier.Outcome> outcomes) throws InterruptedException {
+    private void store(List<InboundMessage> batch, List<MessageVerifier.Outcome> verifiedOutcomes) throws InterruptedException {
+        List<MessageVerifier.Outcome> outcomes = new ArrayList<>(verifiedOutcomes);
+        Instant now = batch.get(batch.size() - 1).receivedAt();
+        AppendResult result = appendIsolating(batch, outcomes);
+        if (result == null) {
+            return; // closing: leave the batch unacknowledged, the broker delivers it again
+        }
         List<StoredEvent> events = new ArrayList<>();
         List<QuarantinedMessage> rejected = new ArrayList<>();
         for (MessageVerifier.Outcome o : outcomes) {
@@ -162,18 +180,19 @@ public final class IngestPipeline implements AutoCloseable {
                 case MessageVerifier.Rejected r -> rejected.add(r.message());
             }
         }
-        AppendResult result = storeDurably(events, rejected);
-        if (result == null) {
-            return; // closing: leave the batch unacknowledged, the broker delivers it again
+        List<QuarantinedMessage> kept = gate.admit(rejected);
+        if (!quarantineDurably(kept)) {
+            return;
         }
         counters.eventsReceived.add(events.size());
         counters.eventsStored.add(result.added());
         counters.duplicates.add(result.duplicates());
         for (QuarantinedMessage q : rejected) {
             counters.countQuarantined(q.reason());
-            LOG.log(System.Logger.Level.WARNING, "quarantined message on " + q.topic() + " (" + q.reason().code() + "): "
-                    + q.detail());
         }
+        counters.quarantineNotKept.add(rejected.size() - kept.size());
+        gate.logSummary(now, false);
+        pruneQuarantine(now);
         List<StoredEvent> bySeq = new ArrayList<>(events);
         bySeq.sort(Comparator.comparing((StoredEvent e) -> e.event().deviceId()).thenComparingLong(e -> e.event().seq()));
         for (StoredEvent e : bySeq) {
@@ -194,6 +213,109 @@ public final class IngestPipeline implements AutoCloseable {
             counters.acknowledged.increment();
         }
         signalProgress();
+    }
+
+    /**
+     * Appends every accepted event in ONE append. When the store refuses that data (not an outage: a value it
+     * cannot hold, or a failure no check foresaw), appends message by message instead and turns each message
+     * whose events are refused into a {@link QuarantineReason#STORE_REFUSED} reject in {@code outcomes}, so one
+     * poison message never holds up the others. An outage is retried with back-off as before.
+     *
+     * @return the sum of the appends, or {@code null} when closed meanwhile
+     */
+    private AppendResult appendIsolating(List<InboundMessage> batch, List<MessageVerifier.Outcome> outcomes)
+            throws InterruptedException {
+        List<StoredEvent> all = new ArrayList<>();
+        for (MessageVerifier.Outcome o : outcomes) {
+            if (o instanceof MessageVerifier.Accepted a) {
+                all.addAll(a.events());
+            }
+        }
+        long backoffMs = 100;
+        while (running) {
+            try {
+                try {
+                    return store.append(all);
+                } catch (StoreException e) {
+                    throw e; // an outage: retried below
+                } catch (StoreRefusedException e) {
+                    LOG.log(System.Logger.Level.WARNING, "store refused a batch of " + all.size() + " events ("
+                            + e.getMessage() + "): appending message by message");
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "appending a batch of " + all.size() + " events failed unexpectedly ("
+                            + e + "): appending message by message");
+                }
+                long added = 0;
+                long duplicates = 0;
+                for (int i = 0; i < outcomes.size(); i++) {
+                    if (!(outcomes.get(i) instanceof MessageVerifier.Accepted a)) {
+                        continue;
+                    }
+                    try {
+                        AppendResult r = store.append(a.events());
+                        added += r.added();
+                        duplicates += r.duplicates();
+                    } catch (StoreException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        InboundMessage m = batch.get(i);
+                        QuarantineReason reason = e instanceof StoreRefusedException ? QuarantineReason.STORE_REFUSED
+                                : QuarantineReason.INTERNAL_ERROR;
+                        outcomes.set(i, new MessageVerifier.Rejected(QuarantinedMessage.of(m.topic(), a.deviceId(), reason,
+                                "the store refused the message's events: " + e.getMessage(), m.receivedAt(), m.payload())));
+                    }
+                }
+                return new AppendResult(Math.toIntExact(added), Math.toIntExact(duplicates));
+            } catch (StoreException e) {
+                backoffMs = backOff(e, backoffMs, all.size());
+            }
+        }
+        return null;
+    }
+
+    /** Quarantines, retrying an outage with back-off; {@code false} when closed meanwhile. */
+    private boolean quarantineDurably(List<QuarantinedMessage> kept) throws InterruptedException {
+        long backoffMs = 100;
+        while (running) {
+            try {
+                store.quarantine(kept);
+                return true;
+            } catch (StoreException e) {
+                backoffMs = backOff(e, backoffMs, 0);
+            }
+        }
+        return false;
+    }
+
+    private long backOff(StoreException e, long backoffMs, int events) throws InterruptedException {
+        counters.storeFailures.increment();
+        LOG.log(System.Logger.Level.WARNING, "store failed, retrying in " + backoffMs + " ms (" + events
+                + " events unacknowledged): " + e.getMessage());
+        lock.lock();
+        try {
+            progress.await(backoffMs, TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
+        }
+        return Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
+    }
+
+    /** Deletes quarantined messages past their retention or beyond the size bound, at most every ten minutes. */
+    private void pruneQuarantine(Instant now) {
+        if (lastPrune != null && now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
+            return;
+        }
+        lastPrune = now;
+        QuarantineSettings q = settings.quarantine();
+        try {
+            long removed = store.pruneQuarantine(now.minus(q.retention()), q.maxMessages());
+            if (removed > 0) {
+                LOG.log(System.Logger.Level.INFO, "quarantine: deleted " + removed + " message(s) older than "
+                        + q.retention().toDays() + " days or beyond the newest " + q.maxMessages());
+            }
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "quarantine: pruning failed (retried later): " + e.getMessage());
+        }
     }
 
     private List<MessageVerifier.Outcome> verifyAll(List<InboundMessage> batch) throws InterruptedException {
@@ -228,31 +350,6 @@ public final class IngestPipeline implements AutoCloseable {
         return all;
     }
 
-    /** Appends, then quarantines, retrying with back-off until both succeed; {@code null} when closed meanwhile. */
-    private AppendResult storeDurably(List<StoredEvent> events, List<QuarantinedMessage> rejected) throws InterruptedException {
-        long backoffMs = 100;
-        while (running) {
-            try {
-                // events first: a retry after a failed quarantine write appends again, which is harmless
-                AppendResult result = store.append(events);
-                store.quarantine(rejected);
-                return result;
-            } catch (StoreException e) {
-                counters.storeFailures.increment();
-                LOG.log(System.Logger.Level.WARNING, "store failed, retrying in " + backoffMs + " ms (" + events.size()
-                        + " events and " + rejected.size() + " rejects unacknowledged): " + e.getMessage());
-                lock.lock();
-                try {
-                    progress.await(backoffMs, TimeUnit.MILLISECONDS);
-                } finally {
-                    lock.unlock();
-                }
-                backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
-            }
-        }
-        return null;
-    }
-
     private void signalProgress() {
         lock.lock();
         try {
@@ -270,6 +367,7 @@ public final class IngestPipeline implements AutoCloseable {
     public void close() {
         running = false;
         signalProgress();
+        gate.logSummary(Instant.MAX, true);
         for (Thread t : List.of(verifyStage, storeStage)) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param earliestPlausible a synchronised device time before this is implausible (default 2020-01-01T00:00:00Z)
  * @param maxBatchMessages  the most messages verified, stored in one append and acknowledged together (default 500)
  * @param verifyThreads     threads decoding and verifying signatures in parallel (default: the processors)
+ * @param quarantine        size, retention and rate bounds of the quarantine
  */
 public record IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, int maxBatchMessages,
-                             int verifyThreads) {
+                             int verifyThreads, QuarantineSettings quarantine) {
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
     public static final Instant DEFAULT_EARLIEST_PLAUSIBLE = Instant.parse("2020-01-01T00:00:00Z");
 
@@ -30,6 +31,16 @@ public record IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, 
         if (verifyThreads < 1 || verifyThreads > 64) {
             throw new IllegalArgumentException("ingest.verify-threads must be between 1 and 64, was " + verifyThreads);
         }
+        Objects.requireNonNull(quarantine, "quarantine settings are missing");
+    }
+
+    /** With the default quarantine bounds ({@link QuarantineSettings#defaults()}). */
+    public IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, int maxBatchMessages, int verifyThreads) {
+        this(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, QuarantineSettings.defaults());
+    }
+
+    public IngestSettings withQuarantine(QuarantineSettings settings) {
+        return new IngestSettings(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, settings);
     }
 
     public static IngestSettings defaults() {

@@ -4,6 +4,7 @@ import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
+import cn.xinan.event.EventBody;
 import cn.xinan.provisioning.DeviceRecord;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.wire.EventBatch;
@@ -22,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Checks one message against the wire contract and the registry, in this order: payload size, topic form,
- * schema, topic belongs to the batch's device, device registered, signature, plausible time. The first
- * failure decides the reason. Stateless and thread-safe: the pipeline runs it on several threads.
+ * schema (strict UTF-8, value ranges), topic belongs to the batch's device, device registered, signatures (the
+ * batch's and, in a batch, each event's own), storable and plausible times. The first failure decides the reason. Stateless and thread-safe: the pipeline runs it on several threads.
  */
 public final class MessageVerifier {
     private final Registry registry;
@@ -46,7 +47,21 @@ public final class MessageVerifier {
     public record Rejected(QuarantinedMessage message) implements Outcome {
     }
 
+    /**
+     * Checks one message. Never throws: a failure nobody foresaw (a bug, an arithmetic overflow on a value no
+     * check caught) is itself an outcome, {@link QuarantineReason#INTERNAL_ERROR}, so one message can never
+     * hold up the messages verified with it.
+     */
     public Outcome check(String topic, byte[] payload, Instant receivedAt) {
+        try {
+            return checkOrThrow(topic, payload, receivedAt);
+        } catch (RuntimeException e) {
+            return reject(topic == null ? "" : topic, null, QuarantineReason.INTERNAL_ERROR, "checking the message failed: "
+                    + e, receivedAt, payload);
+        }
+    }
+
+    private Outcome checkOrThrow(String topic, byte[] payload, Instant receivedAt) {
         if (payload.length > WireCodec.MAX_PAYLOAD_BYTES) {
             return reject(topic, null, QuarantineReason.PAYLOAD_TOO_LARGE, "payload of " + payload.length
                     + " bytes exceeds the limit of " + WireCodec.MAX_PAYLOAD_BYTES + " bytes", receivedAt, payload);
@@ -77,11 +92,31 @@ public final class MessageVerifier {
         } catch (SignatureException e) {
             return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, e.getMessage(), receivedAt, payload);
         }
+        if (batch.events().size() > 1) {
+            // The batch signature vouches for the message; each event's own signature is what the store keeps as
+            // evidence, so it must verify on its own too: an auditor re-checks stored events one by one.
+            for (SignedEvent s : batch.events()) {
+                if (!SignatureVerifier.verifyEvent(s, device.get().publicKey())) {
+                    return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, "signature of event "
+                            + s.event().eventId() + " (seq " + s.event().seq() + ") in a batch of " + batch.events().size()
+                            + " from device " + batch.deviceId() + " does not verify with its registered key",
+                            receivedAt, payload);
+                }
+            }
+        }
         Instant latest = receivedAt.plus(settings.maxFutureSkew());
         for (SignedEvent s : batch.events()) {
             DeviceEvent e = s.event();
+            Instant prevAlive = e.body() instanceof EventBody.Boot b ? b.previousAliveAt() : null;
+            // Every time, synchronised or not, must be one every store can hold (StoredEvent#storable).
+            if (!StoredEvent.storable(e.at()) || prevAlive != null && !StoredEvent.storable(prevAlive)) {
+                return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()
+                        + " (seq " + e.seq() + ") has device time " + e.at()
+                        + (prevAlive == null ? "" : " and prevAliveAt " + prevAlive) + "; any device time must lie from "
+                        + StoredEvent.EARLIEST_STORABLE + " to before " + StoredEvent.LATEST_STORABLE, receivedAt, payload);
+            }
             // An unsynchronised clock is flagged on the event and judged by the rules (RULES.md §6); only a clock
-            // that claims to be synchronised can be implausible.
+            // that claims to be synchronised can be implausible within that range.
             if (e.clockSynced() && (e.at().isAfter(latest) || e.at().isBefore(settings.earliestPlausible()))) {
                 return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()
                         + " (seq " + e.seq() + ") has device time " + e.at() + ", received at " + receivedAt

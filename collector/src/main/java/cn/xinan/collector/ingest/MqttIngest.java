@@ -42,6 +42,7 @@ public final class MqttIngest implements AutoCloseable {
     private final Clock clock;
     private final MqttAsyncClient client;
     private final AtomicLong connection = new AtomicLong();
+    private final javax.net.SocketFactory socketFactory;
     private final ScheduledExecutorService retry;
     private volatile boolean subscribed;
     private volatile boolean closed;
@@ -56,6 +57,7 @@ public final class MqttIngest implements AutoCloseable {
         } catch (MqttException e) {
             throw new IllegalArgumentException("mqtt: cannot create a client for " + settings.url() + ": " + e.getMessage(), e);
         }
+        this.socketFactory = settings.caFile() == null ? null : TrustedCa.socketFactory(settings.caFile());
         client.setManualAcks(true);
         client.setCallback(new Callback());
         this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,6 +143,9 @@ public final class MqttIngest implements AutoCloseable {
         }
         if (settings.password() != null) {
             o.setPassword(settings.password().getBytes(StandardCharsets.UTF_8));
+        }
+        if (socketFactory != null) {
+            o.setSocketFactory(socketFactory);
         }
         return o;
     }

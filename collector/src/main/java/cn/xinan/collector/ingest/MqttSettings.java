@@ -24,9 +24,17 @@ import java.util.regex.Pattern;
  *                       fit in it several times over, or the pipeline idles waiting for the broker
  * @param connectTimeout how long {@code start} waits for the first connection before going on retrying in
  *                       the background
+ * @param caFile         for {@code ssl://}: a PEM file of the CA certificate(s) the broker's certificate must chain to
+ *                       ({@code mqtt.ca-file}); {@code null}: the JVM's trusted CAs
  */
 public record MqttSettings(String url, String username, String password, String clientId, String sharedGroup,
-                           Duration sessionExpiry, int receiveMaximum, Duration connectTimeout) {
+                           Duration sessionExpiry, int receiveMaximum, Duration connectTimeout, java.nio.file.Path caFile) {
+    /** Without a CA file of its own. */
+    public MqttSettings(String url, String username, String password, String clientId, String sharedGroup,
+                        Duration sessionExpiry, int receiveMaximum, Duration connectTimeout) {
+        this(url, username, password, clientId, sharedGroup, sessionExpiry, receiveMaximum, connectTimeout, null);
+    }
+
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -66,6 +74,9 @@ public record MqttSettings(String url, String username, String password, String 
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("mqtt.connect-timeout must be positive, was " + connectTimeout);
         }
+        if (caFile != null && !"ssl".equals(u.getScheme())) {
+            throw new IllegalArgumentException("mqtt.ca-file is set but mqtt.url '" + url + "' is not ssl://");
+        }
     }
 
     /** Anonymous, client id {@code xinan-collector}, group {@value Topics#SHARED_GROUP}, 7-day session. */
@@ -75,7 +86,15 @@ public record MqttSettings(String url, String username, String password, String 
     }
 
     public MqttSettings withClientId(String id) {
-        return new MqttSettings(url, username, password, id, sharedGroup, sessionExpiry, receiveMaximum, connectTimeout);
+        return new MqttSettings(url, username, password, id, sharedGroup, sessionExpiry, receiveMaximum, connectTimeout, caFile);
+    }
+
+    /**
+     * This collector's own account: user name, password, and the client id = the user name (a broker with
+     * {@code use_username_as_clientid}, and the embedded one, require it).
+     */
+    public MqttSettings withCredentials(String user, String secret) {
+        return new MqttSettings(url, user, secret, user, sharedGroup, sessionExpiry, receiveMaximum, connectTimeout, caFile);
     }
 
     /**
@@ -85,7 +104,7 @@ public record MqttSettings(String url, String username, String password, String 
      * (hivemq-community-edition issue 558, open); a plain subscription does not depend on that code path.
      */
     public MqttSettings alone() {
-        return new MqttSettings(url, username, password, clientId, null, sessionExpiry, receiveMaximum, connectTimeout);
+        return new MqttSettings(url, username, password, clientId, null, sessionExpiry, receiveMaximum, connectTimeout, caFile);
     }
 
     /** The subscription to every device's events: shared by the replicas' group, or plain when alone. */
@@ -97,6 +116,7 @@ public record MqttSettings(String url, String username, String password, String 
     public String toString() {
         return "MqttSettings[url=" + url + ", username=" + username + ", password=" + (password == null ? "(none)" : "****")
                 + ", clientId=" + clientId + ", sharedGroup=" + (sharedGroup == null ? "(none: plain subscription)" : sharedGroup) + ", sessionExpiry=" + sessionExpiry
-                + ", receiveMaximum=" + receiveMaximum + ", connectTimeout=" + connectTimeout + "]";
+                + ", receiveMaximum=" + receiveMaximum + ", connectTimeout=" + connectTimeout
+                + (caFile == null ? "" : ", caFile=" + caFile) + "]";
     }
 }

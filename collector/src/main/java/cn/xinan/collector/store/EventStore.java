@@ -18,8 +18,11 @@ public interface EventStore extends AutoCloseable {
 
     /**
      * Stores events idempotently by event id: an event whose id is already stored (or appears earlier in
-     * the same list) changes nothing and is counted as a duplicate. When this returns, the new events are
+     * the same list) changes nothing and is counted as a duplicate, whatever room it was stored under (a device
+     * moved to another room since does not make its old events new). When this returns, the new events are
      * durable (on disk, fsynced).
+     *
+     * @throws StoreRefusedException when an event holds a value this store cannot represent (nothing is stored)
      */
     AppendResult append(List<StoredEvent> events);
 
@@ -41,6 +44,14 @@ public interface EventStore extends AutoCloseable {
 
     /** The most recently received quarantined messages, newest first, at most {@code limit} of them. */
     List<QuarantinedMessage> recentQuarantine(int limit);
+
+    /**
+     * Deletes quarantined messages received before {@code olderThan}, then all but the {@code keepNewest} most
+     * recently received ones.
+     *
+     * @return how many were deleted
+     */
+    long pruneQuarantine(Instant olderThan, long keepNewest);
 
     /** How many messages were quarantined for each reason (reasons with none are left out). */
     Map<QuarantineReason, Long> quarantineCounts();

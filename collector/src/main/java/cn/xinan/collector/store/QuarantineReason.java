@@ -15,8 +15,15 @@ public enum QuarantineReason {
     UNKNOWN_DEVICE("unknown_device"),
     /** A signature does not verify with the device's registered key. */
     BAD_SIGNATURE("bad_signature"),
-    /** A synchronised device time too far in the future or before the earliest plausible date. */
-    IMPLAUSIBLE_TIME("implausible_time");
+    /**
+     * A synchronised device time too far in the future or before the earliest plausible date, or any device
+     * time (synchronised or not) outside the range every store can hold (docs/collector.md).
+     */
+    IMPLAUSIBLE_TIME("implausible_time"),
+    /** The store refused this message's events as data it cannot hold (not an outage: a retry cannot help). */
+    STORE_REFUSED("store_refused"),
+    /** Handling this message failed in a way no check foresaw (a bug): kept here so the stream goes on. */
+    INTERNAL_ERROR("internal_error");
 
     private final String code;
 

@@ -175,6 +175,30 @@ class ApiTest {
                 .isEqualTo("limit");
     }
 
+    /** Every date and number parameter outside its sane range is a 400 naming it, never a 500. */
+    @Test
+    void outOfRangeDatesAndNumbersAreBadRequestsNeverServerErrors() {
+        String[][] cases = {
+                {"/api/v1/verdicts?from=-0001-01-01&to=2025-03-03", "from"},
+                {"/api/v1/verdicts?from=2025-03-03&to=+10000-01-01", "to"},
+                {"/api/v1/verdicts?from=+10000-01-01&to=+10000-01-02", "from"},
+                {"/api/v1/verdicts?from=-999999999-01-01&to=-999999999-01-01", "from"},
+                {"/api/v1/verdicts?from=1999-12-31&to=2000-01-01", "from"},
+                {"/api/v1/verdicts?from=2099-12-31&to=2100-01-01", "to"},
+                {"/api/v1/rooms/r1/verdicts?from=-0001-01-01&to=2025-03-03", "from"},
+                {"/api/v1/rooms/r1/verdicts?from=2025-03-03&to=+10000-01-01", "to"},
+                {"/api/v1/quarantine?limit=99999999999999999999", "limit"},
+                {"/api/v1/quarantine?limit=-1", "limit"},
+                {"/api/v1/quarantine?limit=1001", "limit"},
+        };
+        for (String[] c : cases) {
+            JsonNode error = get(c[0], Status.BAD_REQUEST_400);
+            assertThat(error.get("parameter").asText()).as(c[0]).isEqualTo(c[1]);
+            assertThat(error.get("error").asText()).as(c[0]).contains(c[1]);
+        }
+        assertThat(get("/api/v1/verdicts?from=2099-12-29&to=2099-12-31", Status.OK_200).get("rooms")).isNotEmpty();
+    }
+
     @Test
     void roomsListTheRegistryWithEachDevicesOnlineState() {
         JsonNode rooms = get("/api/v1/rooms", Status.OK_200).get("rooms");

@@ -156,6 +156,79 @@ public abstract class EventStoreContract {
         assertThat(store.eventCount()).isEqualTo(17);
     }
 
+    /**
+     * Attribution: an event id counts once in the whole store. A device moved to another room (the registry says
+     * so now) whose old event is delivered again must not have it stored a second time under the new room: the
+     * old room keeps it, the new room gains nothing (a replay gave a room attended time that never happened).
+     */
+    @Test
+    void anEventOfAMovedDeviceDeliveredAgainIsADuplicateAndStaysInItsOldRoom() {
+        List<StoredEvent> inOldRoom = heartbeats(device, T0, 3);
+        store.append(inOldRoom);
+        List<StoredEvent> underNewRoom = inOldRoom.stream()
+                .map(e -> new StoredEvent(e.signed(), "room-9", RECEIVED.plusSeconds(3_600))).toList();
+
+        AppendResult again = store.append(underNewRoom);
+
+        assertThat(again).isEqualTo(new AppendResult(0, 3));
+        assertThat(store.eventCount()).isEqualTo(3);
+        assertThat(store.eventsForRoom("room-9", T0.minusSeconds(60), T0.plusSeconds(3_600))).isEmpty();
+        assertThat(store.eventsForRoom("room-1", T0.minusSeconds(60), T0.plusSeconds(3_600))).isEqualTo(inOldRoom);
+    }
+
+    /** The same after a reopen: the store remembers nothing in memory that the check depends on. */
+    @Test
+    void afterAReopenAMovedDevicesOldEventIsStillADuplicate() {
+        List<StoredEvent> inOldRoom = heartbeats(device, T0, 2);
+        store.append(inOldRoom);
+        store.close();
+        store = openStore();
+
+        AppendResult again = store.append(List.of(new StoredEvent(inOldRoom.get(0).signed(), "room-9", RECEIVED)));
+
+        assertThat(again).isEqualTo(new AppendResult(0, 1));
+        assertThat(store.eventsForRoom("room-9", T0.minusSeconds(60), T0.plusSeconds(60))).isEmpty();
+    }
+
+    /**
+     * A device time no store can hold (InfluxDB's nanosecond time ends in 2262; year 3000 wrapped round to 1830) is
+     * refused as data, not as an outage, and nothing of that append is stored.
+     */
+    @Test
+    void anEventTimeOutsideTheStorableRangeIsRefusedAndNothingIsStored() {
+        StoredEvent fine = stored(device, device.heartbeat(T0));
+        StoredEvent year3000 = stored(device, device.event(Instant.parse("3000-01-01T00:00:00Z"), false, new EventBody.Heartbeat()));
+        StoredEvent farFuture = stored(device, device.event(Instant.parse("+1000000000-01-01T00:00:00Z"), false,
+                new EventBody.Heartbeat()));
+        StoredEvent before1970 = stored(device, device.event(Instant.parse("1969-12-31T23:59:59Z"), false,
+                new EventBody.Heartbeat()));
+
+        for (StoredEvent bad : List.of(year3000, farFuture, before1970)) {
+            assertThatThrownBy(() -> store.append(List.of(fine, bad))).isInstanceOf(StoreRefusedException.class)
+                    .hasMessageContaining(bad.eventId());
+        }
+        assertThat(store.eventCount()).isZero();
+    }
+
+    /** The quarantine is bounded: messages past the retention go first, then all but the newest N. */
+    @Test
+    void pruningTheQuarantineDeletesTheExpiredThenTheOldestBeyondTheBound() {
+        List<QuarantinedMessage> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(QuarantinedMessage.of("x/events", null, QuarantineReason.MALFORMED, "n" + i, RECEIVED.plusSeconds(i * 60L),
+                    new byte[]{(byte) i}));
+        }
+        store.quarantine(ten);
+
+        assertThat(store.pruneQuarantine(RECEIVED.plusSeconds(2 * 60), 1_000)).isEqualTo(2);
+        assertThat(store.pruneQuarantine(RECEIVED, 5)).isEqualTo(3);
+
+        assertThat(store.recentQuarantine(100)).extracting(QuarantinedMessage::detail)
+                .containsExactly("n9", "n8", "n7", "n6", "n5");
+        assertThat(store.quarantineCounts()).containsEntry(QuarantineReason.MALFORMED, 5L);
+        assertThat(store.pruneQuarantine(RECEIVED, 5)).isZero();
+    }
+
     @Test
     void appendingNothingDoesNothing() {
         assertThat(store.append(List.of())).isEqualTo(AppendResult.NOTHING);

@@ -96,7 +96,7 @@ public final class ScenarioReplay {
         Scenario scenario = options.scenario();
         SimulatedRooms rooms = SimulatedRooms.provision(options.rooms(), registryDir, options.workDir(),
                 new SimulatedClock(scenario.start()));
-        collector = new Collector(collectorConfig(registryDir)).start();
+        collector = new Collector(collectorConfig(registryDir, rooms.brokerAccounts())).start();
         try {
             if (!collector.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
                 throw new IllegalStateException("the collector did not subscribe to " + collector.mqttUrl() + " within "
@@ -127,7 +127,7 @@ public final class ScenarioReplay {
         }
     }
 
-    private CollectorConfig collectorConfig(Path registryDir) {
+    private CollectorConfig collectorConfig(Path registryDir, SimulatedBrokerAccounts accounts) {
         Path dataDir = options.workDir().resolve("collector");
         CollectorConfig config = options.brokerUrl()
                 .map(url -> new CollectorConfig(new HttpSettings("127.0.0.1", 0), registryDir,
@@ -135,6 +135,7 @@ public final class ScenarioReplay {
                         options.rules(), MqttSettings.anonymous(url), new StoreSettings.Sqlite(dataDir.resolve("events.db")),
                         IngestSettings.defaults(), Optional.empty()))
                 .orElseGet(() -> CollectorConfig.embedded(dataDir, registryDir, options.calendar(), freePort(), 0)
+                        .withEmbeddedBrokerAccess(accounts.files(), accounts.collectorUser(), accounts.collectorPassword())
                         .withRules(options.rules()));
         return options.influx().<CollectorConfig>map(config::withStore).orElse(config);
     }

@@ -36,6 +36,7 @@ public final class SimulatedRooms implements AutoCloseable {
     private final Map<String, Boolean> networkDown = new LinkedHashMap<>();
     private String brokerUrl;
     private long recordedByEarlierRuns;
+    private SimulatedBrokerAccounts accounts;
 
     private SimulatedRooms(List<RoomRecord> rooms, Path outboxDir, SimulatedClock clock) {
         this.rooms = List.copyOf(rooms);
@@ -58,7 +59,14 @@ public final class SimulatedRooms implements AutoCloseable {
             records.add(new DeviceRecord(deviceId(room.roomId()), room.roomId(), key.publicKey()));
         }
         new Registry(rooms, records).save(registryDir);
+        sim.accounts = SimulatedBrokerAccounts.write(registryDir.resolve("broker"),
+                records.stream().map(DeviceRecord::deviceId).toList());
         return sim;
+    }
+
+    /** The broker accounts of these devices and of the collector (files in the registry's {@code broker} folder). */
+    public SimulatedBrokerAccounts brokerAccounts() {
+        return accounts;
     }
 
     /** One device per room; its id is the room's with a suffix, so topics and logs say where it is. */
@@ -145,7 +153,8 @@ public final class SimulatedRooms implements AutoCloseable {
             throw new IllegalStateException("connectTo(broker) first");
         }
         // The replay simulates power loss itself, so the outbox need not fsync every event (docs/device.md).
-        return DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl, "", outboxDir.resolve("outbox-" + room + ".db"))
+        return DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl,
+                        accounts.devicePasswords().get(deviceId(room)), outboxDir.resolve("outbox-" + room + ".db"))
                 .withOutboxSynchronous(SynchronousMode.NORMAL);
     }
 

@@ -6,6 +6,7 @@ import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.StoreException;
+import cn.xinan.collector.store.StoreRefusedException;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.TimeRange;
@@ -53,11 +54,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tag (one series per event would explode the index), so the time must separate events: device times are
  * whole milliseconds, and the sub-millisecond part carries the sequence number. A re-delivered event then
  * overwrites its own identical point, and two events of one device never collide. Reads de-duplicate by
- * event id all the same (a device moved to another room between two deliveries would leave two points).
+ * event id all the same.
  *
- * <p>An append first asks which of the batch's ids are already stored, so it can report duplicates: only for
- * events whose sequence number is not above the highest one stored for their device (learnt once per
- * device, then kept up to date), with one query over the rooms and time spans of those events; then it
+ * <p>An append first asks which of the batch's ids are already stored, so it can report duplicates and never
+ * store an event a second time under another room: only for events whose sequence number is not above the
+ * highest one stored for their device (learnt once per device, then kept up to date), with one query over the
+ * devices and time spans of those events (whatever room they were stored under); then it
  * writes the new points synchronously. With several collector replicas writing one InfluxDB, an event
  * stored by another replica and redelivered to this one can be counted as new (and rewritten, which
  * changes nothing but its receive time); the stored data stays exact. InfluxDB
@@ -73,10 +75,10 @@ public final class InfluxEventStore implements EventStore {
     /** Rows per read page; below any server max-row-limit so a page is never silently cut. */
     private static final int READ_PAGE = 5_000;
     /**
-     * Rooms per duplicate-check query. One query (sent in a POST body) for a whole batch of a collector's
-     * default size (500 messages, so at most 500 rooms); a round trip per 50 rooms cost more than the query.
+     * Devices per duplicate-check query. One query (sent in a POST body) for a whole batch of a collector's
+     * default size (500 messages, so at most 500 devices); a round trip per 50 cost more than the query.
      */
-    private static final int ROOMS_PER_CHECK = 500;
+    private static final int DEVICES_PER_CHECK = 500;
 
     private final StoreSettings.Influx settings;
     private final InfluxDB influx;
@@ -145,6 +147,7 @@ public final class InfluxEventStore implements EventStore {
         if (events.isEmpty()) {
             return AppendResult.NOTHING;
         }
+        events.forEach(StoredEvent::checkStorable);
         Map<String, StoredEvent> unique = new LinkedHashMap<>();
         for (StoredEvent e : events) {
             unique.putIfAbsent(e.eventId(), e);
@@ -208,22 +211,26 @@ public final class InfluxEventStore implements EventStore {
         }
     }
 
-    /** Ids of these events that are already stored: one query per {@value #ROOMS_PER_CHECK} rooms over each room's time span. */
+    /**
+     * Ids of these events that are already stored, under whatever room: one query per {@value #DEVICES_PER_CHECK}
+     * devices over each device's time span. The device is a tag and an event's point time is fixed by its own
+     * time and sequence number, so this finds an event stored under the room its device belonged to before a move.
+     */
     private Set<String> existingIds(Iterable<StoredEvent> events) {
         Map<String, long[]> spans = new TreeMap<>();
         for (StoredEvent e : events) {
             long t = pointTime(e.event());
-            spans.merge(e.roomId(), new long[]{t, t}, (a, b) -> new long[]{Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            spans.merge(e.event().deviceId(), new long[]{t, t}, (a, b) -> new long[]{Math.min(a[0], b[0]), Math.max(a[1], b[1])});
         }
         Set<String> found = new HashSet<>();
         List<Map.Entry<String, long[]>> all = new ArrayList<>(spans.entrySet());
-        for (int i = 0; i < all.size(); i += ROOMS_PER_CHECK) {
+        for (int i = 0; i < all.size(); i += DEVICES_PER_CHECK) {
             StringBuilder q = new StringBuilder();
-            List<Map.Entry<String, long[]>> group = all.subList(i, Math.min(all.size(), i + ROOMS_PER_CHECK));
+            List<Map.Entry<String, long[]>> group = all.subList(i, Math.min(all.size(), i + DEVICES_PER_CHECK));
             for (int j = 0; j < group.size(); j++) {
                 Map.Entry<String, long[]> span = group.get(j);
                 q.append(j == 0 ? "" : ";").append("SELECT \"id\" FROM ").append(eventsFrom)
-                        .append(" WHERE \"room\" = ").append(literal(span.getKey()))
+                        .append(" WHERE \"device\" = ").append(literal(span.getKey()))
                         .append(" AND time >= ").append(span.getValue()[0])
                         .append(" AND time <= ").append(span.getValue()[1]);
             }
@@ -293,6 +300,10 @@ public final class InfluxEventStore implements EventStore {
                 .build();
         try {
             influx.write(batch);
+        } catch (InfluxDBException.UnableToParseException | InfluxDBException.FieldTypeConflictException
+                 | InfluxDBException.PointsBeyondRetentionPolicyException e) {
+            // the data, not the database: writing it again fails the same way
+            throw new StoreRefusedException("InfluxDB " + settings.url() + " refused the points: " + e.getMessage(), e);
         } catch (InfluxDBException e) {
             throw new StoreException("InfluxDB " + settings.url() + ": write failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -313,7 +324,7 @@ public final class InfluxEventStore implements EventStore {
 
     /** The point time in ns: the device time with the sequence number in the sub-millisecond digits. */
     static long pointTime(DeviceEvent e) {
-        return e.at().toEpochMilli() * 1_000_000L + Math.floorMod(e.seq(), 1_000_000L);
+        return Math.addExact(Math.multiplyExact(e.at().toEpochMilli(), 1_000_000L), Math.floorMod(e.seq(), 1_000_000L));
     }
 
     private static Point point(StoredEvent stored) {
@@ -435,6 +446,31 @@ public final class InfluxEventStore implements EventStore {
             points.add(p.build());
         }
         write(points);
+    }
+
+    @Override
+    public long pruneQuarantine(Instant olderThan, long keepNewest) {
+        if (keepNewest < 0) {
+            throw new IllegalArgumentException("keepNewest must not be negative, was " + keepNewest);
+        }
+        long before = quarantineTotal();
+        if (before == 0) {
+            return 0;
+        }
+        run("DELETE FROM " + ident(QUARANTINE) + " WHERE time < " + olderThan.toEpochMilli() * 1_000_000L, settings.database(), true);
+        List<List<Object>> cut = values(run("SELECT \"payloadBytes\" FROM " + quarantineFrom + " ORDER BY time DESC LIMIT 1 OFFSET "
+                + keepNewest, settings.database()));
+        if (!cut.isEmpty()) {
+            Instant t = Instant.parse((String) cut.get(0).get(0));
+            long ns = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+            run("DELETE FROM " + ident(QUARANTINE) + " WHERE time <= " + ns, settings.database(), true);
+        }
+        return Math.max(0, before - quarantineTotal());
+    }
+
+    private long quarantineTotal() {
+        List<List<Object>> rows = values(run("SELECT count(\"payloadBytes\") FROM " + quarantineFrom, settings.database()));
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
     }
 
     @Override

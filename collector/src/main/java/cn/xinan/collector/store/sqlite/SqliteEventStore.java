@@ -32,7 +32,8 @@ import java.util.Map;
 /**
  * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a committed append
  * survives a power cut. An append is one transaction of {@code INSERT OR IGNORE} on the event id primary
- * key: a re-delivered event changes nothing. Events are indexed by {@code (room, at_ms)} for the verdicts.
+ * key: a re-delivered event changes nothing, whatever room it would be stored under now (the key is the id
+ * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for the verdicts.
  *
  * <p>One connection writes and another reads (WAL lets readers run beside the writer); each is used by one
  * thread at a time.
@@ -130,6 +131,7 @@ public final class SqliteEventStore implements EventStore {
         if (events.isEmpty()) {
             return AppendResult.NOTHING;
         }
+        events.forEach(StoredEvent::checkStorable);
         synchronized (writer) {
             try (PreparedStatement ps = writer.prepareStatement(INSERT_EVENT)) {
                 for (StoredEvent e : events) {
@@ -257,6 +259,29 @@ public final class SqliteEventStore implements EventStore {
                 rollbackQuietly();
                 throw new StoreException("SQLite store " + path + ": quarantining " + messages.size()
                         + " messages failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public long pruneQuarantine(Instant olderThan, long keepNewest) {
+        if (keepNewest < 0) {
+            throw new IllegalArgumentException("keepNewest must not be negative, was " + keepNewest);
+        }
+        synchronized (writer) {
+            try (PreparedStatement old = writer.prepareStatement("DELETE FROM quarantine WHERE received_at_ms < ?");
+                 PreparedStatement beyond = writer.prepareStatement("""
+                         DELETE FROM quarantine WHERE id NOT IN
+                           (SELECT id FROM quarantine ORDER BY received_at_ms DESC, id DESC LIMIT ?)""")) {
+                old.setLong(1, olderThan.toEpochMilli());
+                int removed = old.executeUpdate();
+                beyond.setLong(1, keepNewest);
+                removed += beyond.executeUpdate();
+                writer.commit();
+                return removed;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": pruning the quarantine failed: " + e.getMessage(), e);
             }
         }
     }
