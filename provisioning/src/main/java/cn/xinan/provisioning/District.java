@@ -1,6 +1,7 @@
 package cn.xinan.provisioning;
 
 import cn.xinan.provisioning.broker.BrokerFiles;
+import cn.xinan.provisioning.broker.DynamicSecurityFile;
 import cn.xinan.provisioning.broker.MosquittoPasswordHash;
 import cn.xinan.provisioning.broker.TestCertificates;
 import cn.xinan.wire.Ed25519Keys;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * registry/              schools, rooms, devices (Registry): the collector's registry.dir
- * broker/                mosquitto.passwd, mosquitto.acl, xinan.conf, ca.crt, server.crt, server.key (ca.key)
+ * broker/                dynamic-security.json, mosquitto.passwd, mosquitto.acl, xinan.conf, ca.crt, server.crt,
+ *                        server.key (ca.key)
  * collectors.csv         the collectors' broker accounts: account,brokerPasswordHash
  * bundles/DEVICE/        device.properties, ca.crt, SHA256SUMS: copy onto the Pi's card, then delete
  * secrets/               passwords the collector and Grafana need (collector-NAME.password, influxdb-*.password)
@@ -233,6 +235,8 @@ public final class District {
             writeAtomically(brokerDir().resolve(BrokerFiles.PASSWORD_FILE),
                     BrokerFiles.passwordFile(registry.histories(), collectors), true);
             writeAtomically(brokerDir().resolve(BrokerFiles.ACL_FILE), BrokerFiles.aclFile(registry.histories(), collectors), false);
+            writeAtomically(brokerDir().resolve(DynamicSecurityFile.FILE),
+                    DynamicSecurityFile.json(registry.histories(), collectors), true);
         } catch (IOException e) {
             throw new RegistryException("cannot write the broker files to " + brokerDir() + ": " + e.getMessage(), e);
         }

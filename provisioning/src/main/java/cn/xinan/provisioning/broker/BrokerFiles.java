@@ -18,14 +18,18 @@ import java.util.Objects;
  *       {@code +/ack} and writes {@code +/ack} and {@code +/resend}. Nobody may read {@code #}, and only a
  *       collector may subscribe to {@code $share/…/+/events} (Mosquitto checks the filter without its share
  *       prefix);</li>
+ *   <li>the same accounts and rights for Mosquitto's dynamic security plugin ({@link DynamicSecurityFile}), which
+ *       the listener configuration uses: Mosquitto 2.0's ACL file does not check subscriptions;</li>
  *   <li>the listener configuration: TLS on one port, no anonymous access, the user name as the client id (so
- *       nobody can take over another's session), the two files above.</li>
+ *       nobody can take over another's session), the dynamic security plugin.</li>
  * </ul>
  */
 public final class BrokerFiles {
     public static final String PASSWORD_FILE = "mosquitto.passwd";
     public static final String ACL_FILE = "mosquitto.acl";
     public static final String CONFIG_FILE = "xinan.conf";
+    /** Where Debian's and Ubuntu's mosquitto package (amd64) installs the plugin; arm64: aarch64-linux-gnu. */
+    public static final String DEFAULT_PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
 
     /** A collector's broker account: its user name (also its client id) and password hash. */
     public record CollectorAccount(String name, String passwordHash) {
@@ -44,10 +48,18 @@ public final class BrokerFiles {
      *                 on the broker's machine (for example {@code /etc/mosquitto/xinan})
      * @param tlsPort  the TLS listener's port (8883)
      * @param bindHost the address to listen on, or empty for every interface
+     * @param plugin   the dynamic security plugin's file on the broker's machine
      */
-    public record Listener(Path dir, int tlsPort, String bindHost) {
+    public record Listener(Path dir, int tlsPort, String bindHost, String plugin) {
+        public Listener(Path dir, int tlsPort, String bindHost) {
+            this(dir, tlsPort, bindHost, DEFAULT_PLUGIN);
+        }
+
         public Listener {
             Objects.requireNonNull(dir, "broker folder is missing");
+            if (plugin == null || plugin.isBlank()) {
+                throw new IllegalArgumentException("the dynamic security plugin's path is missing");
+            }
             if (tlsPort < 1 || tlsPort > 65535) {
                 throw new IllegalArgumentException("TLS port must be 1 to 65535, was " + tlsPort);
             }
@@ -103,8 +115,10 @@ public final class BrokerFiles {
                 # mosquitto.conf (include_dir) or use it as the whole configuration.
                 per_listener_settings false
                 allow_anonymous false
-                password_file %s
-                acl_file %s
+                # accounts and rights: dynamic-security.json (mosquitto.passwd and mosquitto.acl say the same for
+                # reading; Mosquitto 2.0's acl_file would not refuse a device's subscription to the collectors' group)
+                plugin %s
+                plugin_opt_config_file %s
 
                 listener %d%s
                 protocol mqtt
@@ -113,7 +127,7 @@ public final class BrokerFiles {
                 tls_version tlsv1.2
                 # the client id is the user name: nobody can take over a device's or a collector's session
                 use_username_as_clientid true
-                """.formatted(dir.resolve(PASSWORD_FILE), dir.resolve(ACL_FILE), listener.tlsPort(),
+                """.formatted(listener.plugin(), dir.resolve(DynamicSecurityFile.FILE), listener.tlsPort(),
                 listener.bindHost().isEmpty() ? "" : " " + listener.bindHost(),
                 dir.resolve(TestCertificates.SERVER_CERT), dir.resolve(TestCertificates.SERVER_KEY));
     }
