@@ -81,7 +81,7 @@ public record DeviceBundle(String deviceId, Path dir, Ed25519Keys.PrivateKey pri
         }
     }
 
-    /** Java properties escaping for a value written in UTF-8 (device config is read as UTF-8). */
+    /** Java properties escaping of a value (read as UTF-8 by the device): only what a value needs. */
     private static String escape(String value) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < value.length(); i++) {
@@ -91,7 +91,6 @@ public record DeviceBundle(String deviceId, Path dir, Ed25519Keys.PrivateKey pri
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
-                case '=', ':', '#', '!' -> b.append('\\').append(c);
                 case ' ' -> b.append(i == 0 ? "\\ " : " ");
                 default -> b.append(c);
             }
