@@ -65,8 +65,10 @@ final class DemoCommand implements Callable<Integer> {
                 .stream().sorted(Comparator.comparing((ScenarioAction a) -> a.at().toInstant()).thenComparingInt(ScenarioAction::line))
                 .toList());
 
-        SimulatedRooms rooms = SimulatedRooms.provision(DemoDistrict.rooms(), dir.resolve("registry"), dir, new SimulatedClock(from));
-        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), dir.resolve("registry"),
+        DemoDistrict.Provisioned district = DemoDistrict.provision(dir, "tcp://127.0.0.1:" + brokerPort);
+        SimulatedRooms rooms = SimulatedRooms.provisioned(DemoDistrict.rooms(), district.keys(), district.passwords(), dir,
+                new SimulatedClock(from));
+        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), district.registryDir(),
                 Optional.empty(), brokerPort, httpPort)).start();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -101,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                     DemoDistrict.rooms().size(), from.atZone(LOCAL).toLocalDate(), recorded, (System.nanoTime() - started) / 1e9);
             printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
             printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
+            out.println("District folder (registry, bundles; docs/provisioning.md): " + dir.resolve("district"));
             if (replayOnly) {
                 return 0;
             }
@@ -153,5 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  health     " + base + "/observe/health");
         out.println("  metrics    " + base + "/observe/metrics");
         out.println("MQTT broker (embedded): " + collector.mqttUrl());
+        out.println("A kiosk for the sample room " + DemoDistrict.SAMPLE_ROOM.roomId() + ": ./xinan device --simulate --broker "
+                + collector.mqttUrl());
     }
 }

@@ -94,6 +94,15 @@ public final class District {
      * @param brokerUrl what the device connects to ({@code ssl://mqtt.example.cn:8883})
      */
     public DeviceBundle addDevice(String roomId, Optional<String> deviceId, String brokerUrl) {
+        return addDevice(roomId, deviceId, brokerUrl, Ed25519Keys.generate(random), MosquittoPasswordHash.newPassword(random));
+    }
+
+    /**
+     * Registers a new device with a key and password made elsewhere (the demo's fixed sample device); otherwise as
+     * {@link #addDevice(String, Optional, String)}.
+     */
+    public DeviceBundle addDevice(String roomId, Optional<String> deviceId, String brokerUrl, Ed25519Keys.PrivateKey key,
+                                  String password) {
         RoomRecord room = registry.room(roomId).orElseThrow(() -> new RegistryException("unknown room '" + roomId
                 + "'; import it first (xinan provision import)"));
         String id = deviceId.orElseGet(() -> freeDeviceId(roomId));
@@ -101,8 +110,6 @@ public final class District {
             throw new RegistryException("device " + id + " is already registered"
                     + (registry.history(id).get().retired() ? " (retired; a retired id is never reused)" : ""));
         }
-        Ed25519Keys.PrivateKey key = Ed25519Keys.generate(random);
-        String password = MosquittoPasswordHash.newPassword(random);
         DeviceHistory device;
         try {
             device = new DeviceHistory(id, List.of(new DeviceHistory.KeyPeriod(key.publicKey(), Optional.empty())),
