@@ -86,7 +86,7 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
         BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
-                Optional.of(b.withAccess(files)), figures);
+                Optional.of(b.withAccess(files)), figures, warnings);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {

@@ -64,9 +64,18 @@ public class DeviceCommandLine implements Callable<Integer> {
             }
             return DeviceMain.hashPin(in, out, err);
         }
-        if (config == null) {
+        Path effective = config != null ? config : configWhenNoneGiven(simulate, out);
+        if (effective == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
         }
-        return DeviceMain.start(config, simulate, !noKiosk, in, out, err, gpioDeviceDir);
+        return DeviceMain.start(effective, simulate, !noKiosk, in, out, err, gpioDeviceDir);
+    }
+
+    /**
+     * The configuration to run when no {@code --config} is given, or null (the default) to refuse: the launcher's
+     * {@code xinan device --simulate} runs the demo district's sample room.
+     */
+    protected Path configWhenNoneGiven(boolean simulated, PrintStream out) {
+        return null;
     }
 }

@@ -4,6 +4,7 @@ import cn.xinan.collector.Collector;
 import cn.xinan.collector.CollectorConfig;
 import cn.xinan.launcher.demo.DemoDistrict;
 import cn.xinan.launcher.replay.ScenarioAction;
+import cn.xinan.launcher.replay.SimulatedBrokerAccounts;
 import cn.xinan.launcher.replay.SimulatedRooms;
 import cn.xinan.device.sim.SimulatedClock;
 import cn.xinan.rules.RoomReport;
@@ -24,6 +25,8 @@ import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -65,10 +68,18 @@ final class DemoCommand implements Callable<Integer> {
                 .stream().sorted(Comparator.comparing((ScenarioAction a) -> a.at().toInstant()).thenComparingInt(ScenarioAction::line))
                 .toList());
 
-        SimulatedRooms rooms = SimulatedRooms.provision(DemoDistrict.rooms(), dir.resolve("registry"), dir, new SimulatedClock(from));
-        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), dir.resolve("registry"),
-                Optional.empty(), brokerPort, httpPort).withEmbeddedBrokerAccess(rooms.brokerAccounts().files(),
-                rooms.brokerAccounts().collectorUser(), rooms.brokerAccounts().collectorPassword())).start();
+        DemoDistrict.Provisioned district = DemoDistrict.provision(dir, "tcp://127.0.0.1:" + brokerPort);
+        SimulatedRooms rooms = SimulatedRooms.provisioned(DemoDistrict.rooms(), district.keys(), district.passwords(), dir,
+                new SimulatedClock(from));
+        // the embedded broker enforces a password file and ACL as a Mosquitto would: the district's devices (the
+        // sample room's too, for `xinan device --simulate`) and the collector, nobody anonymous
+        Map<String, String> devicePasswords = new LinkedHashMap<>();
+        district.passwords().forEach((room, password) -> devicePasswords.put(SimulatedRooms.deviceId(room), password));
+        devicePasswords.put(DemoDistrict.SAMPLE_DEVICE, DemoDistrict.SAMPLE_PASSWORD);
+        SimulatedBrokerAccounts accounts = SimulatedBrokerAccounts.write(dir.resolve("broker-access"), devicePasswords);
+        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), district.registryDir(),
+                Optional.empty(), brokerPort, httpPort).withEmbeddedBrokerAccess(accounts.files(),
+                accounts.collectorUser(), accounts.collectorPassword())).start();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
                     DemoDistrict.rooms().size(), from.atZone(LOCAL).toLocalDate(), recorded, (System.nanoTime() - started) / 1e9);
             printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
             printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
+            out.println("District folder (registry, bundles; docs/provisioning.md): " + dir.resolve("district"));
             if (replayOnly) {
                 return 0;
             }
@@ -154,5 +166,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  health     " + base + "/observe/health");
         out.println("  metrics    " + base + "/observe/metrics");
         out.println("MQTT broker (embedded): " + collector.mqttUrl());
+        out.println("A kiosk for the sample room " + DemoDistrict.SAMPLE_ROOM.roomId() + ": ./xinan device --simulate --broker "
+                + collector.mqttUrl());
     }
 }

@@ -24,6 +24,7 @@ public final class InfluxServer extends ExternalServer {
     public static final String BINARY = "/usr/bin/influxd";
 
     private final int bindPort = freePort();
+    private boolean authEnabled;
 
     private InfluxServer() {
         super("influxdb");
@@ -31,6 +32,18 @@ public final class InfluxServer extends ExternalServer {
 
     public static InfluxServer startServer() {
         InfluxServer server = new InfluxServer();
+        server.start();
+        server.awaitPing();
+        return server;
+    }
+
+    /**
+     * Starts with authentication on ({@code auth-enabled = true}) and no user yet: the first statement must create
+     * an admin user. {@link #query} does not authenticate, so it only works before that.
+     */
+    public static InfluxServer startWithAuth() {
+        InfluxServer server = new InfluxServer();
+        server.authEnabled = true;
         server.start();
         server.awaitPing();
         return server;
@@ -97,14 +110,14 @@ public final class InfluxServer extends ExternalServer {
                 [http]
                   enabled = true
                   bind-address = "127.0.0.1:%d"
-                  auth-enabled = false
+                  auth-enabled = %s
                   log-enabled = false
                   max-body-size = 0
                 [monitor]
                   store-enabled = false
                 [continuous_queries]
                   enabled = false
-                """.formatted(bindPort, dir, dir, dir, port));
+                """.formatted(bindPort, dir, dir, dir, port, authEnabled));
         return List.of(BINARY, "-config", conf.toString());
     }
 

@@ -22,6 +22,7 @@ public final class MosquittoServer extends ExternalServer {
 
     private Path passwordFile;
     private Path aclFile;
+    private java.util.function.IntFunction<String> listenerConfig;
 
     private MosquittoServer() {
         super("mosquitto");
@@ -42,6 +43,17 @@ public final class MosquittoServer extends ExternalServer {
         return server;
     }
 
+    /**
+     * Starts with a configuration of its own (listeners, authentication, TLS, as provisioning generates it):
+     * {@code listenerConfig} gets the free port and returns the lines to add to the persistence and log settings.
+     */
+    public static MosquittoServer startWithConfig(java.util.function.IntFunction<String> listenerConfig) {
+        MosquittoServer server = new MosquittoServer();
+        server.listenerConfig = listenerConfig;
+        server.start();
+        return server;
+    }
+
     public String url() {
         return "tcp://127.0.0.1:" + port;
     }
@@ -49,9 +61,11 @@ public final class MosquittoServer extends ExternalServer {
     @Override
     protected List<String> command() throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
-        StringBuilder c = new StringBuilder()
-                .append("listener ").append(port).append(" 127.0.0.1\n")
-                .append("persistence true\n")
+        StringBuilder c = new StringBuilder();
+        if (listenerConfig == null) {
+            c.append("listener ").append(port).append(" 127.0.0.1\n");
+        }
+        c.append("persistence true\n")
                 .append("persistence_location ").append(dir).append("/\n")
                 .append("autosave_interval 1\n")
                 .append("max_inflight_messages 1000\n")
@@ -60,7 +74,9 @@ public final class MosquittoServer extends ExternalServer {
                 .append("max_packet_size 1048576\n")
                 .append("log_dest stdout\n")
                 .append("log_type error\nlog_type warning\nlog_type notice\n");
-        if (passwordFile != null) {
+        if (listenerConfig != null) {
+            c.append(listenerConfig.apply(port)).append('\n');
+        } else if (passwordFile != null) {
             // the client id is forced to the user name: nobody can take over another account's session (the collector's)
             c.append("allow_anonymous false\n")
                     .append("use_username_as_clientid true\n")

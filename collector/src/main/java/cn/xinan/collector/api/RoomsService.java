@@ -4,6 +4,7 @@ import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.provisioning.DeviceRecord;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.SchoolRecord;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -37,7 +38,7 @@ final class RoomsService implements HttpService {
         rules.get("/rooms", this::rooms);
     }
 
-    /** {@code GET /api/v1/rooms}: {@code {"rooms": [{"room", "county", "school", "tier", "name", "devices": [...]}]}}. */
+    /** {@code GET /api/v1/rooms}: {@code {"rooms": [{"room", "county", "school", "schoolName", "tier", "name", "devices": [...]}]}}. */
     private void rooms(ServerRequest req, ServerResponse res) {
         List<Map<String, Object>> rooms = new ArrayList<>();
         for (RoomRecord r : registry.rooms()) {
@@ -45,6 +46,7 @@ final class RoomsService implements HttpService {
             room.put("room", r.roomId());
             room.put("county", r.county());
             room.put("school", r.school());
+            room.put("schoolName", registry.school(r.school()).map(SchoolRecord::name).orElse(r.school()));
             room.put("tier", r.tier().chineseName());
             room.put("name", r.name());
             List<Map<String, Object>> devices = new ArrayList<>();

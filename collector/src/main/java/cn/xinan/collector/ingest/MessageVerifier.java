@@ -5,8 +5,9 @@ import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
-import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.provisioning.DeviceHistory;
 import cn.xinan.provisioning.Registry;
+import cn.xinan.wire.Ed25519Keys;
 import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.SignatureException;
 import cn.xinan.wire.SignatureVerifier;
@@ -23,8 +24,11 @@ import java.util.Optional;
 
 /**
  * Checks one message against the wire contract and the registry, in this order: payload size, topic form,
- * schema (strict UTF-8, value ranges), topic belongs to the batch's device, device registered, signatures (the
- * batch's and, in a batch, each event's own), storable and plausible times. The first failure decides the reason. Stateless and thread-safe: the pipeline runs it on several threads.
+ * schema (strict UTF-8, value ranges), topic belongs to the batch's device, device registered, signatures by a key of
+ * the device's history (the batch's and, in a batch, each event's own), storable and plausible times, that key
+ * current and the device in a room when each event was recorded. The first failure decides the reason. Each event is
+ * attributed to the room its device was in when it recorded it. Stateless and thread-safe: the pipeline runs it on
+ * several threads.
  */
 public final class MessageVerifier {
     private final Registry registry;
@@ -82,24 +86,35 @@ public final class MessageVerifier {
             return reject(topic, batch.deviceId(), QuarantineReason.FOREIGN_TOPIC, "topic is not the device's own: "
                     + "device " + batch.deviceId() + " published on " + topic, receivedAt, payload);
         }
-        Optional<DeviceRecord> device = registry.device(batch.deviceId());
+        Optional<DeviceHistory> device = registry.history(batch.deviceId());
         if (device.isEmpty()) {
             return reject(topic, batch.deviceId(), QuarantineReason.UNKNOWN_DEVICE, "device " + batch.deviceId()
                     + " is not in the registry", receivedAt, payload);
         }
-        try {
-            SignatureVerifier.verify(batch, device.get().publicKey());
-        } catch (SignatureException e) {
-            return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, e.getMessage(), receivedAt, payload);
+        // Any key of the device's history may have signed; it must have been current when each event was recorded.
+        Ed25519Keys.PublicKey signer = null;
+        SignatureException firstFailure = null;
+        for (Ed25519Keys.PublicKey key : device.get().keysNewestFirst()) {
+            try {
+                SignatureVerifier.verify(batch, key);
+                signer = key;
+                break;
+            } catch (SignatureException e) {
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        if (signer == null) {
+            return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, firstFailure.getMessage(), receivedAt,
+                    payload);
         }
         if (batch.events().size() > 1) {
             // The batch signature vouches for the message; each event's own signature is what the store keeps as
             // evidence, so it must verify on its own too: an auditor re-checks stored events one by one.
             for (SignedEvent s : batch.events()) {
-                if (!SignatureVerifier.verifyEvent(s, device.get().publicKey())) {
+                if (!SignatureVerifier.verifyEvent(s, signer)) {
                     return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, "signature of event "
                             + s.event().eventId() + " (seq " + s.event().seq() + ") in a batch of " + batch.events().size()
-                            + " from device " + batch.deviceId() + " does not verify with its registered key",
+                            + " from device " + batch.deviceId() + " does not verify with the key that signed the batch",
                             receivedAt, payload);
                 }
             }
@@ -123,10 +138,24 @@ public final class MessageVerifier {
                         + "; plausible is " + settings.earliestPlausible() + " to " + latest, receivedAt, payload);
             }
         }
-        String room = device.get().roomId();
         List<StoredEvent> events = new ArrayList<>(batch.events().size());
         for (SignedEvent s : batch.events()) {
-            events.add(new StoredEvent(s, room, receivedAt));
+            DeviceEvent e = s.event();
+            // the room the device was in when it recorded the event (a move does not move its past); an unsynced
+            // event's time is the device's guess, so the time it arrived decides
+            Instant at = e.clockSynced() ? e.at() : receivedAt;
+            if (!device.get().keyCurrentAt(signer, at)) {
+                return reject(topic, batch.deviceId(), QuarantineReason.BAD_SIGNATURE, "event " + e.eventId()
+                        + " (seq " + e.seq() + ") recorded at " + at + " is signed with a key of device "
+                        + batch.deviceId() + " that was not current then" + (device.get().retired()
+                        ? " (the device was retired at " + device.get().retiredAt().get() + ")" : ""), receivedAt, payload);
+            }
+            Optional<String> room = device.get().roomAt(at);
+            if (room.isEmpty()) {
+                return reject(topic, batch.deviceId(), QuarantineReason.UNKNOWN_DEVICE, "device " + batch.deviceId()
+                        + " was in no room at " + at, receivedAt, payload);
+            }
+            events.add(new StoredEvent(s, room.get(), receivedAt));
         }
         return new Accepted(batch.deviceId(), events);
     }

@@ -96,7 +96,7 @@ function render() {
   for (const room of [...state.rooms].sort((a, b) => (a.county + a.school + a.room).localeCompare(b.county + b.school + b.room))) {
     if (room.school !== school) {
       school = room.school;
-      body.append(el("tr", { class: "school" }, el("td", { colspan: 12 }, room.county + " · " + room.school)));
+      body.append(el("tr", { class: "school" }, el("td", { colspan: 12 }, room.county + " · " + (room.schoolName || room.school))));
     }
     const report = byRoom.get(room.room);
     if (!report) continue;

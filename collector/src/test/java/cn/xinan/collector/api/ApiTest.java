@@ -207,6 +207,8 @@ class ApiTest {
         assertThat(rooms.at("/0/room").asText()).isEqualTo("r1");
         assertThat(rooms.at("/0/county").asText()).isEqualTo("东宝区");
         assertThat(rooms.at("/0/school").asText()).isEqualTo("jm-db-001");
+        // a registry without schools.csv names each school by its id
+        assertThat(rooms.at("/0/schoolName").asText()).isEqualTo("jm-db-001");
         assertThat(rooms.at("/0/tier").asText()).isEqualTo("示范");
         assertThat(rooms.at("/0/name").asText()).isEqualTo("东宝实验小学心理辅导室");
         assertThat(rooms.at("/0/devices/0/device").asText()).isEqualTo("dev-1");

@@ -4,10 +4,23 @@ import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
 import cn.xinan.launcher.replay.ScenarioAction;
 import cn.xinan.launcher.replay.ScenarioAction.Action;
+import cn.xinan.launcher.replay.SimulatedRooms;
+import cn.xinan.provisioning.DeviceBundle;
+import cn.xinan.provisioning.District;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.SchoolRecord;
+import cn.xinan.wire.Ed25519Keys;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.SchoolCalendar;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,7 +30,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -44,7 +60,73 @@ public final class DemoDistrict {
             new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r1", Tier.DEMONSTRATION, "掇刀区实验初级中学心理辅导室"), Habit.FLAKY_NETWORK),
             new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r2", Tier.QUALIFIED, "掇刀区实验初级中学放松室"), Habit.FLAKY_POWER));
 
+    /** The schools of the sample district, with their names. */
+    public static final List<SchoolRecord> SCHOOLS = List.of(
+            new SchoolRecord("jm-db-001", "东宝实验小学", "东宝区"),
+            new SchoolRecord("jm-db-002", "东宝区第二中学", "东宝区"),
+            new SchoolRecord("jm-dd-001", "掇刀区实验初级中学", "掇刀区"));
+
+    /**
+     * A room without simulated life, for {@code xinan device --simulate} without a configuration: its device has a
+     * fixed key and broker password derived from a public phrase, so anyone's simulated kiosk is the one the demo
+     * registered. Demo only: a real device's key is made by {@code xinan provision device add}.
+     */
+    public static final RoomRecord SAMPLE_ROOM = new RoomRecord("东宝区", "jm-db-001", "jm-db-001-r3", Tier.QUALIFIED,
+            "东宝实验小学体验室");
+    public static final String SAMPLE_DEVICE = "jm-db-001-r3-d1";
+    public static final String SAMPLE_PASSWORD = "xinan-demo-sample-room";
+
     private DemoDistrict() {
+    }
+
+    /** The sample device's key: the SHA-256 of a public phrase as the Ed25519 seed (demo only). */
+    public static Ed25519Keys.PrivateKey sampleDeviceKey() {
+        try {
+            return new Ed25519Keys.PrivateKey(MessageDigest.getInstance("SHA-256")
+                    .digest("xinan demo sample room device".getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** The district once provisioned: where the collector's registry is, and each simulated room's device secrets. */
+    public record Provisioned(Path registryDir, Map<String, Ed25519Keys.PrivateKey> keys, Map<String, String> passwords) {
+    }
+
+    /**
+     * Provisions the sample district the way a district's IT person does (docs/provisioning.md): schools and rooms
+     * imported from CSV files written into {@code dir}, then one device per room with its own key and broker
+     * password, plus the sample room's fixed device.
+     */
+    public static Provisioned provision(Path dir, String brokerUrl) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder schools = new StringBuilder("school,name,county\n");
+        SCHOOLS.forEach(s -> schools.append(s.schoolId()).append(',').append(s.name()).append(',').append(s.county()).append('\n'));
+        StringBuilder rooms = new StringBuilder("school,room,tier,name\n");
+        for (RoomRecord r : allRooms()) {
+            rooms.append(r.school()).append(',').append(r.roomId()).append(',').append(r.tier().chineseName()).append(',')
+                    .append(r.name()).append('\n');
+        }
+        Path schoolsCsv = Files.writeString(dir.resolve("schools.csv"), schools);
+        Path roomsCsv = Files.writeString(dir.resolve("rooms.csv"), rooms);
+        District district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom());
+        district.importCsv(Optional.of(schoolsCsv), Optional.of(roomsCsv));
+        Map<String, Ed25519Keys.PrivateKey> keys = new LinkedHashMap<>();
+        Map<String, String> passwords = new LinkedHashMap<>();
+        for (RoomRecord r : rooms()) {
+            DeviceBundle bundle = district.addDevice(r.roomId(), Optional.of(SimulatedRooms.deviceId(r.roomId())), brokerUrl);
+            keys.put(r.roomId(), bundle.privateKey());
+            passwords.put(r.roomId(), bundle.password());
+        }
+        district.addDevice(SAMPLE_ROOM.roomId(), Optional.of(SAMPLE_DEVICE), brokerUrl, sampleDeviceKey(), SAMPLE_PASSWORD);
+        return new Provisioned(district.registryDir(), keys, passwords);
+    }
+
+    /** The simulated rooms and the sample room. */
+    public static List<RoomRecord> allRooms() {
+        List<RoomRecord> all = new ArrayList<>(rooms());
+        all.add(SAMPLE_ROOM);
+        return all;
     }
 
     public static List<RoomRecord> rooms() {

@@ -43,18 +43,24 @@ public record SimulatedBrokerAccounts(BrokerAccessFiles files, String collectorU
         devicePasswords = Map.copyOf(devicePasswords);
     }
 
-    /** Writes {@code dir/passwd} and {@code dir/acl} for these devices and the collector. */
+    /** Writes {@code dir/passwd} and {@code dir/acl} for these devices (a random password each) and the collector. */
     public static SimulatedBrokerAccounts write(Path dir, List<String> deviceIds) {
         SecureRandom random = new SecureRandom();
         Map<String, String> passwords = new LinkedHashMap<>();
+        for (String id : deviceIds) {
+            passwords.put(id, password(random));
+        }
+        return write(dir, passwords);
+    }
+
+    /** Writes {@code dir/passwd} and {@code dir/acl} for devices whose passwords are known (device id → password). */
+    public static SimulatedBrokerAccounts write(Path dir, Map<String, String> devicePasswords) {
+        SecureRandom random = new SecureRandom();
+        Map<String, String> passwords = new LinkedHashMap<>(devicePasswords);
         StringBuilder passwd = new StringBuilder();
         String collectorPassword = password(random);
         passwd.append(line(COLLECTOR_USER, collectorPassword, random));
-        for (String id : deviceIds) {
-            String p = password(random);
-            passwords.put(id, p);
-            passwd.append(line(id, p, random));
-        }
+        passwords.forEach((id, p) -> passwd.append(line(id, p, random)));
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("passwd"), passwd, StandardCharsets.UTF_8);

@@ -32,6 +32,7 @@ public final class SimulatedRooms implements AutoCloseable {
     private final Path outboxDir;
     private final SimulatedClock clock;
     private final Map<String, Ed25519Keys.PrivateKey> keys = new LinkedHashMap<>();
+    private final Map<String, String> passwords = new LinkedHashMap<>();
     private final Map<String, RoomDevice> devices = new LinkedHashMap<>();
     private final Map<String, Boolean> networkDown = new LinkedHashMap<>();
     private String brokerUrl;
@@ -61,12 +62,40 @@ public final class SimulatedRooms implements AutoCloseable {
         new Registry(rooms, records).save(registryDir);
         sim.accounts = SimulatedBrokerAccounts.write(registryDir.resolve("broker"),
                 records.stream().map(DeviceRecord::deviceId).toList());
+        for (DeviceRecord r : records) {
+            sim.passwords.put(r.roomId(), sim.accounts.devicePasswords().get(r.deviceId()));
+        }
         return sim;
     }
 
-    /** The broker accounts of these devices and of the collector (files in the registry's {@code broker} folder). */
+    /**
+     * The broker accounts of these devices and of the collector (files in the registry's {@code broker} folder), when
+     * {@link #provision} made them.
+     */
     public SimulatedBrokerAccounts brokerAccounts() {
+        if (accounts == null) {
+            throw new IllegalStateException("these rooms were provisioned elsewhere, with their own broker accounts");
+        }
         return accounts;
+    }
+
+    /**
+     * Devices provisioned elsewhere (the demo's district, docs/provisioning.md): for each room the device
+     * {@link #deviceId(String)}'s private key and broker password, already in the registry the collector reads.
+     */
+    public static SimulatedRooms provisioned(List<RoomRecord> rooms, Map<String, Ed25519Keys.PrivateKey> keys,
+                                             Map<String, String> passwords, Path outboxDir, SimulatedClock clock) {
+        SimulatedRooms sim = new SimulatedRooms(rooms, outboxDir, clock);
+        for (RoomRecord room : rooms) {
+            Ed25519Keys.PrivateKey key = keys.get(room.roomId());
+            if (key == null) {
+                throw new IllegalArgumentException("no device key for room " + room.roomId());
+            }
+            sim.keys.put(room.roomId(), key);
+            sim.passwords.put(room.roomId(), passwords.getOrDefault(room.roomId(), ""));
+            sim.networkDown.put(room.roomId(), false);
+        }
+        return sim;
     }
 
     /** One device per room; its id is the room's with a suffix, so topics and logs say where it is. */
@@ -153,8 +182,8 @@ public final class SimulatedRooms implements AutoCloseable {
             throw new IllegalStateException("connectTo(broker) first");
         }
         // The replay simulates power loss itself, so the outbox need not fsync every event (docs/device.md).
-        return DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl,
-                        accounts.devicePasswords().get(deviceId(room)), outboxDir.resolve("outbox-" + room + ".db"))
+        return DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl, passwords.getOrDefault(room, ""),
+                        outboxDir.resolve("outbox-" + room + ".db"))
                 .withOutboxSynchronous(SynchronousMode.NORMAL);
     }
 
