@@ -367,7 +367,6 @@ public final class IngestPipeline implements AutoCloseable {
     public void close() {
         running = false;
         signalProgress();
-        gate.logSummary(Instant.MAX, true);
         for (Thread t : List.of(verifyStage, storeStage)) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));
@@ -380,5 +379,8 @@ public final class IngestPipeline implements AutoCloseable {
         }
         verifiers.shutdownNow();
         queue.clear();
+        if (!storeStage.isAlive()) {
+            gate.logSummary(Instant.MAX, true); // the store stage is done with the gate: the last summary
+        }
     }
 }
