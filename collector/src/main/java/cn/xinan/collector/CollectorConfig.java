@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
@@ -25,10 +26,11 @@ import java.util.Optional;
  * @param ingest       checks and batching of the ingest pipeline
  * @param broker       an embedded broker to start first, or empty to use an external one
  * @param figures      the derived figures written for the dashboards (InfluxDB store only)
+ * @param access       people files, sessions, sign-in limits and the audit log (docs/security.md)
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
-                              Optional<BrokerSettings> broker, FiguresSettings figures) {
+                              Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -39,6 +41,14 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(ingest, "ingest is missing");
         Objects.requireNonNull(broker, "broker is missing (use Optional.empty())");
         Objects.requireNonNull(figures, "figures are missing");
+        Objects.requireNonNull(access, "access is missing");
+    }
+
+    /** With the people files and the audit log in the registry folder ({@link AccessSettings#in}). */
+    public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
+                           MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                           Optional<BrokerSettings> broker, FiguresSettings figures) {
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, AccessSettings.in(registryDir));
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -64,23 +74,27 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures, access);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures, access);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures, access);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures);
+        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures, access);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings, access);
+    }
+
+    public CollectorConfig withAccess(AccessSettings settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -89,6 +103,6 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
-                + ", figures=" + figures + "]";
+                + ", figures=" + figures + ", access=" + access + "]";
     }
 }

@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
@@ -45,7 +46,9 @@ public final class CollectorConfigFile {
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
             "broker.enabled", "broker.host", "broker.port", "broker.data-dir",
-            "figures.interval-seconds", "figures.weeks-back");
+            "figures.interval-seconds", "figures.weeks-back",
+            "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
+            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute");
 
     private final Path file;
     private final Path base;
@@ -108,7 +111,8 @@ public final class CollectorConfigFile {
             FiguresSettings figures = new FiguresSettings(
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
-            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures);
+            return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
+                    access(registry));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -138,6 +142,17 @@ public final class CollectorConfigFile {
                     integer(prefix + "weekly-seconds", (int) all.weeklySeconds())));
         }
         return rules;
+    }
+
+    private AccessSettings access(Path registry) {
+        Path dir = optional("access.dir").map(this::path).orElse(registry);
+        return new AccessSettings(dir, optional("access.audit-log").map(this::path).orElse(dir.resolve("audit.jsonl")),
+                Duration.ofMinutes(integer("access.session-idle-minutes", (int) AccessSettings.DEFAULT_IDLE.toMinutes())),
+                Duration.ofHours(integer("access.session-max-hours", (int) AccessSettings.DEFAULT_MAX.toHours())),
+                bool("access.secure-cookie", false),
+                integer("access.max-failures", AccessSettings.DEFAULT_MAX_FAILURES),
+                Duration.ofMinutes(integer("access.lockout-minutes", (int) AccessSettings.DEFAULT_LOCKOUT.toMinutes())),
+                integer("access.sign-ins-per-minute", AccessSettings.DEFAULT_SIGN_INS_PER_MINUTE));
     }
 
     private StoreSettings store() {

@@ -6,6 +6,9 @@ import cn.xinan.launcher.demo.DemoDistrict;
 import cn.xinan.launcher.replay.ScenarioAction;
 import cn.xinan.launcher.replay.SimulatedRooms;
 import cn.xinan.device.sim.SimulatedClock;
+import cn.xinan.provisioning.people.PasswordHasher;
+import cn.xinan.provisioning.people.People;
+import cn.xinan.provisioning.people.Person;
 import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.NationalCalendar;
@@ -23,7 +26,10 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -66,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                 .toList());
 
         SimulatedRooms rooms = SimulatedRooms.provision(DemoDistrict.rooms(), dir.resolve("registry"), dir, new SimulatedClock(from));
+        Map<DemoDistrict.DemoPerson, String> passwords = provisionPeople(dir.resolve("registry"));
         Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), dir.resolve("registry"),
                 Optional.empty(), brokerPort, httpPort)).start();
         CountDownLatch stop = new CountDownLatch(1);
@@ -101,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                     DemoDistrict.rooms().size(), from.atZone(LOCAL).toLocalDate(), recorded, (System.nanoTime() - started) / 1e9);
             printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
             printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
+            printPeople(out, passwords, dir.resolve("registry"));
             if (replayOnly) {
                 return 0;
             }
@@ -138,6 +146,32 @@ final class DemoCommand implements Callable<Integer> {
                     w.verdict(), metDays, schoolDays);
         }
         out.println();
+    }
+
+    /**
+     * One sample account per role with a new random password each run (demo only: a district adds its people with
+     * {@code xinan provision people add}), written to the registry folder the collector reads.
+     */
+    private static Map<DemoDistrict.DemoPerson, String> provisionPeople(Path registryDir) {
+        SecureRandom random = new SecureRandom();
+        PasswordHasher hasher = new PasswordHasher();
+        Map<DemoDistrict.DemoPerson, String> passwords = new LinkedHashMap<>();
+        People people = People.empty();
+        for (DemoDistrict.DemoPerson p : DemoDistrict.PEOPLE) {
+            String password = PasswordHasher.randomPassword(random);
+            passwords.put(p, password);
+            people = people.add(new Person(p.user(), p.role(), p.scope(), false, hasher.hash(password.toCharArray())));
+        }
+        people.save(registryDir);
+        return passwords;
+    }
+
+    private static void printPeople(PrintStream out, Map<DemoDistrict.DemoPerson, String> passwords, Path registryDir) {
+        out.println("Sample accounts (demo only, new passwords every run; sign in at the web UI):");
+        passwords.forEach((p, password) -> out.printf("  %-13s %-17s %-18s password %s%n", p.role().id(), p.user(),
+                p.scope(), password));
+        out.println("  The API needs a session or a token (curl -H 'Authorization: Bearer …'): xinan provision people token USER --dir "
+                + registryDir);
     }
 
     private static void printUrls(PrintStream out, Collector collector, LocalDate today) {

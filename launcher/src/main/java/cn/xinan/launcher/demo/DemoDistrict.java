@@ -5,6 +5,8 @@ import cn.xinan.event.Stage;
 import cn.xinan.launcher.replay.ScenarioAction;
 import cn.xinan.launcher.replay.ScenarioAction.Action;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.people.Role;
+import cn.xinan.provisioning.people.Scope;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.SchoolCalendar;
 
@@ -43,6 +45,17 @@ public final class DemoDistrict {
             new DemoRoom(new RoomRecord("东宝区", "jm-db-002", "jm-db-002-r2", Tier.UNRATED, "东宝区第二中学团体辅导室"), Habit.FORGETFUL),
             new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r1", Tier.DEMONSTRATION, "掇刀区实验初级中学心理辅导室"), Habit.FLAKY_NETWORK),
             new DemoRoom(new RoomRecord("掇刀区", "jm-dd-001", "jm-dd-001-r2", Tier.QUALIFIED, "掇刀区实验初级中学放松室"), Habit.FLAKY_POWER));
+
+    /** A sample account of the demo district (one per role, docs/security.md). */
+    public record DemoPerson(String user, Role role, Scope scope) {
+    }
+
+    public static final List<DemoPerson> PEOPLE = List.of(
+            new DemoPerson("city.admin", Role.CITY_ADMIN, Scope.CITY),
+            new DemoPerson("dongbao.admin", Role.COUNTY_ADMIN, Scope.county("东宝区")),
+            new DemoPerson("jm-db-001.admin", Role.SCHOOL_ADMIN, Scope.school("jm-db-001")),
+            new DemoPerson("duodao.inspector", Role.INSPECTOR, Scope.county("掇刀区")),
+            new DemoPerson("it.operator", Role.IT_OPERATOR, Scope.CITY));
 
     private DemoDistrict() {
     }

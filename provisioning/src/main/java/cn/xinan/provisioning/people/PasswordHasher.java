@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  *
  * <p>Default cost {@link #DEFAULT}: 19 MiB of memory, 2 passes, 1 lane, a 16-byte salt and a 32-byte hash (the
  * OWASP password storage recommendation for Argon2id). Memory-hard: guessing passwords from a stolen
- * {@code people.csv} costs 19 MiB per guess, which defeats GPU farms; a sign-in costs the collector about
- * 50 ms of one core (docs/security.md). Tests use a cheap cost ({@link #CHEAP_FOR_TESTS}) to stay fast.
+ * {@code people.csv} costs 19 MiB per guess, which defeats GPU farms; each sign-in costs the collector one
+ * verification (measured in docs/security.md). Tests use a cheap cost ({@link #CHEAP_FOR_TESTS}) to stay fast.
  */
 public final class PasswordHasher {
     public static final String PREFIX = "$argon2id$";
