@@ -283,6 +283,9 @@ class AccessMatrixTest {
         assertThat(page.body()).contains("name=\"next\" value=\"/\"").doesNotContain("evil.example");
         assertThat(page.headers().allValues("set-cookie")).anyMatch(c -> c.startsWith("xinan_signin=") && c.contains("HttpOnly")
                 && c.contains("SameSite=Strict"));
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(get("/", "Authorization", "Bearer " + accounts.token("city")).headers().firstValue("X-Frame-Options"))
+                .as("the signed-in page never goes into a frame").contains("DENY");
     }
 
     @Test
