@@ -78,7 +78,7 @@ public final class Access {
     private final SignInGuard guard;
     private final AuditLog audit;
     private final String internalToken;
-    private final String dummyHash;
+    private final Map<PasswordHasher.Cost, String> dummyHashes = new java.util.concurrent.ConcurrentHashMap<>();
     private final SignInPage page = new SignInPage();
     private volatile People people = People.empty();
     private volatile List<FileTime> peopleStamps = List.of();
@@ -92,8 +92,6 @@ public final class Access {
         this.guard = new SignInGuard(settings.signInsPerMinute(), settings.maxFailures(), settings.lockout(), clock);
         this.audit = new AuditLog(settings.auditLog(), clock);
         this.internalToken = "xinan-internal_" + Sessions.randomToken(random);
-        // an unknown user name costs a hash too, so the answer's timing does not tell who exists
-        this.dummyHash = new PasswordHasher().hash(Sessions.randomToken(random).toCharArray());
         People loaded = People.load(settings.dir());
         this.people = loaded;
         this.peopleStamps = stamps();
@@ -329,7 +327,7 @@ public final class Access {
         }
         Optional<Person> person = currentPeople().person(user);
         char[] password = form.getOrDefault("password", "").toCharArray();
-        boolean matches = PasswordHasher.verify(password, person.map(Person::passwordHash).orElse(dummyHash));
+        boolean matches = PasswordHasher.verify(password, person.map(Person::passwordHash).orElseGet(this::dummyHash));
         java.util.Arrays.fill(password, '\0');
         if (!matches || person.isEmpty() || person.get().disabled()) {
             boolean nowLocked = guard.failed(user);
@@ -369,6 +367,16 @@ public final class Access {
             out.put("csrf", c.csrf());
         }
         json(res, Status.OK_200, out);
+    }
+
+    /**
+     * A hash of a random password at the cost the district's hashes have: an unknown user name costs as much work
+     * as a known one, so the answer's timing does not tell who exists.
+     */
+    private String dummyHash() {
+        PasswordHasher.Cost cost = currentPeople().people().stream().findFirst()
+                .flatMap(p -> PasswordHasher.costOf(p.passwordHash())).orElse(PasswordHasher.DEFAULT);
+        return dummyHashes.computeIfAbsent(cost, c -> new PasswordHasher(c, random).hash(Sessions.randomToken(random).toCharArray()));
     }
 
     private void record(String action, String outcome, String user, String from) {

@@ -108,6 +108,20 @@ public final class PasswordHasher {
         }
     }
 
+    /** The cost a hash was made with, when it is a well-formed Argon2id hash. */
+    public static java.util.Optional<Cost> costOf(String encoded) {
+        Matcher m = PHC.matcher(encoded == null ? "" : encoded);
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3))));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** A random password of 16 characters (letters and digits without look-alikes), for resets and the demo. */
     public static String randomPassword(SecureRandom random) {
         String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -34,6 +34,8 @@ class PeopleTest {
         assertThat(PasswordHasher.verify("correct horse 1".toCharArray(), hash.replace("t=2", "t=3"))).isFalse();
         assertThat(PasswordHasher.verify("x".toCharArray(), "$argon2id$garbage")).isFalse();
         assertThat(new PasswordHasher().hash("correct horse 1".toCharArray())).as("salted").isNotEqualTo(hash);
+        assertThat(PasswordHasher.costOf(hash)).contains(PasswordHasher.DEFAULT);
+        assertThat(PasswordHasher.costOf("plain text")).isEmpty();
     }
 
     @Test
