@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  *       the API answers 401, pages redirect to {@code /signin};</li>
  *   <li>for a state-changing request (anything but GET/HEAD) on a session, demands the session's CSRF token in
  *       {@code X-CSRF-Token} and, when the browser sends one, a same-origin {@code Origin};</li>
- *   <li>checks the permission of the route ({@link #required}, the one table of routes) against the caller's role;</li>
+ *   <li>checks the permission of the route ({@link #required}, the one table of routes, default deny for the API) against the caller's role;</li>
  *   <li>registers the {@link Caller} in the request context, from which handlers take the {@link ScopedRegistry}
  *       ({@link #scope}) that hides everything outside the caller's scope.</li>
  * </ul>
@@ -142,12 +142,23 @@ public final class Access {
     }
 
     /**
-     * The permission a route needs; empty for routes open to anybody. Every route of the collector is here: a
-     * {@code /api/} or {@code /observe/} path that is not is refused (default deny).
+     * What a route needs: nothing ({@code OPEN}), a permission, or nothing known ({@code UNLISTED}: not a route of
+     * ours; an {@code /api/} or {@code /observe/} path that is unlisted is refused, so a new endpoint stays closed
+     * until it is added here).
      */
-    static Optional<Optional<Permission>> required(String path) {
+    record Route(Permission permission, boolean open) {
+        static final Route OPEN = new Route(null, true);
+        static final Route UNLISTED = new Route(null, false);
+
+        boolean listed() {
+            return open || permission != null;
+        }
+    }
+
+    /** The one table of routes and the permission each needs (docs/security.md has it as a matrix). */
+    static Route required(String path) {
         if (path.equals("/signin") || path.startsWith("/ui/") || path.equals("/observe/health") || path.startsWith("/observe/health/")) {
-            return Optional.of(Optional.empty());
+            return Route.OPEN;
         }
         Permission p = switch (path) {
             case "/", "/signout", "/api/v1/session", "/api/v1/rooms" -> Permission.VIEW_ROOMS;
@@ -157,15 +168,15 @@ public final class Access {
             default -> ROOM_VERDICTS.matcher(path).matches() ? Permission.VIEW_VERDICTS
                     : path.startsWith("/observe/metrics/") ? Permission.VIEW_FLEET_COUNTERS : null;
         };
-        return p == null ? Optional.empty() : Optional.of(Optional.of(p));
+        return p == null ? Route.UNLISTED : new Route(p, false);
     }
 
     private void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
         Optional<Caller> caller = authenticate(req, res);
         caller.ifPresent(c -> req.context().register(c));
-        Optional<Optional<Permission>> needed = required(path);
-        if (needed.isPresent() && needed.get().isEmpty()) {
+        Route route = required(path);
+        if (route.open()) {
             chain.proceed();
             return;
         }
@@ -175,7 +186,7 @@ public final class Access {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"xinan\"");
                 json(res, Status.UNAUTHORIZED_401, Map.of("error", "sign in first: a session cookie from /signin or "
                         + "an API token (Authorization: Bearer …)"));
-            } else if (needed.isEmpty()) {
+            } else if (!route.listed()) {
                 // not a page of ours (a browser's /favicon.ico): no redirect, which would renew the sign-in form's token
                 res.status(Status.NOT_FOUND_404).send();
             } else if (req.prologue().method() == Method.GET) {
@@ -194,7 +205,7 @@ public final class Access {
                     + ", from GET /api/v1/session) or a foreign Origin"));
             return;
         }
-        if (needed.isEmpty()) {
+        if (!route.listed()) {
             if (api) {
                 json(res, Status.NOT_FOUND_404, Map.of("error", "no such endpoint: " + path));
             } else {
@@ -202,7 +213,7 @@ public final class Access {
             }
             return;
         }
-        Permission permission = needed.get().orElseThrow();
+        Permission permission = route.permission();
         if (!c.may(permission)) {
             if (api) {
                 json(res, Status.FORBIDDEN_403, Map.of("error", new ForbiddenException(c, permission).getMessage()));
