@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.access.Access;
 import cn.xinan.collector.api.Api;
 import cn.xinan.collector.api.ApiContext;
 import cn.xinan.collector.broker.EmbeddedBroker;
@@ -23,6 +24,7 @@ import cn.xinan.collector.web.WebUi;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RegistryException;
 import cn.xinan.rules.RulesEngine;
+import cn.xinan.provisioning.people.PeopleException;
 import cn.xinan.rules.calendar.CalendarFileException;
 import cn.xinan.rules.calendar.CalendarFiles;
 import cn.xinan.rules.calendar.NationalCalendar;
@@ -64,6 +66,7 @@ public final class Collector implements AutoCloseable {
     private Registry registry;
     private FiguresWriter figures;
     private WarningService warnings;
+    private Access access;
 
     public Collector(CollectorConfig config) {
         this(config, Clock.systemUTC());
@@ -80,7 +83,7 @@ public final class Collector implements AutoCloseable {
      * HTTP server listens and the ingest is subscribed (or, when the broker cannot be reached within
      * {@code mqtt.connect-timeout}, keeps trying in the background; health says so).
      *
-     * @throws ConfigException when the registry or calendar cannot be read
+     * @throws ConfigException when the registry, the people files or the calendar cannot be read
      * @throws cn.xinan.collector.store.StoreException when the store cannot be opened
      */
     public synchronized Collector start() {
@@ -99,7 +102,8 @@ public final class Collector implements AutoCloseable {
             pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
             mqtt.start();
-            ApiContext context = new ApiContext(registry, store, verdicts, counters, board, mqtt::isConnected);
+            access = loadAccess();
+            ApiContext context = new ApiContext(registry, store, verdicts, counters, board, mqtt::isConnected, access);
             server = WebServer.builder()
                     .host(config.http().host())
                     .port(config.http().port())
@@ -108,7 +112,8 @@ public final class Collector implements AutoCloseable {
                     .addFeature(Observability.feature(store, mqtt, counters))
                     .routing(routing -> {
                         Api.routing(routing, context);
-                        routing.register(Api.PREFIX, new WarningsApi(() -> Optional.ofNullable(warnings)));
+                        routing.register(Api.PREFIX, new WarningsApi(() -> Optional.ofNullable(warnings),
+                                req -> java.util.Set.copyOf(access.scope(req).roomIds())));
                         routing.register(new WebUi());
                     })
                     .build()
@@ -170,6 +175,14 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    private Access loadAccess() {
+        try {
+            return new Access(config.access(), registry, clock);
+        } catch (PeopleException e) {
+            throw new ConfigException("access.dir " + config.access().dir() + ": " + e.getMessage(), e);
+        }
+    }
+
     private SchoolCalendars loadCalendars() {
         try {
             return SchoolCalendars.load(config.calendar());
@@ -186,6 +199,15 @@ public final class Collector implements AutoCloseable {
     /** The broker URL the ingest uses (the embedded broker's, when there is one). */
     public String mqttUrl() {
         return config.mqtt().url();
+    }
+
+    /**
+     * A bearer token for callers in this JVM (the launcher's replay and demo): a city-wide read-only inspector,
+     * new at every start and never written anywhere (docs/security.md).
+     */
+    public String internalToken() {
+        running();
+        return access.internalToken();
     }
 
     /** Whether the ingest is connected to the broker and subscribed. */

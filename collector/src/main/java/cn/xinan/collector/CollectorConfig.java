@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
@@ -27,11 +28,12 @@ import java.util.Optional;
  * @param ingest       checks and batching of the ingest pipeline
  * @param broker       an embedded broker to start first, or empty to use an external one
  * @param figures      the derived figures written for the dashboards (InfluxDB store only)
+ * @param access       people files, sessions, sign-in limits and the audit log (docs/security.md)
  * @param warnings     the warnings to school staff (docs/warnings.md), or empty when off
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
-                              Optional<BrokerSettings> broker, FiguresSettings figures,
+                              Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
                               Optional<WarningSettings> warnings) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
@@ -43,18 +45,26 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(ingest, "ingest is missing");
         Objects.requireNonNull(broker, "broker is missing (use Optional.empty())");
         Objects.requireNonNull(figures, "figures are missing");
+        Objects.requireNonNull(access, "access is missing");
         Objects.requireNonNull(warnings, "warnings are missing (use Optional.empty())");
     }
 
-    /** Without warnings. */
+    /** With the people files and the audit log in the registry folder ({@link AccessSettings#in}), no warnings. */
     public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                            MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                            Optional<BrokerSettings> broker, FiguresSettings figures) {
-        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, Optional.empty());
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, AccessSettings.in(registryDir),
+                Optional.empty());
     }
 
     public CollectorConfig withWarnings(Optional<WarningSettings> settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
+                settings);
+    }
+
+    public CollectorConfig withAccess(AccessSettings settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings,
+                warnings);
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -86,27 +96,32 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
         BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
-                Optional.of(b.withAccess(files)), figures, warnings);
+                Optional.of(b.withAccess(files)), figures, access, warnings);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures, warnings);
+        return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures,
+                access, warnings);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures, warnings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures,
+                access, warnings);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures, warnings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures,
+                access, warnings);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures, warnings);
+        return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures,
+                access, warnings);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
-        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings, warnings);
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings,
+                access, warnings);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -115,6 +130,6 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
-                + ", figures=" + figures + "]";
+                + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)") + "]";
     }
 }

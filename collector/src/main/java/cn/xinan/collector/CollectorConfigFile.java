@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
@@ -49,7 +50,9 @@ public final class CollectorConfigFile {
             "ingest.verify-threads",
             "broker.enabled", "broker.host", "broker.port", "broker.data-dir", "broker.password-file", "broker.acl-file",
             "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
-            "figures.interval-seconds", "figures.weeks-back");
+            "figures.interval-seconds", "figures.weeks-back",
+            "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
+            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute");
 
     private final Path file;
     private final Path base;
@@ -125,7 +128,7 @@ public final class CollectorConfigFile {
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
             return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
-                    WarningSettingsFile.read(config.get("warnings"), this::path));
+                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -155,6 +158,17 @@ public final class CollectorConfigFile {
                     integer(prefix + "weekly-seconds", (int) all.weeklySeconds())));
         }
         return rules;
+    }
+
+    private AccessSettings access(Path registry) {
+        Path dir = optional("access.dir").map(this::path).orElse(registry);
+        return new AccessSettings(dir, optional("access.audit-log").map(this::path).orElse(dir.resolve("audit.jsonl")),
+                Duration.ofMinutes(integer("access.session-idle-minutes", (int) AccessSettings.DEFAULT_IDLE.toMinutes())),
+                Duration.ofHours(integer("access.session-max-hours", (int) AccessSettings.DEFAULT_MAX.toHours())),
+                bool("access.secure-cookie", false),
+                integer("access.max-failures", AccessSettings.DEFAULT_MAX_FAILURES),
+                Duration.ofMinutes(integer("access.lockout-minutes", (int) AccessSettings.DEFAULT_LOCKOUT.toMinutes())),
+                integer("access.sign-ins-per-minute", AccessSettings.DEFAULT_SIGN_INS_PER_MINUTE));
     }
 
     private StoreSettings store() {

@@ -19,13 +19,14 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * {@code /observe/health} (readiness: the store answers and MQTT is connected and subscribed) and
- * {@code /observe/metrics} (the ingest counters, Prometheus format by default). Each collector has a meter
+ * {@code /observe/health} (readiness: the store answers and MQTT is connected and subscribed; open to anybody, so
+ * it says UP or DOWN and nothing else) and {@code /observe/metrics} (the ingest counters, Prometheus format by
+ * default; city admins and city-wide IT operators only, docs/security.md). Each collector has a meter
  * registry of its own, so several collectors in one JVM (tests, {@code xinan demo}) never mix counters.
  *
  * <pre>
  * curl http://localhost:8080/observe/health
- * curl http://localhost:8080/observe/metrics
+ * curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/observe/metrics
  * </pre>
  */
 final class Observability {
@@ -34,7 +35,7 @@ final class Observability {
 
     static ObserveFeature feature(EventStore store, MqttIngest mqtt, IngestCounters counters) {
         HealthObserver health = HealthObserver.builder()
-                .details(true)
+                .details(false) // open without sign-in: no store type, no error text
                 .addCheck(() -> storeHealth(store), HealthCheckType.READINESS, "store")
                 .addCheck(() -> HealthCheckResponse.builder().status(mqtt.isConnected())
                         .detail("connected", mqtt.isConnected()).build(), HealthCheckType.READINESS, "mqtt")

@@ -40,6 +40,33 @@ class CollectorConfigFileTest {
         assertThat(c.figures()).isEqualTo(new FiguresSettings(300, 2));
         assertThat(c.warnings()).hasValueSatisfying(w -> assertThat(w.targets()).hasSize(1));
         assertThat(c.toString()).doesNotContain("change-me").contains("****");
+        assertThat(c.access().dir()).isEqualTo(Path.of("/etc/xinan/registry"));
+        assertThat(c.access().auditLog()).isEqualTo(Path.of("/var/log/xinan/audit.jsonl"));
+        assertThat(c.access().secureCookie()).isTrue();
+        assertThat(c.access().sessionIdle()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void accessDefaultsToTheRegistryFolderAndBadLimitsNameTheirKey() throws IOException {
+        CollectorConfig c = CollectorConfigFile.read(write("""
+                registry:
+                  dir: registry
+                mqtt:
+                  url: tcp://127.0.0.1:1883
+                """));
+        assertThat(c.access().dir()).isEqualTo(dir.resolve("registry"));
+        assertThat(c.access().auditLog()).isEqualTo(dir.resolve("registry/audit.jsonl"));
+        assertThat(c.access().secureCookie()).isFalse();
+        assertThat(c.access().maxFailures()).isEqualTo(5);
+
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("""
+                registry:
+                  dir: registry
+                mqtt:
+                  url: tcp://127.0.0.1:1883
+                access:
+                  max-failures: 0
+                """))).isInstanceOf(ConfigException.class).hasMessageContaining("access.max-failures");
     }
 
     @Test

@@ -7,6 +7,9 @@ import cn.xinan.launcher.replay.ScenarioAction;
 import cn.xinan.launcher.replay.SimulatedBrokerAccounts;
 import cn.xinan.launcher.replay.SimulatedRooms;
 import cn.xinan.device.sim.SimulatedClock;
+import cn.xinan.provisioning.people.PasswordHasher;
+import cn.xinan.provisioning.people.People;
+import cn.xinan.provisioning.people.Person;
 import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.NationalCalendar;
@@ -24,8 +27,9 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.List;
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -77,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         district.passwords().forEach((room, password) -> devicePasswords.put(SimulatedRooms.deviceId(room), password));
         devicePasswords.put(DemoDistrict.SAMPLE_DEVICE, DemoDistrict.SAMPLE_PASSWORD);
         SimulatedBrokerAccounts accounts = SimulatedBrokerAccounts.write(dir.resolve("broker-access"), devicePasswords);
+        Map<DemoDistrict.DemoPerson, String> passwords = provisionPeople(district.registryDir());
         Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), district.registryDir(),
                 Optional.empty(), brokerPort, httpPort).withEmbeddedBrokerAccess(accounts.files(),
                 accounts.collectorUser(), accounts.collectorPassword())).start();
@@ -114,6 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
             printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
             out.println("District folder (registry, bundles; docs/provisioning.md): " + dir.resolve("district"));
+            printPeople(out, passwords, district.registryDir());
             if (replayOnly) {
                 return 0;
             }
@@ -151,6 +157,32 @@ final class DemoCommand implements Callable<Integer> {
                     w.verdict(), metDays, schoolDays);
         }
         out.println();
+    }
+
+    /**
+     * One sample account per role with a new random password each run (demo only: a district adds its people with
+     * {@code xinan provision people add}), written to the registry folder the collector reads.
+     */
+    private static Map<DemoDistrict.DemoPerson, String> provisionPeople(Path registryDir) {
+        SecureRandom random = new SecureRandom();
+        PasswordHasher hasher = new PasswordHasher();
+        Map<DemoDistrict.DemoPerson, String> passwords = new LinkedHashMap<>();
+        People people = People.empty();
+        for (DemoDistrict.DemoPerson p : DemoDistrict.PEOPLE) {
+            String password = PasswordHasher.randomPassword(random);
+            passwords.put(p, password);
+            people = people.add(new Person(p.user(), p.role(), p.scope(), false, hasher.hash(password.toCharArray())));
+        }
+        people.save(registryDir);
+        return passwords;
+    }
+
+    private static void printPeople(PrintStream out, Map<DemoDistrict.DemoPerson, String> passwords, Path registryDir) {
+        out.println("Sample accounts (demo only, new passwords every run; sign in at the web UI):");
+        passwords.forEach((p, password) -> out.printf("  %-13s %-17s %-18s password %s%n", p.role().id(), p.user(),
+                p.scope(), password));
+        out.println("  The API needs a session or a token (curl -H 'Authorization: Bearer …'): xinan provision people token USER --dir "
+                + registryDir);
     }
 
     private static void printUrls(PrintStream out, Collector collector, LocalDate today) {

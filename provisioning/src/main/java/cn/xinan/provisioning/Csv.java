@@ -7,12 +7,12 @@ import java.util.List;
  * A small RFC 4180 reader and writer for the registry files: comma separated, fields optionally in
  * double quotes (a quote inside written twice), one record per line. Quoted fields may not span lines.
  */
-final class Csv {
+public final class Csv {
     private Csv() {
     }
 
     /** @throws IllegalArgumentException describing the column where quoting is broken */
-    static List<String> parseLine(String line) {
+    public static List<String> parseLine(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         int i = 0;
@@ -53,7 +53,7 @@ final class Csv {
         }
     }
 
-    static String formatLine(List<String> fields) {
+    public static String formatLine(List<String> fields) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {

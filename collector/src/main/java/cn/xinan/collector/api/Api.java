@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The collector's REST API under {@code /api/v1} (docs/collector.md). Errors are JSON
  * {@code {"error": "...", "parameter": "from"}}: 400 for a bad parameter, 404 for an unknown room, 503 when
- * the store cannot answer.
+ * the store cannot answer. Every route sits behind {@link cn.xinan.collector.access.Access} (sign-in, roles, scopes:
+ * docs/security.md); a room outside the caller's scope is an unknown room.
  */
 public final class Api {
     public static final String PREFIX = "/api/v1";
@@ -22,9 +23,10 @@ public final class Api {
 
     /** Registers every endpoint and the error mapping; used by the collector and by the tests alike. */
     public static void routing(HttpRouting.Builder routing, ApiContext context) {
-        routing.register(PREFIX, new VerdictsService(context.verdicts()))
-                .register(PREFIX, new RoomsService(context.registry(), context.board()))
-                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected()))
+        context.access().routing(routing);
+        routing.register(PREFIX, new VerdictsService(context.verdicts(), context.access()))
+                .register(PREFIX, new RoomsService(context.access(), context.board()))
+                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected(), context.access()))
                 .error(BadParameterException.class, (req, res, e) ->
                         Json.send(res, Status.BAD_REQUEST_400, error(e.getMessage(), "parameter", e.parameter())))
                 .error(UnknownRoomException.class, (req, res, e) ->

@@ -1,5 +1,6 @@
 package cn.xinan.collector.api;
 
+import cn.xinan.collector.access.Access;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.store.EventStore;
@@ -10,12 +11,13 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the REST API reads: the registry, the store, the verdicts and the live ingest state.
+ * What the REST API reads: the registry, the store, the verdicts and the live ingest state, and who may read what.
  *
+ * @param access        the access filter and sign-in; every endpoint reads the registry through {@code access.scope(req)}
  * @param mqttConnected whether the ingest is connected and subscribed (for {@code /api/v1/ingest})
  */
 public record ApiContext(Registry registry, EventStore store, VerdictService verdicts, IngestCounters counters,
-                         DeviceStatusBoard board, BooleanSupplier mqttConnected) {
+                         DeviceStatusBoard board, BooleanSupplier mqttConnected, Access access) {
     public ApiContext {
         Objects.requireNonNull(registry, "registry is missing");
         Objects.requireNonNull(store, "store is missing");
@@ -23,5 +25,6 @@ public record ApiContext(Registry registry, EventStore store, VerdictService ver
         Objects.requireNonNull(counters, "counters are missing");
         Objects.requireNonNull(board, "status board is missing");
         Objects.requireNonNull(mqttConnected, "mqtt state is missing");
+        Objects.requireNonNull(access, "access is missing");
     }
 }

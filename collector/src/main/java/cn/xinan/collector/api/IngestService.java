@@ -1,5 +1,8 @@
 package cn.xinan.collector.api;
 
+import cn.xinan.collector.access.Access;
+import cn.xinan.collector.access.Permission;
+import cn.xinan.collector.access.ScopedRegistry;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.store.EventStore;
@@ -22,16 +25,20 @@ import java.util.function.BooleanSupplier;
  * The ingest counters of this collector and the quarantine of the store.
  *
  * <pre>
- * curl http://localhost:8080/api/v1/ingest
- * curl 'http://localhost:8080/api/v1/quarantine?limit=20'
+ * curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/api/v1/ingest
+ * curl -H "Authorization: Bearer $TOKEN" 'http://localhost:8080/api/v1/quarantine?limit=20'
  * </pre>
  */
 final class IngestService implements HttpService {
+    /** How many of the newest quarantined messages a narrower scope's view is drawn from. */
+    static final int SCOPED_WINDOW = 1000;
     private final EventStore store;
     private final IngestCounters counters;
     private final BooleanSupplier mqttConnected;
+    private final Access access;
 
-    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected) {
+    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected, Access access) {
+        this.access = access;
         this.store = store;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
@@ -45,6 +52,7 @@ final class IngestService implements HttpService {
 
     /** {@code GET /api/v1/ingest}: counters since this collector started, and the store's totals. */
     private void ingest(ServerRequest req, ServerResponse res) {
+        Access.require(req, Permission.VIEW_FLEET_COUNTERS);
         IngestStats s = counters.snapshot();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", store.type());
@@ -62,11 +70,31 @@ final class IngestService implements HttpService {
         Json.send(res, Status.OK_200, out);
     }
 
-    /** {@code GET /api/v1/quarantine?limit=N} (1 to 1000, default 50): counts by reason and the newest messages. */
+    /**
+     * {@code GET /api/v1/quarantine?limit=N} (1 to 1000, default 50): counts by reason and the newest messages. For a
+     * caller narrower than the city, only messages of registered devices in scope, and the counts are of those among
+     * the newest {@value #SCOPED_WINDOW} quarantined messages ({@code countsOfNewest} says so).
+     */
     private void quarantine(ServerRequest req, ServerResponse res) {
+        Access.require(req, Permission.VIEW_QUARANTINE);
+        ScopedRegistry scope = access.scope(req);
         int limit = Parameters.integer(req, "limit", 50, 1, 1000);
+        List<QuarantinedMessage> visible;
+        Map<QuarantineReason, Long> counts;
+        if (scope.wholeCity()) {
+            visible = store.recentQuarantine(limit);
+            counts = store.quarantineCounts();
+        } else {
+            List<QuarantinedMessage> inScope = store.recentQuarantine(SCOPED_WINDOW).stream()
+                    .filter(q -> scope.coversDevice(q.deviceId())).toList();
+            counts = new java.util.EnumMap<>(QuarantineReason.class);
+            for (QuarantinedMessage q : inScope) {
+                counts.merge(q.reason(), 1L, Long::sum);
+            }
+            visible = inScope.subList(0, Math.min(limit, inScope.size()));
+        }
         List<Map<String, Object>> messages = new ArrayList<>();
-        for (QuarantinedMessage q : store.recentQuarantine(limit)) {
+        for (QuarantinedMessage q : visible) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("receivedAt", q.receivedAt().toString());
             m.put("topic", q.topic());
@@ -79,7 +107,10 @@ final class IngestService implements HttpService {
             messages.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("counts", byReason(store.quarantineCounts()));
+        out.put("counts", byReason(counts));
+        if (!scope.wholeCity()) {
+            out.put("countsOfNewest", SCOPED_WINDOW);
+        }
         out.put("messages", messages);
         Json.send(res, Status.OK_200, out);
     }

@@ -1,8 +1,10 @@
 package cn.xinan.collector.api;
 
+import cn.xinan.collector.access.Access;
+import cn.xinan.collector.access.Permission;
+import cn.xinan.collector.access.ScopedRegistry;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.provisioning.DeviceRecord;
-import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.provisioning.SchoolRecord;
 import io.helidon.http.Status;
@@ -17,19 +19,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registered rooms with their devices and each device's connection state (from its retained status
+ * The registered rooms in the caller's scope with their devices and each device's connection state (from its retained status
  * message: {@code online} true, false, or null when no status has arrived).
  *
  * <pre>
- * curl http://localhost:8080/api/v1/rooms
+ * curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/api/v1/rooms
  * </pre>
  */
 final class RoomsService implements HttpService {
-    private final Registry registry;
+    private final Access access;
     private final DeviceStatusBoard board;
 
-    RoomsService(Registry registry, DeviceStatusBoard board) {
-        this.registry = registry;
+    RoomsService(Access access, DeviceStatusBoard board) {
+        this.access = access;
         this.board = board;
     }
 
@@ -40,6 +42,8 @@ final class RoomsService implements HttpService {
 
     /** {@code GET /api/v1/rooms}: {@code {"rooms": [{"room", "county", "school", "schoolName", "tier", "name", "devices": [...]}]}}. */
     private void rooms(ServerRequest req, ServerResponse res) {
+        Access.require(req, Permission.VIEW_ROOMS);
+        ScopedRegistry registry = access.scope(req);
         List<Map<String, Object>> rooms = new ArrayList<>();
         for (RoomRecord r : registry.rooms()) {
             Map<String, Object> room = new LinkedHashMap<>();

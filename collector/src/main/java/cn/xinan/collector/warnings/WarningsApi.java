@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,10 +32,15 @@ public final class WarningsApi implements HttpService {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Supplier<Optional<WarningService>> service;
+    private final Function<ServerRequest, Set<String>> roomsInScope;
 
-    /** @param service the running warning service, or empty when warnings are off (the list is then empty) */
-    public WarningsApi(Supplier<Optional<WarningService>> service) {
+    /**
+     * @param service      the running warning service, or empty when warnings are off (the list is then empty)
+     * @param roomsInScope the rooms the caller may see (docs/security.md): warnings of other rooms are never listed
+     */
+    public WarningsApi(Supplier<Optional<WarningService>> service, Function<ServerRequest, Set<String>> roomsInScope) {
         this.service = service;
+        this.roomsInScope = roomsInScope;
     }
 
     @Override
@@ -55,7 +62,9 @@ public final class WarningsApi implements HttpService {
                     + "device_silent, verdict_changed", "parameter", "kind"));
             return;
         }
+        Set<String> visible = roomsInScope.apply(req);
         List<Warning> all = new ArrayList<>(service.get().map(WarningService::warnings).orElse(List.of()));
+        all.removeIf(w -> !visible.contains(w.roomId()));
         all.sort((a, b) -> b.raisedAt().compareTo(a.raisedAt()));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Warning w : all) {

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The collector's web UI: one page that shows a week of every room's verdicts from the REST API
- * (plain HTML, CSS and JavaScript from the class path, read once). Read-only, like the API it calls.
+ * (plain HTML, CSS and JavaScript from the class path, read once). Read-only, like the API it calls; signed-out
+ * visitors are sent to the sign-in page by {@link cn.xinan.collector.access.Access}.
  *
  * <pre>
  * curl http://127.0.0.1:8080/                 # the page
@@ -53,6 +54,9 @@ public final class WebUi implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, contentType)
                 .header(HeaderNames.CACHE_CONTROL, "no-cache")
                 .header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff")
+                // never inside another site's frame (clickjacking of the signed-in page, docs/security.md)
+                .header(HeaderNames.create("X-Frame-Options"), "DENY")
+                .header(HeaderNames.create("Content-Security-Policy"), "frame-ancestors 'none'")
                 .send(body);
     }
 

@@ -14,6 +14,9 @@ const TEXT = {
     on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：", PENDING: "进行中",
     warnings: "未解除的提醒", noWarnings: "当前没有未解除的提醒。", raised: "提出于",
     delivery: { pending: "待发送", delivered: "已送达", failed: "发送失败", cancelled: "已取消" },
+    signout: "退出登录", noVerdicts: "此账号的角色不查看开放情况，只显示设备状态。",
+    roles: { "city-admin": "市级管理员", "county-admin": "区县管理员", "school-admin": "学校管理员", inspector: "督导", "it-operator": "运维" },
+    city: "全市",
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -26,11 +29,14 @@ const TEXT = {
     on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ", PENDING: "in progress",
     warnings: "Open warnings", noWarnings: "No open warning.", raised: "raised",
     delivery: { pending: "pending", delivered: "delivered", failed: "failed", cancelled: "cancelled" },
+    signout: "Sign out", noVerdicts: "This account's role does not see opening hours: device states only.",
+    roles: { "city-admin": "city admin", "county-admin": "county admin", "school-admin": "school admin", inspector: "inspector", "it-operator": "IT operator" },
+    city: "whole city",
   },
 };
 const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
 
-const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, warnings: null };
+const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, session: null, warnings: null };
 
 function todayInShanghai() {
   // Days and weeks are Asia/Shanghai local dates (RULES.md §1), wherever the browser is.
@@ -51,14 +57,19 @@ function el(tag, attrs, ...children) {
 }
 function pill(verdict, label) { return el("span", { class: "v " + verdict, title: t(verdict) }, label ?? t(verdict)); }
 
+// Signed out (or the session expired): back to the sign-in page, returning here afterwards.
+function toSignIn() { location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search)); }
+
 async function load() {
   const from = iso(state.monday), to = iso(addDays(state.monday, 6));
   document.getElementById("week-label").textContent = from + " – " + to;
   const error = document.getElementById("error");
   try {
+    if (!state.session) state.session = await fetch("/api/v1/session").then(checked);
+    const seesVerdicts = state.session.permissions.includes("view-verdicts");
     const [rooms, result] = await Promise.all([
       fetch("/api/v1/rooms").then(checked),
-      fetch(`/api/v1/verdicts?from=${from}&to=${to}`).then(checked),
+      seesVerdicts ? fetch(`/api/v1/verdicts?from=${from}&to=${to}`).then(checked) : Promise.resolve({ rooms: [] }),
     ]);
     state.rooms = rooms.rooms;
     state.result = result;
@@ -66,6 +77,7 @@ async function load() {
     // warnings (docs/warnings.md) are listed when the collector has them on; their absence is not an error
     state.warnings = await fetch("/api/v1/warnings?state=open").then(r => r.ok ? r.json() : null).catch(() => null);
   } catch (e) {
+    if (e.status === 401) { toSignIn(); return; }
     error.textContent = t("failed") + e.message;
     error.hidden = false;
     return;
@@ -74,7 +86,7 @@ async function load() {
 }
 async function checked(res) {
   const body = await res.json();
-  if (!res.ok) throw new Error(body.error || res.status);
+  if (!res.ok) throw Object.assign(new Error(body.error || res.status), { status: res.status });
   return body;
 }
 
@@ -82,7 +94,13 @@ function render() {
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   document.getElementById("lang").textContent = t("lang");
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  renderWho();
   if (!state.result) return;
+  if (!state.session.permissions.includes("view-verdicts")) {
+    const error = document.getElementById("error");
+    error.textContent = t("noVerdicts");
+    error.hidden = false;
+  }
   const byRoom = new Map(state.result.rooms.map(r => [r.room, r]));
   renderSummary(byRoom);
   renderWarnings();
@@ -99,12 +117,17 @@ function render() {
       body.append(el("tr", { class: "school" }, el("td", { colspan: 12 }, room.county + " · " + (room.schoolName || room.school))));
     }
     const report = byRoom.get(room.room);
-    if (!report) continue;
-    const week = report.weeks[0];
     const online = room.devices.map(d => d.online);
     const deviceCell = online.length === 0 ? t("unknown")
       : online.every(o => o === true) ? el("span", { class: "online" }, "● " + t("on"))
       : el("span", { class: "offline" }, "● " + (online.some(o => o === false) ? t("off") : t("unknown")));
+    if (!report) {
+      body.append(el("tr", { "data-room": room.room }, el("td", {}, room.name, el("br"), el("small", {}, room.room)),
+        el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier), el("td", {}, deviceCell),
+        el("td", { colspan: 9 }, "–")));
+      continue;
+    }
+    const week = report.weeks[0];
     const share = week.requiredSeconds > 0 ? Math.min(1, week.attendedSeconds / week.requiredSeconds) : 1;
     const bar = el("div", { class: "bar" + (share < 1 ? " short" : "") }, el("span", { style: `width:${(share * 100).toFixed(0)}%` }));
     body.append(el("tr", { "data-room": room.room },
@@ -145,7 +168,7 @@ function renderSummary(byRoom) {
   const rate = (m, n) => n === 0 ? "–" : Math.round(100 * m / n) + "%";
   const card = (label, value, id) => el("div", { class: "card", id }, el("div", { class: "n" }, value), el("div", {}, label));
   document.getElementById("summary").replaceChildren(
-    card(t("rooms"), byRoom.size, "card-rooms"),
+    card(t("rooms"), state.rooms.length, "card-rooms"),
     card(t("weeksMet"), rate(metWeeks, requiredWeeks) + ` (${metWeeks}/${requiredWeeks})`, "card-weeks"),
     card(t("daysMet"), rate(metDays, requiredDays) + ` (${metDays}/${requiredDays})`, "card-days"),
     card(t("online"), `${devices.filter(d => d.online === true).length}/${devices.length}`, "card-online"));
@@ -165,6 +188,23 @@ function renderWarnings() {
     items.length ? el("ul", {}, ...items) : el("p", { class: "none" }, t("noWarnings")));
 }
 
+function renderWho() {
+  const s = state.session;
+  if (!s) return;
+  const scope = s.scope === "city" ? t("city") : s.scope.replace(/^(county|school):/, "");
+  document.getElementById("who").textContent = `${s.user} · ${t("roles")[s.role] || s.role} · ${scope}`;
+}
+
+async function signOut() {
+  // State changes carry the session's CSRF token (docs/security.md); the cookie alone is not enough.
+  try {
+    await fetch("/signout", { method: "POST", headers: { "X-CSRF-Token": state.session ? state.session.csrf : "" } });
+  } finally {
+    location.assign("/signin");
+  }
+}
+
+document.getElementById("signout").addEventListener("click", signOut);
 document.getElementById("prev").addEventListener("click", () => { state.monday = addDays(state.monday, -7); load(); });
 document.getElementById("next").addEventListener("click", () => { state.monday = addDays(state.monday, 7); load(); });
 document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; render(); });

@@ -1,5 +1,7 @@
 package cn.xinan.collector.api;
 
+import cn.xinan.collector.access.Access;
+import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.store.EventStore;
@@ -7,6 +9,7 @@ import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.sqlite.SqliteEventStore;
+import cn.xinan.collector.testkit.Accounts;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.WorkedExample;
 import cn.xinan.collector.verdict.VerdictService;
@@ -37,12 +40,16 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The REST API over a store holding the worked example of RULES.md §8 (room r1) and nothing for room r2. */
+/**
+ * The REST API over a store holding the worked example of RULES.md §8 (room r1) and nothing for room r2, called
+ * with a city admin's API token (roles and scopes: {@code AccessMatrixTest}).
+ */
 @RoutingTest
 class ApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path dir;
     private static EventStore store;
+    private static String token;
 
     private final DirectClient client;
 
@@ -68,7 +75,10 @@ class ApiTest {
         board.statusMessage("dev-1/status", new DeviceStatus("dev-1", true, received, "0.1.0").encode());
         VerdictService verdicts = new VerdictService(store, registry, RuleSettings.defaults(),
                 SchoolCalendar.of(NationalCalendar.bundled()));
-        Api.routing(routing, new ApiContext(registry, store, verdicts, new IngestCounters(), board, () -> true));
+        Accounts accounts = Accounts.cityAdmin().save(dir);
+        token = accounts.token("city");
+        Access access = new Access(AccessSettings.in(dir), registry, java.time.Clock.systemUTC());
+        Api.routing(routing, new ApiContext(registry, store, verdicts, new IngestCounters(), board, () -> true, access));
     }
 
     @AfterAll
@@ -82,7 +92,7 @@ class ApiTest {
     private JsonNode get(String path, Status expected) {
         // DirectClient takes query parameters one by one, not in the path
         String[] parts = path.split("\\?", 2);
-        var request = client.get(parts[0]);
+        var request = client.get(parts[0]).header(io.helidon.http.HeaderNames.AUTHORIZATION, "Bearer " + token);
         if (parts.length == 2) {
             var params = new java.util.LinkedHashMap<String, List<String>>();
             for (String pair : parts[1].split("&")) {

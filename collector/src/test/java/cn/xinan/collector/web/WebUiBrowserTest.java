@@ -7,11 +7,14 @@ import cn.xinan.collector.HttpSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.testkit.Accounts;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.TestPublisher;
 import cn.xinan.collector.testkit.WorkedExample;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.people.Role;
+import cn.xinan.provisioning.people.Scope;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.Tier;
 import cn.xinan.testing.MosquittoServer;
@@ -41,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in a real browser (Debian's Chromium, headless) against a whole collector that stored
- * the RULES.md worked example through a real Mosquitto. Screenshots go to target/screenshots/.
+ * the RULES.md worked example through a real Mosquitto, signed in through the sign-in page as a school admin.
+ * Screenshots go to target/screenshots/.
  */
 class WebUiBrowserTest {
     private static MosquittoServer broker;
@@ -58,6 +62,7 @@ class WebUiBrowserTest {
         TestDevice device = new TestDevice("dev-1", "r1");
         new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "东宝实验小学心理辅导室")),
                 List.of(device.record())).save(dir.resolve("registry"));
+        new Accounts().add("zhang.wei", Role.SCHOOL_ADMIN, Scope.school("jm-db-001")).save(dir.resolve("registry"));
         CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                 CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                 new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
@@ -97,8 +102,22 @@ class WebUiBrowserTest {
         }
     }
 
+    private static String base() {
+        return "http://127.0.0.1:" + collector.httpPort();
+    }
+
+    /** Opens {@code path} signed out: the UI sends the browser to the sign-in page, which returns it there. */
+    private static void signInAt(String path, String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(base() + path);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/signin"));
+        browser.findElement(By.id("user")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("signin")).click();
+    }
+
     private WebElement roomRow() {
-        browser.get("http://127.0.0.1:" + collector.httpPort() + "/?week=" + WorkedExample.DAY);
+        signInAt("/?week=" + WorkedExample.DAY, "zhang.wei", Accounts.PASSWORD);
         return new WebDriverWait(browser, Duration.ofSeconds(20))
                 .until(d -> d.findElements(By.cssSelector("tr[data-room='r1']")).stream().findFirst().orElse(null));
     }
@@ -126,6 +145,45 @@ class WebUiBrowserTest {
         assertThat(row.getText()).contains("demonstration", "1.8 of 10.0 h", "not met");
         assertThat(browser.findElement(By.id("head")).getText()).contains("Room", "Mon 03-03");
         screenshot("webui-week-en");
+    }
+
+    @Test
+    void signedOutTheUiOpensTheSignInPageInChineseWithAnEnglishSwitch() throws IOException {
+        browser.manage().deleteAllCookies();
+        browser.get(base() + "/?week=" + WorkedExample.DAY);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/signin"));
+
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("心安", "登录");
+        assertThat(browser.findElement(By.tagName("form")).getText()).contains("用户名", "密码");
+        screenshot("signin-zh");
+        browser.findElement(By.id("lang")).click();
+        assertThat(browser.findElement(By.tagName("form")).getText()).contains("User name", "Password");
+        screenshot("signin-en");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedOnThePageWithoutSayingWhichPartWasWrong() throws IOException {
+        signInAt("/", "zhang.wei", "not-the-password-1");
+
+        WebElement error = browser.findElement(By.id("signin-error"));
+        assertThat(error.getText()).isEqualTo("用户名或密码错误。");
+        assertThat(browser.manage().getCookieNamed("xinan_session")).isNull();
+        screenshot("signin-wrong-password");
+    }
+
+    @Test
+    void signedInThePageShowsWhoAndSigningOutEndsTheSession() throws IOException {
+        roomRow();
+        assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("zhang.wei · 学校管理员 · jm-db-001");
+        assertThat(browser.manage().getCookieNamed("xinan_session").isHttpOnly()).isTrue();
+        assertThat(browser.manage().getCookieNamed("xinan_session").getSameSite()).isEqualTo("Strict");
+        screenshot("webui-signed-in");
+
+        browser.findElement(By.id("signout")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/signin"));
+        screenshot("webui-signed-out");
+        browser.get(base() + "/");
+        assertThat(browser.getCurrentUrl()).as("the session is over: back to sign-in").contains("/signin?next=");
     }
 
     private static void screenshot(String name) throws IOException {

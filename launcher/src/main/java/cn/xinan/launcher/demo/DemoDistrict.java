@@ -10,6 +10,8 @@ import cn.xinan.provisioning.District;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.provisioning.SchoolRecord;
 import cn.xinan.wire.Ed25519Keys;
+import cn.xinan.provisioning.people.Role;
+import cn.xinan.provisioning.people.Scope;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.SchoolCalendar;
 
@@ -75,6 +77,16 @@ public final class DemoDistrict {
             "东宝实验小学体验室");
     public static final String SAMPLE_DEVICE = "jm-db-001-r3-d1";
     public static final String SAMPLE_PASSWORD = "xinan-demo-sample-room";
+    /** A sample account of the demo district (one per role, docs/security.md). */
+    public record DemoPerson(String user, Role role, Scope scope) {
+    }
+
+    public static final List<DemoPerson> PEOPLE = List.of(
+            new DemoPerson("city.admin", Role.CITY_ADMIN, Scope.CITY),
+            new DemoPerson("dongbao.admin", Role.COUNTY_ADMIN, Scope.county("东宝区")),
+            new DemoPerson("jm-db-001.admin", Role.SCHOOL_ADMIN, Scope.school("jm-db-001")),
+            new DemoPerson("duodao.inspector", Role.INSPECTOR, Scope.county("掇刀区")),
+            new DemoPerson("it.operator", Role.IT_OPERATOR, Scope.CITY));
 
     private DemoDistrict() {
     }

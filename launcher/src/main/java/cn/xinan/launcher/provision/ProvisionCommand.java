@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Sets up a district: schools and rooms from CSV, devices (keys, broker accounts, bundles for the Pi), "
                 + "the broker's files with TLS, and InfluxDB and Grafana. See docs/provisioning.md.",
         subcommands = {ImportCommand.class, DeviceCommands.class, BrokerCommand.class, CollectorAccountCommand.class,
-                InfluxDbCommand.class, ShowCommand.class})
+                InfluxDbCommand.class, ShowCommand.class, PeopleCommand.class})
 public final class ProvisionCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -143,7 +143,9 @@ public final class ScenarioReplay {
     private String fetchVerdicts(LocalDate from, LocalDate to) throws InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + collector.httpPort() + "/api/v1/verdicts?from=" + from + "&to=" + to);
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+            // the collector's internal token: a read-only city-wide caller that exists only inside this JVM
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + collector.internalToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (res.statusCode() != 200) {
                 throw new IllegalStateException("GET " + uri + " answered " + res.statusCode() + ": " + res.body());
             }
