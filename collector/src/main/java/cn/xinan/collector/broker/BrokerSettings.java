@@ -6,12 +6,37 @@ import java.util.Objects;
 /**
  * The embedded MQTT broker of the one-command start.
  *
- * @param host    the address it listens on ({@code 127.0.0.1} unless devices on the network must reach it)
- * @param port    its TCP port
- * @param dataDir where it keeps sessions, queued and retained messages across restarts
+ * @param host        the address it listens on ({@code 127.0.0.1} unless devices on the network must reach it)
+ * @param port        its TCP port
+ * @param dataDir     where it keeps its configuration and (with {@link Persistence#FILE}) sessions, queued and
+ *                    retained messages across restarts
+ * @param persistence where sessions and messages live: on disk, or only in memory (a demo or replay that
+ *                    starts afresh every time and must not fill the disk while it runs for days)
  */
-public record BrokerSettings(String host, int port, Path dataDir) {
+public record BrokerSettings(String host, int port, Path dataDir, Persistence persistence) {
+    /** HiveMQ CE's {@code <persistence><mode>}. */
+    public enum Persistence {
+        FILE("file"), IN_MEMORY("in-memory");
+
+        private final String mode;
+
+        Persistence(String mode) {
+            this.mode = mode;
+        }
+
+        /** The value of HiveMQ's {@code <persistence><mode>} element. */
+        public String mode() {
+            return mode;
+        }
+    }
+
+    /** Sessions and messages on disk in {@code dataDir}: what a collector that restarts needs. */
+    public BrokerSettings(String host, int port, Path dataDir) {
+        this(host, port, dataDir, Persistence.FILE);
+    }
+
     public BrokerSettings {
+        Objects.requireNonNull(persistence, "broker persistence is missing");
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("broker.host is missing");
         }
