@@ -47,7 +47,7 @@ import java.util.concurrent.CountDownLatch;
  * kiosk screen. Its files live in a temporary folder that is removed when it stops (unless {@code --work-dir}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the collector with its embedded broker and store, plus six simulated rooms: last week replayed in seconds, then live.")
+        description = "Runs the collector with its embedded broker and store, plus six simulated rooms, each serving its kiosk: last week replayed in seconds, then live until Ctrl-C.")
 final class DemoCommand implements Callable<Integer> {
     private static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
 

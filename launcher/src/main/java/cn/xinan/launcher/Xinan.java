@@ -57,6 +57,9 @@ public final class Xinan implements Callable<Integer> {
         // run by the xinan shell script itself; here for --help and usage errors in the same format
         cli.addSubcommand(new TestCommand());
         cli.addSubcommand(new BenchCommand());
+        // their arguments go on to Maven or the benchmark script: -pl, -o and the like are not ours to refuse
+        cli.getSubcommands().get("test").setUnmatchedOptionsArePositionalParams(true);
+        cli.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
         java.util.Map<String, String> exitCodes = new java.util.LinkedHashMap<>();
         exitCodes.put("0", "success");
         exitCodes.put("1", "it failed: the message says why");

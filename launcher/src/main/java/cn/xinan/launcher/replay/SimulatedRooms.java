@@ -38,6 +38,7 @@ public final class SimulatedRooms implements AutoCloseable {
     private final Map<String, RoomDevice> devices = new LinkedHashMap<>();
     private final Map<String, Boolean> networkDown = new LinkedHashMap<>();
     private final Map<String, KioskSettings> kiosks = new LinkedHashMap<>();
+    private final Map<String, URI> kioskUris = new LinkedHashMap<>();
     private StaffSettings staff = StaffSettings.NONE;
     private String brokerUrl;
     private long recordedByEarlierRuns;
@@ -98,9 +99,9 @@ public final class SimulatedRooms implements AutoCloseable {
         this.staff = staffPins;
     }
 
-    /** The kiosk screen's address of a room served by {@link #serveKiosks}; empty if it serves none. */
+    /** The kiosk screen's address of a room served by {@link #serveKiosks} once its device ran; empty if none. */
     public Optional<URI> kioskUri(String roomId) {
-        return Optional.ofNullable(kiosks.get(roomId)).map(k -> URI.create("http://127.0.0.1:" + k.port() + "/"));
+        return Optional.ofNullable(kioskUris.get(roomId));
     }
 
     /**
@@ -176,7 +177,7 @@ public final class SimulatedRooms implements AutoCloseable {
         devices.put(room, device);
         if (kiosks.containsKey(room)) {
             try {
-                device.startKiosk();
+                kioskUris.put(room, device.startKiosk());
             } catch (java.io.UncheckedIOException e) {
                 // the room goes on recording; only its screen is missing
                 LOG.log(System.Logger.Level.WARNING, "{0}: kiosk not served: {1}", room, e.getMessage());
