@@ -80,7 +80,7 @@ public final class MessageVerifier {
         Instant latest = receivedAt.plus(settings.maxFutureSkew());
         for (SignedEvent s : batch.events()) {
             DeviceEvent e = s.event();
-            // An unsynchronised clock is flagged on the event and judged by the rules (RULES.md §6); only a clock
+            // An unsynchronised clock is flagged on the event and judged by the rules (docs/rules.md §6); only a clock
             // that claims to be synchronised can be implausible.
             if (e.clockSynced() && (e.at().isAfter(latest) || e.at().isBefore(settings.earliestPlausible()))) {
                 return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()

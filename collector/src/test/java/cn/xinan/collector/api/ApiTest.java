@@ -37,7 +37,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The REST API over a store holding the worked example of RULES.md §8 (room r1) and nothing for room r2. */
+/** The REST API over a store holding the worked example of docs/rules.md §8 (room r1) and nothing for room r2. */
 @RoutingTest
 class ApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();

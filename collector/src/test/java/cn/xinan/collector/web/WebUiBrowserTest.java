@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in a real browser (Debian's Chromium, headless) against a whole collector that stored
- * the RULES.md worked example through a real Mosquitto. Screenshots go to target/screenshots/.
+ * the docs/rules.md worked example through a real Mosquitto. Screenshots go to target/screenshots/.
  */
 class WebUiBrowserTest {
     private static MosquittoServer broker;
