@@ -75,15 +75,17 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     }
 
     /**
-     * The one-command set-up: an embedded broker on {@code brokerPort} (loopback) with its data in
-     * {@code dataDir/broker}, the SQLite store {@code dataDir/events.db}, default rules and checks, the
+     * The one-command set-up: an embedded broker on {@code brokerPort} (loopback) with its configuration in
+     * {@code dataDir/broker} and its sessions and messages in memory, the SQLite store {@code dataDir/events.db}, default rules and checks, the
      * bundled calendar unless one is given.
      *
      * @param httpPort 0 for any free port
      */
     public static CollectorConfig embedded(Path dataDir, Path registryDir, Optional<Path> calendarFile, int brokerPort,
                                            int httpPort) {
-        BrokerSettings broker = new BrokerSettings("127.0.0.1", brokerPort, dataDir.resolve("broker"));
+        // in memory: the demo and the replay start afresh each time, and the demo may run for days
+        BrokerSettings broker = new BrokerSettings("127.0.0.1", brokerPort, dataDir.resolve("broker"),
+                BrokerSettings.Persistence.IN_MEMORY);
         return new CollectorConfig(new HttpSettings("127.0.0.1", httpPort), registryDir, CalendarSources.bureau(calendarFile),
                 RuleSettings.defaults(), MqttSettings.anonymous(broker.url()).alone(),
                 new StoreSettings.Sqlite(dataDir.resolve("events.db")), IngestSettings.defaults(), Optional.of(broker));

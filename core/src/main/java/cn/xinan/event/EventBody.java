@@ -4,7 +4,7 @@ package cn.xinan.event;
  * What happened in a room, as the device recorded it. Switch over it exhaustively: a new kind of
  * event is a compile error everywhere it must be handled.
  *
- * <p>Privacy (RULES.md §7): no kind carries any student identity. A check-in has at most a coarse
+ * <p>Privacy (docs/rules.md §7): no kind carries any student identity. A check-in has at most a coarse
  * purpose and a school stage; staff actions carry the staff code, which is employee data.
  */
 public sealed interface EventBody
@@ -15,7 +15,7 @@ public sealed interface EventBody
     EventKind kind();
 
     /**
-     * The device started. The room is closed after a boot (RULES.md §2).
+     * The device started. The room is closed after a boot (docs/rules.md §2).
      *
      * @param reason         why it started, for example {@code power_on}, {@code watchdog}, {@code restart}
      * @param previousAliveAt when the previous run last recorded anything, or {@code null} if unknown (first boot)

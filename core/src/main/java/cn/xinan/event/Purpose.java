@@ -1,6 +1,6 @@
 package cn.xinan.event;
 
-/** The coarse purpose a student may give at check-in (RULES.md §7): nothing finer is ever recorded. */
+/** The coarse purpose a student may give at check-in (docs/rules.md §7): nothing finer is ever recorded. */
 public enum Purpose {
     INDIVIDUAL("individual"),
     GROUP("group"),

@@ -1,6 +1,6 @@
 package cn.xinan.event;
 
-/** The school stage a student may give at check-in (RULES.md §7). */
+/** The school stage a student may give at check-in (docs/rules.md §7). */
 public enum Stage {
     PRIMARY("primary"),
     JUNIOR("junior"),

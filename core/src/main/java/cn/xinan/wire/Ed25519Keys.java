@@ -7,7 +7,7 @@ import java.util.Base64;
 
 /**
  * Ed25519 keys of a device, on Bouncy Castle's {@code rfc8032} implementation (about 6× faster to
- * verify than the JDK provider here, SYSTEM.md). Keys travel as standard Base64 of
+ * verify than the JDK provider here). Keys travel as standard Base64 of
  * their raw 32 bytes: the private key in the device's config bundle, the public key in the
  * collector's device registry.
  */

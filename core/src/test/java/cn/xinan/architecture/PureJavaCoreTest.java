@@ -7,7 +7,7 @@ import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
-/** The shared core stays pure Java (HOUSE-STYLE habit 1): devices and collectors both run it. */
+/** The shared core stays pure Java (a design rule: only the adapters at the edges import vendor APIs): devices and collectors both run it. */
 @AnalyzeClasses(packages = "cn.xinan", importOptions = ImportOption.DoNotIncludeTests.class)
 class PureJavaCoreTest {
     @ArchTest

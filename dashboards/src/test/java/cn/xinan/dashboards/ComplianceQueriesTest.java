@@ -69,8 +69,8 @@ class ComplianceQueriesTest extends DashboardQueriesContract {
 
     @Override
     @Test
-    void theCountySchoolAndRoomVariablesCascadeFromTheRoomTag() {
-        // this dashboard's filters come from the figures' county and school tags, not from the room id
+    void theCountySchoolAndRoomVariablesCascadeFromTheRegistryTagsOfTheFigures() {
+        // this dashboard has county and school filters only
         assertThat(templating(Map.of("county", List.of("东宝区", "掇刀区"))).values("school"))
                 .containsExactly("jm-db-001", "jm-db-002", "jm-dd-001");
     }

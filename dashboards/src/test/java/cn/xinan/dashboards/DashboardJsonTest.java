@@ -187,7 +187,7 @@ class DashboardJsonTest {
             for (JsonNode t : p.path("targets")) {
                 String q = t.path("query").asText();
                 if (q.contains("time(1d)") && !q.contains("tz('Asia/Shanghai')")) {
-                    fail("a day is a local day (RULES.md §1), add tz('Asia/Shanghai'): " + q);
+                    fail("a day is a local day (docs/rules.md §1), add tz('Asia/Shanghai'): " + q);
                 }
             }
         }

@@ -98,10 +98,11 @@ abstract class DashboardQueriesContract {
     }
 
     @Test
-    void theCountySchoolAndRoomVariablesCascadeFromTheRoomTag() {
-        assertThat(templating(Map.of()).values("county")).containsExactly("db", "dd");
-        assertThat(templating(Map.of("county", List.of("db"))).values("school")).containsExactly("jm-db-001", "jm-db-002");
-        assertThat(templating(Map.of("county", List.of("dd"))).values("room")).containsExactly(KnownData.R3);
+    void theCountySchoolAndRoomVariablesCascadeFromTheRegistryTagsOfTheFigures() {
+        // the same county names as the compliance dashboard: the registry's, as the collector tags its figures
+        assertThat(templating(Map.of()).values("county")).containsExactly("东宝区", "掇刀区");
+        assertThat(templating(Map.of("county", List.of("东宝区"))).values("school")).containsExactly("jm-db-001", "jm-db-002");
+        assertThat(templating(Map.of("county", List.of("掇刀区"))).values("room")).containsExactly(KnownData.R3);
         assertThat(templating(Map.of("school", List.of("jm-db-001", "jm-dd-001"))).values("room"))
                 .containsExactly(KnownData.R1, KnownData.R3);
     }

@@ -132,7 +132,7 @@ class FleetHealthQueriesTest extends DashboardQueriesContract {
     void theDeviceVariableFollowsTheChosenRoom() {
         assertThat(templating(Map.of()).values("device")).containsExactly(D1, D2, D3);
         assertThat(templating(Map.of("room", List.of(R1))).values("device")).containsExactly(D1);
-        assertThat(templating(Map.of("county", List.of("dd"))).values("device")).containsExactly(D3);
+        assertThat(templating(Map.of("county", List.of("掇刀区"))).values("device")).containsExactly(D3);
     }
 
     @Test
@@ -140,6 +140,6 @@ class FleetHealthQueriesTest extends DashboardQueriesContract {
         InfluxAnswer boots = answer(3, "A", Map.of("device", List.of(D2)));
 
         assertThat(boots.tagValues("device")).containsExactly(D2);
-        assertThat(answer(1, "A", Map.of("county", List.of("dd"))).tagValues("device")).containsExactly(D3);
+        assertThat(answer(1, "A", Map.of("county", List.of("掇刀区"))).tagValues("device")).containsExactly(D3);
     }
 }

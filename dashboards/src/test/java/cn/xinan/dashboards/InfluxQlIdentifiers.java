@@ -33,7 +33,7 @@ final class InfluxQlIdentifiers {
      * The fields dashboards may query. Left out on purpose: the event id and signature (meaningless to a reader,
      * and an id next to a check-in time invites joining), the staff code (employee data, not needed for usage),
      * the receive time, and the quarantine's detail and payload (attacker-controlled content). None of the
-     * written fields identifies a student (RULES.md §7): there is none to leave out.
+     * written fields identifies a student (docs/rules.md §7): there is none to leave out.
      */
     static final Map<String, Set<String>> FIELDS_SHOWN = Map.of(
             "events", Set.of("seq", "synced", "reason", "prevAliveAt", "occupied", "purpose", "stage"),

@@ -43,7 +43,7 @@ import java.util.UUID;
  * the collector's defaults). All times are local (Asia/Shanghai) unless they end in Z.
  *
  * <pre>
- * jm-db-001-r1, device dev-db-001-a, Mon 2025-03-03 (the RULES.md §8 worked example, plus):
+ * jm-db-001-r1, device dev-db-001-a, Mon 2025-03-03 (the docs/rules.md §8 worked example, plus):
  *   07:50 boot power_on (previous run alive 2025-03-02 18:00)     heartbeats 07:51–10:59 every minute
  *   08:00 staff_open   presence occupied 08:00, vacant 08:20, occupied 09:10, vacant 10:00    10:00 staff_close
  *   (outage: nothing 11:00–12:29)   12:30 boot power_on (previous run alive 10:59)   heartbeats 12:31–Tue 00:30

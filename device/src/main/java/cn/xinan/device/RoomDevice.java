@@ -422,6 +422,14 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         return publisher.isConnected();
     }
 
+    /**
+     * Publishes the retained online status again at the clock's time now (a simulated device whose
+     * clock caught up with real time); false when not connected.
+     */
+    public boolean announceOnline() {
+        return publisher.announceOnline();
+    }
+
     public String deviceId() {
         return config.deviceId();
     }

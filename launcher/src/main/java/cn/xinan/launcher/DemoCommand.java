@@ -2,6 +2,11 @@ package cn.xinan.launcher;
 
 import cn.xinan.collector.Collector;
 import cn.xinan.collector.CollectorConfig;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.device.config.StaffSettings;
+import cn.xinan.device.staff.PinHash;
+import cn.xinan.device.staff.StaffAccess.StaffPin;
+import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.launcher.demo.DemoDistrict;
 import cn.xinan.launcher.replay.ScenarioAction;
 import cn.xinan.launcher.replay.SimulatedBrokerAccounts;
@@ -17,7 +22,11 @@ import cn.xinan.rules.calendar.SchoolCalendar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +36,6 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +47,11 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code xinan demo}: the embedded broker and store, the collector, and six simulated rooms of a
  * sample district. It replays the school life of last week and this week up to now in seconds,
- * then keeps the rooms running live on the real clock until Ctrl-C.
+ * then keeps the rooms running live on the real clock until Ctrl-C. Each simulated device serves its own
+ * kiosk screen. Its files live in a temporary folder that is removed when it stops (unless {@code --work-dir}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs the collector with its embedded broker and store, plus six simulated rooms: last week replayed in seconds, then live.")
+        description = "Runs the collector with its embedded broker and store, plus six simulated rooms, each serving its kiosk: last week replayed in seconds, then live until Ctrl-C.")
 final class DemoCommand implements Callable<Integer> {
     private static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
 
@@ -61,11 +70,33 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--replay-only", description = "stop after replaying the history instead of running live")
     boolean replayOnly;
 
+    @Option(names = "--influxdb", paramLabel = "URL", description = "store the events and the dashboards' figures in "
+            + "this InfluxDB (v1 API), e.g. http://127.0.0.1:8086, instead of the embedded store: the Grafana dashboards "
+            + "can then be opened on the demo district (docs/dashboards.md)")
+    String influxdb;
+
+    @Option(names = "--influxdb-database", paramLabel = "NAME", defaultValue = "xinan", description = "InfluxDB database, "
+            + "created when missing; it must hold no events yet (default: ${DEFAULT-VALUE}, as the dashboards' data source)")
+    String influxDatabase;
+
+    /** The staff PIN of every demo kiosk (staff codes T1, T2, T3, as in the simulated school life). */
+    static final String DEMO_STAFF_PIN = "2468";
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Instant now = Instant.now();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-demo-");
+        try {
+            return run(out, now, dir);
+        } finally {
+            if (workDir == null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private Integer run(PrintStream out, Instant now, Path dir) throws Exception {
         SchoolCalendar calendar = SchoolCalendar.of(NationalCalendar.bundled());
         Instant from = DemoDistrict.historyStart(now);
         Deque<ScenarioAction> pending = new ArrayDeque<>(DemoDistrict.life(from, now.plus(Duration.ofDays(14)), calendar, seed)
@@ -75,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoDistrict.Provisioned district = DemoDistrict.provision(dir, "tcp://127.0.0.1:" + brokerPort);
         SimulatedRooms rooms = SimulatedRooms.provisioned(DemoDistrict.rooms(), district.keys(), district.passwords(), dir,
                 new SimulatedClock(from));
+        rooms.serveKiosks(freePorts(DemoDistrict.rooms()), demoStaff());
         // the embedded broker enforces a password file and ACL as a Mosquitto would: the district's devices (the
         // sample room's too, for `xinan device --simulate`) and the collector, nobody anonymous
         Map<String, String> devicePasswords = new LinkedHashMap<>();
@@ -82,9 +114,21 @@ final class DemoCommand implements Callable<Integer> {
         devicePasswords.put(DemoDistrict.SAMPLE_DEVICE, DemoDistrict.SAMPLE_PASSWORD);
         SimulatedBrokerAccounts accounts = SimulatedBrokerAccounts.write(dir.resolve("broker-access"), devicePasswords);
         Map<DemoDistrict.DemoPerson, String> passwords = provisionPeople(district.registryDir());
-        Collector collector = new Collector(CollectorConfig.embedded(dir.resolve("collector"), district.registryDir(),
+        CollectorConfig config = CollectorConfig.embedded(dir.resolve("collector"), district.registryDir(),
                 Optional.empty(), brokerPort, httpPort).withEmbeddedBrokerAccess(accounts.files(),
-                accounts.collectorUser(), accounts.collectorPassword())).start();
+                accounts.collectorUser(), accounts.collectorPassword());
+        if (influxdb != null) {
+            // the retention policy the collector and the dashboards use (docs/dashboards.md)
+            config = config.withStore(new StoreSettings.Influx(influxdb, influxDatabase, "xinan", "INF", null, null));
+        }
+        Collector collector = new Collector(config).start();
+        if (influxdb != null && collector.storedEventCount() > 0) {
+            long held = collector.storedEventCount();
+            collector.close();
+            throw new UserInputException("InfluxDB database " + influxDatabase + " at " + influxdb + " already holds " + held
+                    + " events (an earlier demo?): the demo district would be mixed with them. Drop it (influx -execute "
+                    + "'DROP DATABASE " + influxDatabase + "') or name another with --influxdb-database");
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -116,7 +160,12 @@ final class DemoCommand implements Callable<Integer> {
                     Duration.ofMinutes(2));
             out.printf("Replayed %d actions of %d rooms since %s (%d events) in %.1f s.%n", replayed,
                     DemoDistrict.rooms().size(), from.atZone(LOCAL).toLocalDate(), recorded, (System.nanoTime() - started) / 1e9);
+            rooms.announceOnline(); // their status times were of the replayed past: now they are of now
+            if (influxdb != null) {
+                collector.figures().ifPresent(f -> f.runOnce()); // the dashboards' figures at once, not in 5 minutes
+            }
             printWeeks(out, collector, now.atZone(LOCAL).toLocalDate());
+            printRooms(out, rooms);
             printUrls(out, collector, now.atZone(LOCAL).toLocalDate());
             out.println("District folder (registry, bundles; docs/provisioning.md): " + dir.resolve("district"));
             printPeople(out, passwords, district.registryDir());
@@ -138,7 +187,61 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             rooms.close();
             collector.close();
+            if (workDir == null) {
+                deleteTree(dir); // before the shutdown hook lets the JVM end
+            }
             stopped.countDown();
+        }
+    }
+
+    /** One free loopback port per room for its kiosk, kept for the whole run (a power cut restarts it there). */
+    private static Map<String, Integer> freePorts(List<RoomRecord> rooms) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            for (RoomRecord room : rooms) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports.put(room.roomId(), s.getLocalPort());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for a kiosk", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing a listening socket that accepted nothing; nothing to do
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static StaffSettings demoStaff() {
+        PinHash hash = PinHash.of(DEMO_STAFF_PIN, PinHash.DEFAULT_ITERATIONS, new SecureRandom());
+        return StaffSettings.NONE.withPins(List.of(new StaffPin("T1", hash), new StaffPin("T2", hash), new StaffPin("T3", hash)));
+    }
+
+    private static void printRooms(PrintStream out, SimulatedRooms rooms) {
+        out.println("The rooms (each simulated device serves its own kiosk screen; staff PIN " + DEMO_STAFF_PIN
+                + " for staff T1, T2, T3):");
+        for (RoomRecord r : DemoDistrict.rooms()) {
+            out.printf("  %-14s %s %s, %s%n", r.roomId(), r.tier().chineseName(), r.name(), r.county());
+            out.println("      kiosk  " + rooms.kioskUri(r.roomId()).map(Object::toString).orElse("(none)"));
+            out.println("      " + DemoDistrict.story(r.roomId()));
+        }
+        out.println();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("xinan demo: could not remove " + dir + ": " + e.getMessage());
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.Properties;
  * {@code xinan device --config FILE [--simulate] [--no-kiosk]} or {@code xinan device --hash-pin}: the room
  * firmware (docs/device.md). The firmware's own command line under the name {@code device}, so {@code xinan
  * device} and the installed {@code xinan-device} take the same options, print the same help and exit with the
- * same codes.
+ * same options. The firmware's own failure codes (3 no GPIO, 4 outbox, 5 kiosk port) become 1 here: every {@code xinan}
+ * subcommand exits 0, 1 (it failed: the message says why) or 2 (fix the command line or an input file); the installed
+ * {@code xinan-device} keeps them.
  *
  * <p>{@code xinan device --simulate [--broker URL] [--kiosk-port N]} without {@code --config} runs the sample room
  * of the demo's district ({@link DemoDistrict#SAMPLE_ROOM}, registered by {@code xinan demo}) against {@code URL},
@@ -36,6 +38,12 @@ final class DeviceCommand extends DeviceCommandLine {
     @Option(names = "--kiosk-port", paramLabel = "N", description = "with --simulate and no --config: the sample "
             + "room's kiosk port (default: ${DEFAULT-VALUE}; a free one if taken)", defaultValue = "" + SAMPLE_KIOSK_PORT)
     int kioskPort;
+
+    @Override
+    public Integer call() {
+        int code = super.call();
+        return code == 0 || code == 2 ? code : 1;
+    }
 
     /** Writes the sample room's configuration into a temporary folder. */
     @Override

@@ -71,7 +71,8 @@ final class ReplayCommand implements Callable<Integer> {
         Optional<Path> calendarFile = Optional.ofNullable(calendar);
         calendarFile.ifPresent(CalendarFiles::readLayer); // a bad calendar fails here, naming the file and line
         Optional<StoreSettings.Influx> influx = Optional.ofNullable(influxdb)
-                .map(url -> new StoreSettings.Influx(url, influxDatabase, "autogen", "INF", null, null));
+                // retention policy "xinan", as the collector's default and the dashboards (docs/dashboards.md)
+                .map(url -> new StoreSettings.Influx(url, influxDatabase, "xinan", "INF", null, null));
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-replay-");
         try {
             WarningSettings warningSettings = warningsConfig == null ? WarningSettings.defaults()

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.OptionalDouble;
 
 /**
- * Met units over required units, days and weeks apart (RULES.md §5): {@code NOT_REQUIRED} units are left
+ * Met units over required units, days and weeks apart (docs/rules.md §5): {@code NOT_REQUIRED} units are left
  * out, {@code NO_DATA} units are required and not met.
  *
  * @param metDays       days with verdict {@code MET}

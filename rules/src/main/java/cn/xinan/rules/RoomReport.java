@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param days                   every local date of the period, in order
  * @param weeks                  every ISO week touching the period, in order; each over its full seven days
  * @param excludedUnsyncedEvents distinct events left out of the accounting because the device clock was not
- *                               synchronised when they were recorded (RULES.md §6)
+ *                               synchronised when they were recorded (docs/rules.md §6)
  * @param settings               the settings the verdicts were computed with (rule version included)
  */
 public record RoomReport(String room, Tier tier, List<DayResult> days, List<WeekResult> weeks,

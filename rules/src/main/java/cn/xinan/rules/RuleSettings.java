@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the verdicts depend on besides the events and the calendar (RULES.md: "every report states
+ * Everything the verdicts depend on besides the events and the calendar (docs/rules.md: "every report states
  * the rule version and settings it was computed with"). Validated once, here; error messages name the
  * setting as it is spelled in RESULT.json.
  *
@@ -29,7 +29,7 @@ import java.util.Objects;
 public record RuleSettings(String ruleVersion, Map<Tier, Thresholds> thresholds, WeekPolicy weekPolicy,
                            long unattendedGapSeconds) {
 
-    /** The version of the rules as implemented by this engine (RULES.md as of issue 2). */
+    /** The version of the rules as implemented by this engine (docs/rules.md as of issue 2). */
     public static final String DEFAULT_RULE_VERSION = "1.0";
 
     public RuleSettings {
@@ -60,7 +60,7 @@ public record RuleSettings(String ruleVersion, Map<Tier, Thresholds> thresholds,
         }
     }
 
-    /** The defaults of RULES.md: version {@value #DEFAULT_RULE_VERSION}, 3,600 s, 36,000 s, prorate, 1,800 s. */
+    /** The defaults of docs/rules.md: version {@value #DEFAULT_RULE_VERSION}, 3,600 s, 36,000 s, prorate, 1,800 s. */
     public static RuleSettings defaults() {
         EnumMap<Tier, Thresholds> all = new EnumMap<>(Tier.class);
         for (Tier tier : Tier.values()) {

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns one room's device events into daily and weekly verdicts, exactly as {@code design/RULES.md} says.
+ * Turns one room's device events into daily and weekly verdicts, exactly as {@code docs/rules.md} says.
  * Stateless apart from its settings, so one engine may serve many threads.
  *
- * <p>How events become time (RULES.md §2–3, and the decisions taken where it is silent):
+ * <p>How events become time (docs/rules.md §2–3, and the decisions taken where it is silent):
  * <ul>
  *   <li>Events are put in the order (at, deviceId, seq) whatever order they come in; an event id seen twice
  *       counts once. Events recorded with an unsynchronised clock are left out and counted
@@ -41,7 +41,7 @@ import java.util.Objects;
  * allocation per event; per-day figures are accumulated in arrays.
  */
 public final class RulesEngine {
-    /** The time zone of every day and week boundary (RULES.md §1). */
+    /** The time zone of every day and week boundary (docs/rules.md §1). */
     public static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
     /** The order events are accounted in: (at, deviceId, seq), then event id so that any input sorts alike. */
@@ -305,7 +305,7 @@ public final class RulesEngine {
     }
 
     /**
-     * One pass over the sorted, accounted events: the state machine of RULES.md §2–3. Open intervals and
+     * One pass over the sorted, accounted events: the state machine of docs/rules.md §2–3. Open intervals and
      * unattended stretches are added to the per-day totals as soon as they end.
      */
     static final class Sweep {

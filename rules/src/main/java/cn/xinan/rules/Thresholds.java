@@ -1,7 +1,7 @@
 package cn.xinan.rules;
 
 /**
- * The attended time a room of one tier needs (RULES.md §5).
+ * The attended time a room of one tier needs (docs/rules.md §5).
  *
  * @param dailySeconds  attended seconds required on every school day (default 3,600 s), 0 to 86,400
  * @param weeklySeconds attended seconds required in a week of five or more school days (default 36,000 s),

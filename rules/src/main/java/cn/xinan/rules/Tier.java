@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The rating of a counseling room (RULES.md §5): thresholds can differ per tier.
+ * The rating of a counseling room (docs/rules.md §5): thresholds can differ per tier.
  *
  * <p>Files and reports use the Chinese name ({@code 合格}); the English word ({@code qualified}) is
  * accepted as input too.

@@ -1,6 +1,6 @@
 package cn.xinan.rules;
 
-/** The verdict on a day or a week (RULES.md §5). */
+/** The verdict on a day or a week (docs/rules.md §5). */
 public enum Verdict {
     /** Required and met. */
     MET,

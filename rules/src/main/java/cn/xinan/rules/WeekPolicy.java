@@ -3,7 +3,7 @@ package cn.xinan.rules;
 import java.util.Arrays;
 
 /**
- * How the weekly requirement treats weeks with fewer than five school days (RULES.md §5). With
+ * How the weekly requirement treats weeks with fewer than five school days (docs/rules.md §5). With
  * {@code d} school days in the week and a weekly threshold {@code W}:
  */
 public enum WeekPolicy {

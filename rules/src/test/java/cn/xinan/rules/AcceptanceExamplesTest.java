@@ -27,7 +27,7 @@ import static cn.xinan.rules.testkit.JsonTree.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every scenario of {@code acceptance/examples/} (copied to the test resources) gives exactly its
+ * Every scenario of {@code testing/src/main/resources/acceptance/} (copied to the test resources) gives exactly its
  * {@code .expected.json}, through the test-side firmware stand-in, the engine and the RESULT.json writer.
  * The ±120 s allowance of the README is for a power loss while open, whose last sign of life depends on the
  * heartbeat phase; these scenarios lose power only while closed, so every figure must match exactly.

@@ -8,7 +8,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Compliance rates (RULES.md §5): met over required, NO_DATA not met, NOT_REQUIRED left out. */
+/** Compliance rates (docs/rules.md §5): met over required, NO_DATA not met, NOT_REQUIRED left out. */
 class ComplianceRateTest {
     private static final LocalDate MONDAY = LocalDate.of(2025, 3, 3);
 

@@ -8,7 +8,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
 /**
- * The rules are pure Java (HOUSE-STYLE habit 1): no Helidon, Paho, Pi4J, InfluxDB or JDBC; only the JDK, the
+ * The rules are pure Java (a design rule: only the adapters at the edges import vendor APIs): no Helidon, Paho, Pi4J, InfluxDB or JDBC; only the JDK, the
  * project's own packages and jackson-core's streaming API.
  */
 @AnalyzeClasses(packages = "cn.xinan.rules", importOptions = ImportOption.DoNotIncludeTests.class)

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deliberately naive reading of RULES.md for the property tests: it decides, second by second over the
+ * A deliberately naive reading of docs/rules.md for the property tests: it decides, second by second over the
  * whole weeks of the period, whether the room is open and whether someone is present, then marks unattended
  * runs of open, unoccupied seconds. Slow and obvious; the engine must agree with it on every input. Expects
  * whole-second event times inside the weeks of the period, and a zone of fixed offset +08:00 (Asia/Shanghai

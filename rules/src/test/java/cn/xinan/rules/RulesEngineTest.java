@@ -18,7 +18,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The engine against RULES.md, one rule at a time. */
+/** The engine against docs/rules.md, one rule at a time. */
 class RulesEngineTest {
     static final LocalDate MONDAY = LocalDate.of(2025, 3, 3); // 2025-W10, inside the spring term
     static final LocalDate TUESDAY = MONDAY.plusDays(1);

@@ -16,7 +16,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Verdicts of RULES.md, computed from the stored events on every request, in the RESULT.json shape of
+ * Verdicts of docs/rules.md, computed from the stored events on every request, in the RESULT.json shape of
  * the acceptance contract.
  *
  * <pre>

@@ -100,8 +100,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <queued-messages><max-queue-size>1000000</max-queue-size></queued-messages>
                     </mqtt>
                     <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+                    <persistence><mode>%s</mode></persistence>
                 </hivemq>
-                """.formatted(s.port(), xml(s.host()));
+                """.formatted(s.port(), xml(s.host()), s.persistence().mode());
     }
 
     private static String xml(String s) {

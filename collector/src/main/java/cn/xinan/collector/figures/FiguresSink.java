@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Where {@link FiguresWriter} puts the figures it computed: InfluxDB only
  * ({@link cn.xinan.collector.store.influx.InfluxFigures}). Never the event path: figures are caches of the
- * stored events (RULES.md §6).
+ * stored events (docs/rules.md §6).
  */
 public interface FiguresSink {
     /**

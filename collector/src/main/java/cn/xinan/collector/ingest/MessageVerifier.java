@@ -130,7 +130,7 @@ public final class MessageVerifier {
                         + (prevAlive == null ? "" : " and prevAliveAt " + prevAlive) + "; any device time must lie from "
                         + StoredEvent.EARLIEST_STORABLE + " to before " + StoredEvent.LATEST_STORABLE, receivedAt, payload);
             }
-            // An unsynchronised clock is flagged on the event and judged by the rules (RULES.md §6); only a clock
+            // An unsynchronised clock is flagged on the event and judged by the rules (docs/rules.md §6); only a clock
             // that claims to be synchronised can be implausible within that range.
             if (e.clockSynced() && (e.at().isAfter(latest) || e.at().isBefore(settings.earliestPlausible()))) {
                 return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Where the collector keeps verified events and quarantined messages: the only source of truth for
- * verdicts (RULES.md §6). Two adapters implement it, {@code sqlite} (embedded, zero set-up) and
+ * verdicts (docs/rules.md §6). Two adapters implement it, {@code sqlite} (embedded, zero set-up) and
  * {@code influxdb} (production, v1 HTTP API); one contract test suite holds both to the same behaviour.
  *
  * <p>Every method is thread-safe. Failures of the underlying database are translated into

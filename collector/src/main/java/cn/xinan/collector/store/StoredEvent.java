@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A verified event as stored: the signed event, the room its device belonged to when it was received
  * (from the registry), and when the collector received it. Receive time is kept for diagnosis only; it is
- * never used for accounting (RULES.md §1).
+ * never used for accounting (docs/rules.md §1).
  */
 public record StoredEvent(SignedEvent signed, String roomId, Instant receivedAt) {
     /**

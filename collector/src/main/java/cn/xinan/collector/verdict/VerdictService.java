@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Verdicts of RULES.md computed from the stored events, which are the only source of truth: nothing is
+ * Verdicts of docs/rules.md computed from the stored events, which are the only source of truth: nothing is
  * cached, so late and out-of-order events count as soon as they are stored.
  *
  * <p>For a period {@code [from, to]} the engine gets the room's events from one week before the Monday of

@@ -39,7 +39,7 @@ const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定":
 const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, session: null, warnings: null };
 
 function todayInShanghai() {
-  // Days and weeks are Asia/Shanghai local dates (RULES.md §1), wherever the browser is.
+  // Days and weeks are Asia/Shanghai local dates (docs/rules.md §1), wherever the browser is.
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" })
     .format(new Date());
   return new Date(parts + "T00:00:00Z");
@@ -156,7 +156,7 @@ function weekPill(week) {
 }
 
 function renderSummary(byRoom) {
-  // Rates over finished days and weeks only (NO_DATA counts as not met, RULES.md §5).
+  // Rates over finished days and weeks only (NO_DATA counts as not met, docs/rules.md §5).
   const today = iso(todayInShanghai());
   const weekOver = iso(addDays(state.monday, 6)) < today;
   let metDays = 0, requiredDays = 0, metWeeks = 0, requiredWeeks = 0;

@@ -41,7 +41,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The REST API over a store holding the worked example of RULES.md §8 (room r1) and nothing for room r2, called
+ * The REST API over a store holding the worked example of docs/rules.md §8 (room r1) and nothing for room r2, called
  * with a city admin's API token (roles and scopes: {@code AccessMatrixTest}).
  */
 @RoutingTest

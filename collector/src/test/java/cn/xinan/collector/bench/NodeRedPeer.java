@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The peer of SYSTEM.md's quality bar: the Node-RED flow people build for this job, run headless from
+ * The peer of the ingest benchmark (docs/benchmarks.md): the Node-RED flow people build for this job, run headless from
  * {@code collector/bench/node-red/} (installed there from the npm registry by {@code collector/bench.sh}):
  * {@code mqtt in} (QoS 1, MQTT 5, persistent session) → {@code json} → a function making one
  * {@code [fields, tags]} point per event → {@code influxdb out} (node-red-contrib-influxdb, v1 API). It

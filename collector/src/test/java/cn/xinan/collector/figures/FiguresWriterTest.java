@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The derived figures against a real InfluxDB, written by the collector's own code ({@link FiguresWriter} over
- * {@link InfluxFigures} over {@link InfluxEventStore}) from the RULES.md §8 worked example.
+ * {@link InfluxFigures} over {@link InfluxEventStore}) from the docs/rules.md §8 worked example.
  *
  * <p>Three rooms: r1 (东宝区, 示范) has the worked example on Monday 2025-03-03; r2 (掇刀区, 合格) has a device that
  * recorded nothing; r3 (东宝区, another school, 未评定) has no device. "Now" is Tuesday 2025-03-04 10:00 local, weeks-back

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The worked example of RULES.md §8 as device events: Monday 2025-03-03, power on 07:50, heartbeats every
+ * The worked example of docs/rules.md §8 as device events: Monday 2025-03-03, power on 07:50, heartbeats every
  * minute, open 08:00–10:00 with a 50-minute vacancy, open 15:00–15:40 with a check-in at 15:20. Attended
  * 6,600 s of 9,600 s open: MET.
  */

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in a real browser (Debian's Chromium, headless) against a whole collector that stored
- * the RULES.md worked example through a real Mosquitto, signed in through the sign-in page as a school admin.
+ * the docs/rules.md §8 worked example through a real Mosquitto, signed in through the sign-in page as a school admin.
  * Screenshots go to target/screenshots/.
  */
 class WebUiBrowserTest {

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Re-times the events a device recorded before its clock was synchronised (RULES.md §6), within the
+ * Re-times the events a device recorded before its clock was synchronised (docs/rules.md §6), within the
  * wire contract as it is: such events are held back in the outbox (never published), and once the
  * clock is synchronised each is given its true time, {@code now − (monotonic now − monotonic then)},
  * a new event id, {@code clockSynced = true} and a fresh signature; sequence numbers and bodies stay.

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * to ground with {@code openLevel = low}.
  *
  * <p>Only a <em>turn</em> of the switch acts: its position at boot does not open the room (after a
- * power cut the room stays closed until someone acts, RULES.md §2).
+ * power cut the room stays closed until someone acts, docs/rules.md §2).
  */
 public final class SignSwitch {
     /** How the switch is wired. */

@@ -48,7 +48,7 @@ import java.util.concurrent.Executors;
  * 423 (staff mode locked: {@code lockedSeconds}), 404, 405, 409 (the device is not running).
  *
  * <p>No request field can hold an identity: a check-in takes only a purpose and a stage from fixed
- * lists (RULES.md §7), and anything else in the body is refused.
+ * lists (docs/rules.md §7), and anything else in the body is refused.
  */
 public final class KioskServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KioskServer.class.getName());

@@ -133,6 +133,26 @@ public final class MqttPublisher implements AutoCloseable {
         return c != null && c.isConnected();
     }
 
+    /**
+     * Publishes the online status again, stamped with the clock's time now: for a simulated device whose
+     * clock was far behind real time when it connected (the demo replays history, then runs live).
+     *
+     * @return whether it was published (false when not connected)
+     */
+    public boolean announceOnline() {
+        MqttAsyncClient c = currentClient();
+        if (c == null || !c.isConnected()) {
+            return false;
+        }
+        try {
+            c.publish(Topics.status(deviceId), status(true));
+            return true;
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.DEBUG, "status of {0} not published: {1}", deviceId, e.getMessage());
+            return false;
+        }
+    }
+
     /** PUBACKs received for event messages. */
     public long messagesAcknowledged() {
         lock.lock();

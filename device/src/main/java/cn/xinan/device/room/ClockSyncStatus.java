@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Whether the device clock is synchronised (NTP) right now. Most Pis have no RTC, so until
- * synchronisation succeeds the clock is wrong and events recorded then are flagged (RULES.md §6).
+ * synchronisation succeeds the clock is wrong and events recorded then are flagged (docs/rules.md §6).
  */
 @FunctionalInterface
 public interface ClockSyncStatus {

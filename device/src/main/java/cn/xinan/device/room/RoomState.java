@@ -2,7 +2,7 @@ package cn.xinan.device.room;
 
 /**
  * What the device believes about its room: open or closed (by staff action) and the presence
- * sensor's last reported level. After a boot: closed and vacant (RULES.md §2, §3).
+ * sensor's last reported level. After a boot: closed and vacant (docs/rules.md §2, §3).
  */
 public record RoomState(boolean open, boolean occupied) {
     public static final RoomState AFTER_BOOT = new RoomState(false, false);

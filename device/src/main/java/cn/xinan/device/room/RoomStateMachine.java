@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The room as the device sees it: closed/open and presence, turned into events (RULES.md).
+ * The room as the device sees it: closed/open and presence, turned into events (docs/rules.md).
  *
  * <ul>
  *   <li>After {@link #boot} the room is closed and vacant.</li>

@@ -1,5 +1,5 @@
 // Xin'an kiosk screen: plain JS, no framework, everything served by the firmware on 127.0.0.1.
-// Nothing here asks for or keeps any identity (RULES.md §7): a check-in is one tap plus optional
+// Nothing here asks for or keeps any identity (docs/rules.md §7): a check-in is one tap plus optional
 // choices from fixed lists. Chinese first; the English switch lasts until the screen goes idle.
 (function () {
   'use strict';

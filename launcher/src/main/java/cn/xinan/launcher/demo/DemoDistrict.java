@@ -48,8 +48,34 @@ public final class DemoDistrict {
     static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
     static final ZoneOffset OFFSET = ZoneOffset.ofHours(8);
 
-    /** How a room is run: which opening sessions it holds and how busy they are. */
-    enum Habit { DILIGENT, LUNCH_ONLY, AFTER_SCHOOL, FORGETFUL, FLAKY_POWER, FLAKY_NETWORK }
+    /**
+     * How a room is run: which opening sessions it holds and how busy they are, and what that means under
+     * the rule (docs/rules.md), as the demo tells its user.
+     */
+    enum Habit {
+        DILIGENT("open 12:00 for 80 min and 16:30 for 70 min every school day",
+                "meets the day (2.5 h ≥ 1 h) and the week (12.5 h ≥ 10 h)"),
+        LUNCH_ONLY("open at lunch only, 65 to 85 min a day",
+                "meets the day, but 5 lunches are about 6 h: not the week's 10 h (docs/rules.md §5)"),
+        AFTER_SCHOOL("open after school only, 50 to 110 min a day",
+                "meets the day only when it stays open an hour; about 6.7 h a week: not the week"),
+        FORGETFUL("opened at lunch, then forgotten open until 07:40 the next morning",
+                "the empty night is unattended (docs/rules.md §3): about 1 h a day counts, not 19 h; not the week"),
+        FLAKY_POWER("open 12:00 for 90 min; on Wednesdays a power cut 12:40 to 13:10 and nobody opens it again",
+                "a power cut closes the room (docs/rules.md §2): Wednesday falls short of 1 h; about 6.7 h a week: not the week"),
+        FLAKY_NETWORK("network cut 11:00 to 14:30 every school day (shown offline then); open 12:00 for 75 min and 16:30 for 45 min",
+                "a network cut loses nothing (docs/rules.md §2): events arrive late with their own times; meets day and week");
+
+        /** What the simulated room does. */
+        final String simulates;
+        /** Why it will or will not meet the rule. */
+        final String outcome;
+
+        Habit(String simulates, String outcome) {
+            this.simulates = simulates;
+            this.outcome = outcome;
+        }
+    }
 
     record DemoRoom(RoomRecord room, Habit habit) {
     }
@@ -143,6 +169,13 @@ public final class DemoDistrict {
 
     public static List<RoomRecord> rooms() {
         return ROOMS.stream().map(DemoRoom::room).toList();
+    }
+
+    /** What the demo simulates in {@code roomId} and why it will or will not meet the rule: one line. */
+    public static String story(String roomId) {
+        DemoRoom demo = ROOMS.stream().filter(r -> r.room().roomId().equals(roomId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a demo room: " + roomId));
+        return demo.habit().simulates + "; " + demo.habit().outcome;
     }
 
     /** The Monday 07:00 local of the week before {@code now}'s week: the start of the replayed history. */

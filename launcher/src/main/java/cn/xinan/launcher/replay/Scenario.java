@@ -150,7 +150,7 @@ public record Scenario(List<ScenarioAction> actions) {
                     case "purpose" -> purpose = t == JsonToken.VALUE_NULL ? null : Purpose.ofWireName(string(p, t, field));
                     case "stage" -> stage = t == JsonToken.VALUE_NULL ? null : Stage.ofWireName(string(p, t, field));
                     default -> throw new IllegalArgumentException("unknown field '" + field + "'"
-                            + " (a check-in carries only purpose and stage: no student identity, RULES.md §7)");
+                            + " (a check-in carries only purpose and stage: no student identity, docs/rules.md §7)");
                 }
             }
             if (at == null || room == null || action == null) {

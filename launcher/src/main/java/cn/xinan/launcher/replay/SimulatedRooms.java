@@ -2,6 +2,8 @@ package cn.xinan.launcher.replay;
 
 import cn.xinan.device.RoomDevice;
 import cn.xinan.device.config.DeviceConfig;
+import cn.xinan.device.config.KioskSettings;
+import cn.xinan.device.config.StaffSettings;
 import cn.xinan.device.outbox.SynchronousMode;
 import cn.xinan.device.sim.SimulatedClock;
 import cn.xinan.provisioning.DeviceRecord;
@@ -9,6 +11,7 @@ import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.wire.Ed25519Keys;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -35,6 +38,9 @@ public final class SimulatedRooms implements AutoCloseable {
     private final Map<String, String> passwords = new LinkedHashMap<>();
     private final Map<String, RoomDevice> devices = new LinkedHashMap<>();
     private final Map<String, Boolean> networkDown = new LinkedHashMap<>();
+    private final Map<String, KioskSettings> kiosks = new LinkedHashMap<>();
+    private final Map<String, URI> kioskUris = new LinkedHashMap<>();
+    private StaffSettings staff = StaffSettings.NONE;
     private String brokerUrl;
     private long recordedByEarlierRuns;
     private SimulatedBrokerAccounts accounts;
@@ -112,6 +118,37 @@ public final class SimulatedRooms implements AutoCloseable {
         this.brokerUrl = url;
     }
 
+    /**
+     * Every device serves its kiosk screen while it is powered on (the replay's devices serve none): each on
+     * its own port, the same after a power cut, with these staff PINs. Call before the first power-on.
+     *
+     * @param kioskPorts one free port per room
+     */
+    public void serveKiosks(Map<String, Integer> kioskPorts, StaffSettings staffPins) {
+        for (RoomRecord room : rooms) {
+            Integer port = kioskPorts.get(room.roomId());
+            if (port == null) {
+                throw new IllegalArgumentException("no kiosk port for room " + room.roomId());
+            }
+            String name = room.name().length() > 60 ? room.name().substring(0, 60) : room.name();
+            kiosks.put(room.roomId(), new KioskSettings(name, "", port, KioskSettings.DEFAULT_IDLE_TIMEOUT));
+        }
+        this.staff = staffPins;
+    }
+
+    /** The kiosk screen's address of a room served by {@link #serveKiosks} once its device ran; empty if none. */
+    public Optional<URI> kioskUri(String roomId) {
+        return Optional.ofNullable(kioskUris.get(roomId));
+    }
+
+    /**
+     * Every running, connected device publishes its online status again at the clock's time: after a
+     * replay of the past, so that the collector shows status times of now.
+     */
+    public void announceOnline() {
+        devices.values().forEach(RoomDevice::announceOnline);
+    }
+
     /** Powers on every room's device except those in {@code except} (rooms whose first action is power_on). */
     public void powerOnAllBut(Set<String> except) {
         for (RoomRecord room : rooms) {
@@ -175,6 +212,14 @@ public final class SimulatedRooms implements AutoCloseable {
         }
         device.boot("power_on");
         devices.put(room, device);
+        if (kiosks.containsKey(room)) {
+            try {
+                kioskUris.put(room, device.startKiosk());
+            } catch (java.io.UncheckedIOException e) {
+                // the room goes on recording; only its screen is missing
+                LOG.log(System.Logger.Level.WARNING, "{0}: kiosk not served: {1}", room, e.getMessage());
+            }
+        }
     }
 
     private DeviceConfig deviceConfig(String room) {
@@ -182,9 +227,10 @@ public final class SimulatedRooms implements AutoCloseable {
             throw new IllegalStateException("connectTo(broker) first");
         }
         // The replay simulates power loss itself, so the outbox need not fsync every event (docs/device.md).
-        return DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl, passwords.getOrDefault(room, ""),
-                        outboxDir.resolve("outbox-" + room + ".db"))
+        DeviceConfig config = DeviceConfig.of(deviceId(room), keys.get(room), brokerUrl, passwords.getOrDefault(room, ""), outboxDir.resolve("outbox-" + room + ".db"))
                 .withOutboxSynchronous(SynchronousMode.NORMAL);
+        KioskSettings kiosk = kiosks.get(room);
+        return kiosk == null ? config : config.withKiosk(kiosk).withStaff(staff);
     }
 
     /** Events recorded so far by every device, including runs that ended in a power loss. */

@@ -64,7 +64,7 @@ class AcceptanceReplayTest {
     @ValueSource(strings = {"worked-day", "week-2025-W10", "may-day-2025"})
     void mosquittoAndInfluxGiveTheExpectedVerdicts(String name) throws Exception {
         StoreSettings.Influx store = new StoreSettings.Influx(influx.url(), "replay_" + name.replace('-', '_'),
-                "autogen", "INF", null, null);
+                "xinan", "INF", null, null);
         assertReplayGivesExpected(name, Optional.of(mosquitto.url()), Optional.of(store));
     }
 

@@ -69,7 +69,7 @@ class ScenarioTest {
         rejects("{\"at\":\"2025-03-03T08:00:00+08:00\",\"room\":\"r1\",\"action\":\"presence\",\"value\":\"yes\"}",
                 "s.jsonl line 2: 'value' must be true or false");
         rejects("{\"at\":\"2025-03-03T08:00:00+08:00\",\"room\":\"r1\",\"action\":\"checkin\",\"student\":\"Li Lei\"}",
-                "s.jsonl line 2: unknown field 'student' (a check-in carries only purpose and stage: no student identity, RULES.md §7)");
+                "s.jsonl line 2: unknown field 'student' (a check-in carries only purpose and stage: no student identity, docs/rules.md §7)");
         Path truncated = file("{\"at\":\"2025-03-03T08:00:00+08:00\",\"room\":\"r1\"\n");
         assertThatThrownBy(() -> Scenario.read(truncated, Set.of("r1")))
                 .hasMessageStartingWith("s.jsonl line 1: malformed JSON: Unexpected end-of-input");

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The national holiday and make-up workday schedule (RULES.md §4), one {@link NationalYear} per year.
+ * The national holiday and make-up workday schedule (docs/rules.md §4), one {@link NationalYear} per year.
  *
  * <p>The years 2023–2026 ship with the software as {@code cn/xinan/rules/calendar/national/YYYY.json}
  * ({@link #bundled()}); a new year's notice is added without a release by dropping {@code YYYY.json} into a

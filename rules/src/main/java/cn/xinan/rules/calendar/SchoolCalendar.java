@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Which days count (RULES.md §4): a school day is inside one of the school's terms, a working day
+ * Which days count (docs/rules.md §4): a school day is inside one of the school's terms, a working day
  * (a weekday that is not a statutory holiday, or a statutory make-up workday), and not a declared closure.
  *
  * <p>The standard implementation is built with {@link #of(NationalCalendar, List)} from the national

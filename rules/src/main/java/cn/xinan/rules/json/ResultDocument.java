@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * Writes verdicts in the RESULT.json shape of the acceptance contract ({@code acceptance/README.md}), used by
+ * Writes verdicts in the RESULT.json shape of the acceptance contract ({@code testing/src/main/resources/acceptance/README.md}), used by
  * {@code xinan replay} and by the collector's HTTP API alike:
  *
  * <pre>{@code

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The bundled national schedule holds exactly the facts of reference/POLICY.md, and can be extended. */
+/** The bundled national schedule holds exactly the facts of docs/calendar.md, and can be extended. */
 class NationalCalendarTest {
-    /** POLICY.md, "Weekday holidays and make-up workdays by year", transcribed as written. */
+    /** docs/calendar.md, "The facts behind the bundled data", transcribed as written. */
     private static final String[][] POLICY = {
             {"2023", "off", "Jan 2, Jan 23–27, Apr 5, May 1–3, Jun 22–23, Sep 29, Oct 2–6"},
             {"2023", "work", "Jan 28, Jan 29, Apr 23, May 6, Jun 25, Oct 7, Oct 8"},

@@ -10,7 +10,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which days count (RULES.md §4): terms, working days, closures, bureau and school layers. */
+/** Which days count (docs/rules.md §4): terms, working days, closures, bureau and school layers. */
 class SchoolCalendarTest {
     private static final NationalCalendar NATIONAL = NationalCalendar.bundled();
     private static final CalendarLayer SPRING_2025 = CalendarLayer.ofTerms(

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-/** The RESULT.json shape of acceptance/README.md, stating the rule version and settings. */
+/** The RESULT.json shape of testing/src/main/resources/acceptance/README.md, stating the rule version and settings. */
 class ResultDocumentTest {
     private static final RuleSettings SETTINGS = RuleSettings.defaults().withWeekPolicy(WeekPolicy.FULL)
             .withThresholds(Tier.DEMONSTRATION, new Thresholds(7_200, 72_000));

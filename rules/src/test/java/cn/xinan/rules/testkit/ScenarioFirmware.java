@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test-side stand-in for the device firmware: turns a SCENARIO.jsonl (acceptance/README.md) into the events
+ * Test-side stand-in for the device firmware: turns a SCENARIO.jsonl (testing/src/main/resources/acceptance/README.md) into the events
  * each room's device would record. One device per room; it boots at the scenario's earliest {@code at} unless
  * its own first action is {@code power_on}; heartbeats every 60 s from boot while powered; nothing is recorded
  * while powered off; network actions change nothing recorded; the run ends at the latest {@code at} + 10 min.

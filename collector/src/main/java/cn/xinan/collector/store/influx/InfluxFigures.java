@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * rooms      same tags; time = the write's local day 00:00; fields one = 1, qualified (合格 or 示范: 1), demonstration (示范: 1)
  * </pre>
  * {@code met}, {@code required} and {@code complete} are integers 0/1 so that a rate is {@code sum("met") / sum("required")}
- * (RULES.md §5: NO_DATA counts as not met, NOT_REQUIRED is excluded). One point per measurement, tags and time: a
+ * (docs/rules.md §5: NO_DATA counts as not met, NOT_REQUIRED is excluded). One point per measurement, tags and time: a
  * recomputation overwrites its own points. The tier is the Chinese name (合格 / 示范 / 未评定).
  */
 public final class InfluxFigures implements FiguresSink {

@@ -1,0 +1,35 @@
+package cn.xinan.launcher;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code xinan bench rules|ingest|device}: listed here so that {@code ./xinan --help} and
+ * {@code ./xinan bench --help} show it like every other subcommand, and a wrong benchmark name is a usage
+ * error in the same format. The {@code xinan} shell script runs the benchmark scripts themselves; started any
+ * other way this says so.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Runs a benchmark and prints its figures (docs/benchmarks.md).",
+                "  rules   the rules engine: one room's 20-week term, 1,000 rooms' week (rules/bench.sh [-o])",
+                "  ingest  MQTT to verified and stored, SQLite and InfluxDB, through a real Mosquitto "
+                        + "(collector/bench.sh [liveMessages] [backlogMessages])",
+                "  device  the firmware in --simulate mode: start-up, steady memory, idle CPU (device/bench.sh)"})
+final class BenchCommand implements Callable<Integer> {
+    enum Benchmark { rules, ingest, device }
+
+    @Parameters(index = "0", paramLabel = "BENCHMARK", description = "one of: ${COMPLETION-CANDIDATES}")
+    Benchmark benchmark;
+
+    @Parameters(index = "1..*", paramLabel = "ARGUMENT", arity = "0..*", description = "passed on to the benchmark's script")
+    List<String> arguments;
+
+    @Override
+    public Integer call() {
+        System.err.println("xinan bench: run it through the ./xinan script at the top of the repository (it builds the benchmark from the sources)");
+        return 2;
+    }
+}
