@@ -405,6 +405,19 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         return outbox.depth();
     }
 
+    /**
+     * The highest sequence number in a message the broker acknowledged (PUBACK) in this run: taken by the
+     * broker, which says nothing of whether a collector stored it.
+     */
+    public long brokerTookThrough() {
+        return publisher.brokerTookThrough();
+    }
+
+    /** The highest sequence number a collector acknowledged as stored (0 until one did). */
+    public long acknowledgedThrough() {
+        return publisher.acknowledgedThrough();
+    }
+
     /** Events ever recorded on this device's outbox (its last sequence number), across restarts. */
     public long recordedCount() {
         return recorder.recordedTotal();

@@ -89,6 +89,7 @@ public final class MqttPublisher implements AutoCloseable {
     private boolean connectionLost;
     private Thread thread;
     private long messagesAcknowledged;
+    private long brokerTookThrough; // the highest seq in a message the broker PUBACKed
     private long ackedThrough; // the highest collector acknowledgement received
     private boolean ackArrived;
     private final Deque<ResendRequest> resendRequests = new ArrayDeque<>();
@@ -164,6 +165,16 @@ public final class MqttPublisher implements AutoCloseable {
         lock.lock();
         try {
             return messagesAcknowledged;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The highest sequence number in a message the broker acknowledged (PUBACK) in this run. */
+    public long brokerTookThrough() {
+        lock.lock();
+        try {
+            return brokerTookThrough;
         } finally {
             lock.unlock();
         }
@@ -399,6 +410,7 @@ public final class MqttPublisher implements AutoCloseable {
                 return false;
             }
             messagesAcknowledged++;
+            brokerTookThrough = Math.max(brokerTookThrough, events.get(events.size() - 1).event().seq());
         } finally {
             lock.unlock();
         }
