@@ -38,13 +38,13 @@ public final class Outbox implements AutoCloseable {
     private final Path path;
     private final String deviceId;
     private final Connection db;
-    private final PreparedStatement insert;
-    private final PreparedStatement updateMeta;
+    private PreparedStatement insert; // prepared again after a failed append
+    private PreparedStatement updateMeta; // prepared again after a failed append
     private final PreparedStatement selectAfter;
     private final PreparedStatement selectBetween;
     private final PreparedStatement deleteThrough;
-    private final PreparedStatement insertHistory;
-    private final PreparedStatement insertHeld;
+    private PreparedStatement insertHistory; // prepared again after a failed append
+    private PreparedStatement insertHeld; // prepared again after a failed append
     private long lastSeq;
     private Instant lastEventAt;
     private long depth;
@@ -90,16 +90,53 @@ public final class Outbox implements AutoCloseable {
             depth = rs.getLong(1);
         }
         db.commit();
-        insert = db.prepareStatement("INSERT INTO outbox (seq, event_id, at_ms, payload) VALUES (?, ?, ?, ?)");
-        updateMeta = db.prepareStatement("UPDATE device_meta SET last_seq = ?, last_event_at_ms = ? WHERE id = 1");
+        prepareAppend();
         String publishable = "seq < (SELECT coalesce(min(seq), 9223372036854775807) FROM held)";
         selectAfter = db.prepareStatement("SELECT payload FROM outbox WHERE seq > ? AND " + publishable
                 + " ORDER BY seq LIMIT ?");
         selectBetween = db.prepareStatement("SELECT payload FROM outbox WHERE seq >= ? AND seq <= ? AND " + publishable
                 + " ORDER BY seq LIMIT ?");
+        deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM held)");
+    }
+
+    private void prepareAppend() throws SQLException {
+        insert = db.prepareStatement("INSERT INTO outbox (seq, event_id, at_ms, payload) VALUES (?, ?, ?, ?)");
+        updateMeta = db.prepareStatement("UPDATE device_meta SET last_seq = ?, last_event_at_ms = ? WHERE id = 1");
         insertHistory = db.prepareStatement("INSERT OR REPLACE INTO history (seq, at_ms, payload) VALUES (?, ?, ?)");
         insertHeld = db.prepareStatement("INSERT INTO held (seq, run_id, mono_ms) VALUES (?, ?, ?)");
-        deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM held)");
+    }
+
+    /**
+     * On SQLITE_FULL SQLite rolls the transaction back by itself, and the driver's "rollback, then begin" fails at
+     * its first step: no transaction is open afterwards and every later commit would fail. Open one afresh.
+     */
+    private void restartTransaction() {
+        try {
+            db.setAutoCommit(true); // the driver commits here, which fails when nothing is open: harmless
+        } catch (SQLException ignored) {
+            // the setting is changed all the same
+        }
+        try {
+            db.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new OutboxException("outbox " + path + ": cannot open a transaction again: " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failed append SQLite's statements may be left unusable ("statement is not executing"): start afresh. */
+    private void reprepareAppend() {
+        for (PreparedStatement p : new PreparedStatement[]{insert, updateMeta, insertHistory, insertHeld}) {
+            try {
+                p.close();
+            } catch (SQLException ignored) {
+                // replaced below either way
+            }
+        }
+        try {
+            prepareAppend();
+        } catch (SQLException e) {
+            throw new OutboxException("outbox " + path + ": cannot prepare its statements again: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -208,6 +245,8 @@ public final class Outbox implements AutoCloseable {
             db.commit();
         } catch (SQLException e) {
             rollbackQuietly();
+            restartTransaction();
+            reprepareAppend();
             if (isFull(e)) {
                 throw new OutboxFullException("outbox " + path + " is full (disk or page limit): event " + event.seq()
                         + " not appended", e);
@@ -346,10 +385,8 @@ public final class Outbox implements AutoCloseable {
     public synchronized void limitPages(long pages) {
         checkOpen();
         try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA max_page_count=" + pages);
-            db.commit();
+            s.execute("PRAGMA max_page_count=" + pages); // a connection setting: nothing to commit
         } catch (SQLException e) {
-            rollbackQuietly();
             throw new OutboxException("outbox " + path + ": cannot limit its size: " + e.getMessage(), e);
         }
     }
