@@ -12,6 +12,7 @@ const TEXT = {
     rooms: "辅导室", weeksMet: "周达标率", daysMet: "日达标率", online: "设备在线",
     days: ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], hours: "小时", of: "/",
     on: "在线", off: "离线", unknown: "未知", failed: "无法读取数据：", PENDING: "进行中",
+    missing: "缺失事件",
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -22,11 +23,12 @@ const TEXT = {
     rooms: "Rooms", weeksMet: "Weeks met", daysMet: "School days met", online: "Devices online",
     days: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], hours: "h", of: "of",
     on: "online", off: "offline", unknown: "unknown", failed: "Cannot load the data: ", PENDING: "in progress",
+    missing: "events missing",
   },
 };
 const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
 
-const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null };
+const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, gaps: new Map() };
 
 function todayInShanghai() {
   // Days and weeks are Asia/Shanghai local dates (RULES.md §1), wherever the browser is.
@@ -52,11 +54,14 @@ async function load() {
   document.getElementById("week-label").textContent = from + " – " + to;
   const error = document.getElementById("error");
   try {
-    const [rooms, result] = await Promise.all([
+    const [rooms, result, devices] = await Promise.all([
       fetch("/api/v1/rooms").then(checked),
       fetch(`/api/v1/verdicts?from=${from}&to=${to}`).then(checked),
+      fetch("/api/v1/devices").then(checked),
     ]);
     state.rooms = rooms.rooms;
+    // sequence gaps that have not filled: events a device recorded that are not stored (yet)
+    state.gaps = new Map(devices.devices.filter(d => d.gaps.length > 0).map(d => [d.device, d.gaps]));
     state.result = result;
     error.hidden = true;
   } catch (e) {
@@ -98,12 +103,14 @@ function render() {
     const deviceCell = online.length === 0 ? t("unknown")
       : online.every(o => o === true) ? el("span", { class: "online" }, "● " + t("on"))
       : el("span", { class: "offline" }, "● " + (online.some(o => o === false) ? t("off") : t("unknown")));
+    const gaps = room.devices.flatMap(d => (state.gaps.get(d.device) || []).map(g => `${d.device} ${g.from}–${g.to}`));
+    const gapNote = gaps.length === 0 ? "" : el("span", { class: "offline gaps", title: gaps.join(", ") }, " ⚠ " + t("missing"));
     const share = week.requiredSeconds > 0 ? Math.min(1, week.attendedSeconds / week.requiredSeconds) : 1;
     const bar = el("div", { class: "bar" + (share < 1 ? " short" : "") }, el("span", { style: `width:${(share * 100).toFixed(0)}%` }));
     body.append(el("tr", { "data-room": room.room },
       el("td", {}, room.name, el("br"), el("small", {}, room.room)),
       el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier),
-      el("td", {}, deviceCell),
+      el("td", {}, deviceCell, gapNote),
       ...report.days.map(d => el("td", { class: "day" }, dayPill(d))),
       el("td", {}, `${hours(week.attendedSeconds)} ${t("of")} ${hours(week.requiredSeconds)} ${t("hours")}`, bar),
       el("td", {}, weekPill(week))));
