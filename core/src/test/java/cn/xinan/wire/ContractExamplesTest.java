@@ -79,7 +79,8 @@ class ContractExamplesTest {
         List<String> lines = jsonExamples();
         Acknowledgement ack = Acknowledgement.decode(lines.stream().filter(l -> l.contains("\"through\""))
                 .findFirst().orElseThrow().getBytes(StandardCharsets.US_ASCII));
-        assertThat(ack).isEqualTo(new Acknowledgement("jm-db-001-r1-d1", 44));
+        assertThat(ack).isEqualTo(new Acknowledgement("jm-db-001-r1-d1", 44,
+                "5f0c6c1e-8a4b-4c3e-9d61-2b7f0e9a1c03"));
         ResendRequest resend = ResendRequest.decode(lines.stream().filter(l -> l.contains("\"from\""))
                 .findFirst().orElseThrow().getBytes(StandardCharsets.US_ASCII));
         assertThat(resend).isEqualTo(new ResendRequest("jm-db-001-r1-d1", 40, 41));

@@ -195,8 +195,10 @@ class WireCodecTest {
 
     @Test
     void ackAndResendRoundTripAndRejectWhatTheyDoNotDefine() throws Exception {
-        Acknowledgement ack = new Acknowledgement("dev-1", 42);
+        Acknowledgement ack = new Acknowledgement("dev-1", 42, "e-42");
         assertThat(Acknowledgement.decode(ack.encode())).isEqualTo(ack);
+        Acknowledgement withoutId = new Acknowledgement("dev-1", 42, null);
+        assertThat(Acknowledgement.decode(withoutId.encode())).isEqualTo(withoutId);
         ResendRequest resend = new ResendRequest("dev-1", 40, 41);
         assertThat(ResendRequest.decode(resend.encode())).isEqualTo(resend);
         assertThatThrownBy(() -> Acknowledgement.decode("{\"schema\":1,\"device\":\"dev-1\",\"through\":-1}".getBytes()))

@@ -39,6 +39,7 @@ final class EventSubscriber implements AutoCloseable {
     private final boolean acknowledges;
     private final Map<String, TreeSet<Long>> received = new HashMap<>(); // guarded by batches
     private final Map<String, Long> through = new HashMap<>(); // guarded by batches
+    private final Map<String, String> ids = new HashMap<>(); // device/seq → event id, guarded by batches
 
     EventSubscriber(String url) throws MqttException {
         this(url, true);
@@ -69,20 +70,25 @@ final class EventSubscriber implements AutoCloseable {
                 }
                 EventBatch batch = WireCodec.decode(message.getPayload());
                 long ackThrough;
+                String ackId;
                 synchronized (batches) {
                     batches.add(batch);
                     TreeSet<Long> seqs = received.computeIfAbsent(batch.deviceId(), d -> new TreeSet<>());
-                    batch.events().forEach(e -> seqs.add(e.event().seq()));
+                    batch.events().forEach(e -> {
+                        seqs.add(e.event().seq());
+                        ids.put(batch.deviceId() + "/" + e.event().seq(), e.event().eventId());
+                    });
                     long t = through.getOrDefault(batch.deviceId(), 0L);
                     while (seqs.contains(t + 1)) {
                         t++;
                     }
                     through.put(batch.deviceId(), t);
                     ackThrough = t;
+                    ackId = ids.get(batch.deviceId() + "/" + t);
                 }
-                if (acknowledges) {
+                if (acknowledges && ackThrough > 0) {
                     client().publish(Topics.ack(batch.deviceId()),
-                            new MqttMessage(new Acknowledgement(batch.deviceId(), ackThrough).encode(), 1, true, null));
+                            new MqttMessage(new Acknowledgement(batch.deviceId(), ackThrough, ackId).encode(), 1, true, null));
                 }
             }
 

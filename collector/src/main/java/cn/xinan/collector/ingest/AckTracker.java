@@ -76,6 +76,7 @@ public final class AckTracker {
 
     private static final class State {
         long through;
+        String throughId; // the stored event id under through (null until known)
         long highest;
         List<SeqRange> gaps = List.of();
         Instant gapSince;
@@ -107,8 +108,10 @@ public final class AckTracker {
      */
     public void stored(List<StoredEvent> events) {
         Map<String, TreeSet<Long>> byDevice = new TreeMap<>();
+        Map<String, String> ids = new java.util.HashMap<>(); // device/seq → event id in this batch
         for (StoredEvent e : events) {
             byDevice.computeIfAbsent(e.event().deviceId(), d -> new TreeSet<>()).add(e.event().seq());
+            ids.put(e.event().deviceId() + "/" + e.event().seq(), e.eventId());
         }
         Instant now = clock.instant();
         for (Map.Entry<String, TreeSet<Long>> entry : byDevice.entrySet()) {
@@ -124,7 +127,9 @@ public final class AckTracker {
             synchronized (state) {
                 boolean redelivered = !created[0] && seqs.first() <= state.through;
                 long before = state.through;
-                if (created[0] || !continues(state, seqs)) {
+                if (!created[0] && continues(state, seqs)) {
+                    state.throughId = ids.get(device + "/" + state.through);
+                } else {
                     refresh(device, state, now);
                 }
                 if (state.through > before) {
@@ -134,7 +139,7 @@ public final class AckTracker {
                     state.lastAboveGap = now;
                 }
                 if (state.through > 0 && (state.through > before || redelivered || created[0])) {
-                    publishAck(device, state.through);
+                    publishAck(device, state);
                 }
             }
         }
@@ -192,6 +197,9 @@ public final class AckTracker {
             state.gapSince = now; // a new lowest gap
             state.lastResend = null;
         }
+        if (through != state.through || state.throughId == null) {
+            state.throughId = through == 0 ? null : store.eventIdAt(device, through).orElse(null);
+        }
         state.through = through;
         state.highest = highest;
         state.gaps = List.copyOf(gaps);
@@ -218,7 +226,7 @@ public final class AckTracker {
                 }
                 if (state.through > before) {
                     state.lastAdvance = now;
-                    publishAck(entry.getKey(), state.through);
+                    publishAck(entry.getKey(), state);
                 }
                 if (state.gaps.isEmpty()) {
                     continue;
@@ -240,9 +248,9 @@ public final class AckTracker {
         }
     }
 
-    private void publishAck(String device, long through) {
+    private void publishAck(String device, State state) {
         acksPublished++;
-        sink.acknowledge(new Acknowledgement(device, through));
+        sink.acknowledge(new Acknowledgement(device, state.through, state.throughId));
     }
 
     /** Every tracked device, by id. */

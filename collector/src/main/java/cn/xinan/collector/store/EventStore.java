@@ -36,6 +36,12 @@ public interface EventStore extends AutoCloseable {
      */
     java.util.List<Long> sequenceNumbersAbove(String deviceId, long after, int limit);
 
+    /**
+     * The id of an event stored for {@code deviceId} under sequence number {@code seq} (the most recently received
+     * one, should a re-installed device have used the number twice), empty when none is stored.
+     */
+    java.util.Optional<String> eventIdAt(String deviceId, long seq);
+
     /** Number of distinct events stored (quarantined messages are never counted). */
     long eventCount();
 

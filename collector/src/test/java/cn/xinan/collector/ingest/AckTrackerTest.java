@@ -81,6 +81,9 @@ class AckTrackerTest {
         store(tracker, 4);
 
         assertThat(acks).extracting(Acknowledgement::through).containsExactly(3L, 4L);
+        assertThat(acks).extracting(Acknowledgement::throughEventId)
+                .as("the event stored under through: a device checks it is its own")
+                .containsExactly(events.get(2).event().eventId(), events.get(3).event().eventId());
         assertThat(tracker.progress()).singleElement().satisfies(p -> {
             assertThat(p.through()).isEqualTo(4);
             assertThat(p.gaps()).isEmpty();
@@ -100,6 +103,7 @@ class AckTrackerTest {
         store(tracker, 3, 4);
 
         assertThat(lastAck()).isEqualTo(6);
+        assertThat(acks.get(acks.size() - 1).throughEventId()).isEqualTo(events.get(5).event().eventId());
         assertThat(tracker.progress().get(0).gaps()).isEmpty();
     }
 

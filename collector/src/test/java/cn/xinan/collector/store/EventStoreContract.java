@@ -332,5 +332,8 @@ public abstract class EventStoreContract {
         assertThat(store.sequenceNumbersAbove("dev-1", 2, 3)).containsExactly(4L, 5L, 7L);
         assertThat(store.sequenceNumbersAbove("dev-1", 8, 100)).isEmpty();
         assertThat(store.sequenceNumbersAbove("nobody", 0, 100)).isEmpty();
+        assertThat(store.eventIdAt("dev-1", 4)).contains(events.get(3).event().eventId());
+        assertThat(store.eventIdAt("dev-1", 3)).isEmpty();
+        assertThat(store.eventIdAt("nobody", 1)).isEmpty();
     }
 }

@@ -90,8 +90,8 @@ public final class MqttPublisher implements AutoCloseable {
     private Thread thread;
     private long messagesAcknowledged;
     private long brokerTookThrough; // the highest seq in a message the broker PUBACKed
-    private long ackedThrough; // the highest collector acknowledgement received
-    private boolean ackArrived;
+    private final Deque<Acknowledgement> acks = new ArrayDeque<>(); // received, not yet checked
+    private long ackedThrough; // the highest collector acknowledgement applied
     private final Deque<ResendRequest> resendRequests = new ArrayDeque<>();
     private long resendRequestsAnswered;
     private long timeoutResends;
@@ -316,7 +316,7 @@ public final class MqttPublisher implements AutoCloseable {
         } else {
             waiting = false;
         }
-        awaitUntil(() -> !running || pending || ackArrived || !resendRequests.isEmpty() || connectionLost
+        awaitUntil(() -> !running || pending || !acks.isEmpty() || !resendRequests.isEmpty() || connectionLost
                 || !networkAllowed, deadline);
         lock.lock();
         try {
@@ -326,17 +326,38 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
-    /** Deletes through the highest collector acknowledgement received, if it advanced. */
+    /**
+     * Deletes through the highest acknowledgement received that is about this device's own events: its seq was
+     * recorded here and, when the ack names the event id stored under it, that is the id of our event with that
+     * seq. Anything else (a retained ack left by an earlier life of this device id) is logged and ignored.
+     */
     private void applyAcknowledgement() {
-        long through;
+        List<Acknowledgement> received;
         lock.lock();
         try {
-            ackArrived = false;
-            through = ackedThrough;
+            received = List.copyOf(acks);
+            acks.clear();
         } finally {
             lock.unlock();
         }
+        long through = deletedThrough;
+        for (Acknowledgement ack : received) {
+            if (ack.through() <= through) {
+                continue;
+            }
+            boolean ours = ack.through() <= outbox.lastSeq() && (ack.throughEventId() == null
+                    || outbox.eventIdAt(ack.through()).map(ack.throughEventId()::equals).orElse(false));
+            if (ours) {
+                through = ack.through();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring an acknowledgement through seq {1} (event {2}): not "
+                        + "this device''s event (left by an earlier life of this device id?)", deviceId, ack.through(),
+                        ack.throughEventId());
+            }
+        }
         if (through > deletedThrough) {
+            final long applied = through;
+            signal(() -> ackedThrough = Math.max(ackedThrough, applied));
             outbox.deleteThrough(through);
             deletedThrough = through;
             sentThrough = Math.max(sentThrough, through);
@@ -704,8 +725,10 @@ public final class MqttPublisher implements AutoCloseable {
                     if (ack.deviceId().equals(deviceId)) {
                         signal(() -> {
                             if (ack.through() > ackedThrough) {
-                                ackedThrough = ack.through();
-                                ackArrived = true;
+                                if (acks.size() == 100) {
+                                    acks.pollFirst(); // a flood: the newest ones matter
+                                }
+                                acks.addLast(ack);
                             }
                         });
                         return;

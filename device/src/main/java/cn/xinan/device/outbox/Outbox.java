@@ -428,6 +428,23 @@ public final class Outbox implements AutoCloseable {
         return events;
     }
 
+    /** The id of the pending event with sequence number {@code seq}, empty when the outbox does not hold it. */
+    public synchronized Optional<String> eventIdAt(long seq) {
+        checkOpen();
+        try (PreparedStatement q = db.prepareStatement("SELECT event_id FROM outbox WHERE seq = ?")) {
+            q.setLong(1, seq);
+            Optional<String> id;
+            try (ResultSet rs = q.executeQuery()) {
+                id = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+            db.commit();
+            return id;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot read event " + seq + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The oldest pending events, at most {@code max}, in sequence order (held ones excepted). */
     public synchronized List<SignedEvent> oldest(int max) {
         return after(0, max);

@@ -423,6 +423,14 @@ public final class InfluxEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<String> eventIdAt(String deviceId, long seq) {
+        List<List<Object>> rows = values(run("SELECT \"id\", \"receivedAt\" FROM " + eventsFrom + " WHERE \"device\" = "
+                + literal(deviceId) + " AND \"seq\" = " + seq, settings.database()));
+        return rows.stream().max(java.util.Comparator.comparingLong(r -> r.get(2) == null ? 0 : ((Number) r.get(2)).longValue()))
+                .map(r -> (String) r.get(1));
+    }
+
+    @Override
     public long eventCount() {
         List<List<Object>> rows = values(run("SELECT count(\"seq\") FROM " + eventsFrom, settings.database()));
         return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();

@@ -252,6 +252,22 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
+    public java.util.Optional<String> eventIdAt(String deviceId, long seq) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT event_id FROM events WHERE device = ? AND seq = ? ORDER BY received_at_ms DESC LIMIT 1")) {
+                ps.setString(1, deviceId);
+                ps.setLong(2, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public long eventCount() {
         return singleLong("SELECT count(*) FROM events");
     }
