@@ -1,8 +1,7 @@
 package cn.xinan.device;
 
-import cn.xinan.device.clock.ClockWatch;
+import cn.xinan.device.clock.ClockKeeper;
 import cn.xinan.device.clock.MonotonicClock;
-import cn.xinan.device.clock.Reanchoring;
 import cn.xinan.device.config.DeviceConfig;
 import cn.xinan.device.gpio.Gpio;
 import cn.xinan.device.gpio.LedPattern;
@@ -24,26 +23,15 @@ import cn.xinan.device.staff.StaffAccess;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
-import cn.xinan.wire.EventSigner;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +46,9 @@ import java.util.stream.Stream;
  * <p>With a {@link SimulatedClock} ({@link #simulated}) time moves only through {@link #advanceTo}
  * (heartbeats are recorded then, each at its own time); otherwise a timer records heartbeats as
  * the clock reaches them.
+ *
+ * <p>This class only drives its parts: {@link RoomDeviceWiring} builds them, {@link ClockKeeper} keeps events
+ * right in time, {@link DeviceTimer} wakes the device at its deadlines, {@link HealthProbe} reads the machine.
  */
 public final class RoomDevice implements AutoCloseable, KioskBackend {
     public static final String FIRMWARE_VERSION = "0.1.0";
@@ -73,20 +64,17 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
     private final EventRecorder recorder;
     private final RoomStateMachine machine;
     private final PresenceInput presence;
-    private final SignSwitch signSwitch;
-    private final StatusLed led;
-    private final ClockWatch clockWatch;
-    private final Reanchoring reanchoring;
+    private final SignSwitch signSwitch; // null without one
+    private final StatusLed led; // null without one
+    private final ClockKeeper clockKeeper;
     private final RoomProgress progress;
     private final StaffAccess staffAccess;
+    private final MonotonicClock monotonic;
     private final boolean heartbeatTimer;
-    private final Instant startedAt;
-    private ScheduledExecutorService timer;
-    private ScheduledFuture<?> nextTick;
+    private final HealthProbe health;
+    private DeviceTimer timer;
     private KioskServer kiosk;
     private Instant openSince;
-    private volatile long lastTickMonotonicMillis;
-    private final MonotonicClock monotonic;
     private volatile Phase phase = Phase.READY;
 
     private RoomDevice(DeviceConfig config, Clock clock, MonotonicClock monotonic, ClockSyncStatus clockSync,
@@ -95,33 +83,20 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         this.clock = clock;
         this.gpio = gpio;
         this.heartbeatTimer = heartbeatTimer;
-        this.startedAt = clock.instant();
         this.monotonic = monotonic;
-        this.lastTickMonotonicMillis = monotonic.millis();
-        this.outbox = Outbox.open(config.outboxPath(), config.deviceId(), config.outboxSynchronous());
-        try {
-            EventSigner signer = new EventSigner(config.privateKey());
-            this.publisher = new MqttPublisher(config.deviceId(), config.mqttUrl(), config.mqttPassword(),
-                    config.reconnectMinDelay(), config.reconnectMaxDelay(), outbox, signer, clock, FIRMWARE_VERSION);
-            this.clockWatch = new ClockWatch(clock, monotonic, clockSync, config.clockSettings().jumpThreshold());
-            this.reanchoring = new Reanchoring(outbox, signer, clock, monotonic, UUID.randomUUID().toString(),
-                    config.clockSettings().maxHold());
-            this.progress = new RoomProgress(config.deviceId(), config.kiosk().progress());
-            this.recorder = new EventRecorder(config.deviceId(), signer, outbox, clockSync, reanchoring::holdFor,
-                    event -> {
-                        progress.recorded(event);
-                        publisher.wake();
-                    });
-            this.machine = new RoomStateMachine(recorder, clock, config.heartbeatInterval());
-            this.staffAccess = new StaffAccess(config.staff().pins(), config.staff().lockoutFailures(),
-                    config.staff().lockoutDuration(), clock, new SecureRandom());
-            this.presence = new PresenceInput(gpio, config.presenceSettings(), clock, this::onPresence);
-            this.signSwitch = config.signSwitch().map(s -> new SignSwitch(gpio, s, clock, this::onSignTurn)).orElse(null);
-            this.led = config.statusLed().map(l -> new StatusLed(gpio, l, clock.instant())).orElse(null);
-        } catch (RuntimeException e) {
-            outbox.close();
-            throw e;
-        }
+        RoomDeviceWiring.Parts parts = RoomDeviceWiring.wire(config, clock, monotonic, clockSync, gpio, FIRMWARE_VERSION,
+                this::onPresence, this::onSignTurn);
+        this.outbox = parts.outbox();
+        this.publisher = parts.publisher();
+        this.recorder = parts.recorder();
+        this.machine = parts.machine();
+        this.clockKeeper = parts.clockKeeper();
+        this.progress = parts.progress();
+        this.staffAccess = parts.staffAccess();
+        this.presence = parts.presence();
+        this.signSwitch = parts.signSwitch().orElse(null);
+        this.led = parts.led().orElse(null);
+        this.health = new HealthProbe(config.outboxPath(), clock, parts, FIRMWARE_VERSION);
     }
 
     /**
@@ -180,11 +155,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
      */
     public synchronized DeviceEvent boot(String reason) {
         requirePhase(Phase.READY, "boot");
-        int stale = reanchoring.releaseStale(); // an earlier run's unsynced events can no longer be re-timed
-        if (stale > 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1} events of an earlier run were recorded before its clock "
-                    + "was synchronised; sent as they are (flagged unsynchronised)", config.deviceId(), stale);
-        }
+        clockKeeper.releaseEarlierRuns();
         Instant now = clock.instant();
         outbox.pruneHistory(now.minus(RoomProgress.KEPT));
         progress.reload(outbox.history(now.minus(RoomProgress.KEPT)));
@@ -196,12 +167,10 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         }
         updateLed();
         if (heartbeatTimer) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                    .name("xinan-timer-" + config.deviceId()).unstarted(r));
-            scheduleTick();
+            timer = new DeviceTimer(config.deviceId(), clock, monotonic, this::nextDeadline, this::tick);
+            timer.reschedule();
             if (led != null) {
-                timer.scheduleAtFixedRate(this::ledTick, LedPattern.BLINK_HALF_PERIOD.toMillis(),
-                        LedPattern.BLINK_HALF_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+                timer.every(LedPattern.BLINK_HALF_PERIOD, this::ledTick);
             }
         }
         LOG.log(System.Logger.Level.INFO, "{0} booted ({1}), seq {2}", config.deviceId(), reason, boot.seq());
@@ -321,42 +290,14 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         }
         machine.advanceTo(now);
         updateLed();
-        if (heartbeatTimer && timer != null) {
-            scheduleTick();
+        if (timer != null) {
+            timer.reschedule();
         }
         return now;
     }
 
     private Instant checkClock(Instant now) {
-        Optional<ClockWatch.Jump> jump = clockWatch.checkJump();
-        if (jump.isPresent()) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: the wall clock jumped by {1} (detected at {2}); heartbeats "
-                    + "follow the new time", config.deviceId(), jump.get().size(), jump.get().detectedAt());
-            machine.clockJumped(jump.get().size());
-            now = clock.instant();
-        }
-        switch (clockWatch.checkSync()) {
-            case BECAME_SYNCED -> {
-                var retimed = reanchoring.reanchor();
-                if (!retimed.isEmpty()) {
-                    progress.reload(outbox.history(clock.instant().minus(RoomProgress.KEPT)));
-                    LOG.log(System.Logger.Level.INFO, "{0}: clock synchronised; {1} events recorded before were "
-                            + "re-timed (seq {2} to {3})", config.deviceId(), retimed.size(), retimed.get(0).seq(),
-                            retimed.get(retimed.size() - 1).seq());
-                }
-                publisher.wake();
-            }
-            case UNSYNCED -> {
-                if (reanchoring.releaseStale() > 0) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: the clock has not been synchronised for {1}; events "
-                            + "recorded meanwhile are sent as they are", config.deviceId(),
-                            config.clockSettings().maxHold());
-                    publisher.wake();
-                }
-            }
-            case SYNCED -> { }
-        }
-        return now;
+        return clockKeeper.check(now, machine);
     }
 
     /**
@@ -391,12 +332,25 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         publisher.networkUp();
     }
 
-    /** Events waiting in the outbox for the broker's acknowledgement. */
+    /** Events waiting in the outbox for a collector's acknowledgement. */
     public long outboxDepth() {
         if (outbox.isClosed()) {
             throw new IllegalStateException("device " + config.deviceId() + " is off: its outbox is closed");
         }
         return outbox.depth();
+    }
+
+    /**
+     * The highest sequence number in a message the broker acknowledged (PUBACK) in this run: taken by the
+     * broker, which says nothing of whether a collector stored it.
+     */
+    public long brokerTookThrough() {
+        return publisher.brokerTookThrough();
+    }
+
+    /** The highest sequence number a collector acknowledged as stored (0 until one did). */
+    public long acknowledgedThrough() {
+        return publisher.acknowledgedThrough();
     }
 
     /** Events ever recorded on this device's outbox (its last sequence number), across restarts. */
@@ -455,8 +409,8 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         }
         try {
             machine.presence(change.active(), change.at());
-            if (heartbeatTimer && timer != null) {
-                scheduleTick(); // a debounce or hold may now end before the next heartbeat
+            if (timer != null) {
+                timer.reschedule(); // a debounce or hold may now end before the next heartbeat
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "presence change of " + config.deviceId() + " not recorded", e);
@@ -475,8 +429,8 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
             } else {
                 closed(machine.staffClose(staff, turn.at()));
             }
-            if (heartbeatTimer && timer != null) {
-                scheduleTick();
+            if (timer != null) {
+                timer.reschedule();
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "sign switch turn of " + config.deviceId() + " not recorded", e);
@@ -484,16 +438,11 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         }
     }
 
-    /** The timer wakes at the next heartbeat or the end of a debounce or hold, whichever comes first. */
-    private synchronized void scheduleTick() {
-        Instant due = Stream.of(Optional.of(machine.nextHeartbeatDue()), presence.nextDeadline(),
+    /** The next heartbeat or end of a debounce or hold, whichever comes first: when the timer wakes. */
+    private synchronized Instant nextDeadline() {
+        return Stream.of(Optional.of(machine.nextHeartbeatDue()), presence.nextDeadline(),
                         signSwitch == null ? Optional.<Instant>empty() : signSwitch.nextDeadline())
                 .flatMap(Optional::stream).min(Instant::compareTo).orElseThrow();
-        long millis = Math.max(0, Duration.between(clock.instant(), due).toMillis());
-        if (nextTick != null) {
-            nextTick.cancel(false);
-        }
-        nextTick = timer.schedule(this::tick, millis, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
@@ -502,12 +451,11 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
                 return;
             }
             try {
-                lastTickMonotonicMillis = monotonic.millis();
                 catchUp(clock.instant());
                 progress.prune(clock.instant());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "timer of " + config.deviceId() + " failed", e);
-                scheduleTick();
+                timer.reschedule();
             }
         }
     }
@@ -528,7 +476,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
 
     private void stopTimer() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.stop();
         }
     }
 
@@ -569,7 +517,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
             return false;
         }
         long limit = 2 * config.heartbeatInterval().toMillis() + 10_000;
-        return !heartbeatTimer || monotonic.millis() - lastTickMonotonicMillis <= limit;
+        return timer == null || timer.millisSinceLastTick() <= limit;
     }
 
     /** The status LED's pattern, empty when there is no LED. */
@@ -601,41 +549,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("network", publisher.isConnected());
-        h.put("outboxDepth", outbox.isClosed() ? null : outbox.depth());
-        h.put("clockSynced", clockWatch.isSynced());
-        h.put("lastClockJump", clockWatch.lastJump().orElse(null));
-        h.put("heldEvents", outbox.isClosed() ? null : (long) outbox.held().size());
-        RoomState s = state();
-        h.put("presence", s != null && s.occupied());
-        h.put("lastPresenceChange", presence.lastRawChange());
-        h.put("sensorStuck", presenceSensorStuck());
-        h.put("diskFreeMB", diskFreeMegabytes());
-        h.put("cpuTemperatureC", cpuTemperature());
-        h.put("firmware", FIRMWARE_VERSION);
-        h.put("uptime", Duration.between(startedAt, clock.instant()));
-        return h;
-    }
-
-    private Long diskFreeMegabytes() {
-        try {
-            Path dir = config.outboxPath().toAbsolutePath().getParent();
-            FileStore store = Files.getFileStore(dir);
-            return store.getUsableSpace() / (1024 * 1024);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The SoC temperature from the Linux thermal zone (millidegrees), {@code null} where there is none. */
-    private static Double cpuTemperature() {
-        Path zone = Path.of("/sys/class/thermal/thermal_zone0/temp");
-        try {
-            return Long.parseLong(Files.readString(zone).trim()) / 1000.0;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return health.report(state(), presenceSensorStuck());
     }
 
     private void requireRunning() {

@@ -161,7 +161,7 @@ public final class Access {
             return Route.OPEN;
         }
         Permission p = switch (path) {
-            case "/", "/signout", "/api/v1/session", "/api/v1/rooms" -> Permission.VIEW_ROOMS;
+            case "/", "/signout", "/api/v1/session", "/api/v1/rooms", "/api/v1/devices" -> Permission.VIEW_ROOMS;
             case "/api/v1/verdicts", "/api/v1/warnings" -> Permission.VIEW_VERDICTS;
             case "/api/v1/quarantine" -> Permission.VIEW_QUARANTINE;
             case "/api/v1/ingest", "/observe/metrics" -> Permission.VIEW_FLEET_COUNTERS;

@@ -26,7 +26,9 @@ public final class Api {
         context.access().routing(routing);
         routing.register(PREFIX, new VerdictsService(context.verdicts(), context.access()))
                 .register(PREFIX, new RoomsService(context.access(), context.board()))
-                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected(), context.access()))
+                .register(PREFIX, new DevicesService(context.access(), context.board(), context.acknowledgements()))
+                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected(),
+                        context.access(), context.board()::statusRejected))
                 .error(BadParameterException.class, (req, res, e) ->
                         Json.send(res, Status.BAD_REQUEST_400, error(e.getMessage(), "parameter", e.parameter())))
                 .error(UnknownRoomException.class, (req, res, e) ->

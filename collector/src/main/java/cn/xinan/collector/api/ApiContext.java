@@ -1,23 +1,28 @@
 package cn.xinan.collector.api;
 
 import cn.xinan.collector.access.Access;
+import cn.xinan.collector.ingest.AckTracker;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.provisioning.Registry;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the REST API reads: the registry, the store, the verdicts and the live ingest state, and who may read what.
  *
  * @param access        the access filter and sign-in; every endpoint reads the registry through {@code access.scope(req)}
  * @param mqttConnected whether the ingest is connected and subscribed (for {@code /api/v1/ingest})
+ * @param acknowledgements each device's acknowledged sequence and gaps (for {@code /api/v1/devices})
  */
 public record ApiContext(Registry registry, EventStore store, VerdictService verdicts, IngestCounters counters,
-                         DeviceStatusBoard board, BooleanSupplier mqttConnected, Access access) {
+                         DeviceStatusBoard board, BooleanSupplier mqttConnected, Access access,
+                         Supplier<List<AckTracker.DeviceProgress>> acknowledgements) {
     public ApiContext {
         Objects.requireNonNull(registry, "registry is missing");
         Objects.requireNonNull(store, "store is missing");
@@ -26,5 +31,12 @@ public record ApiContext(Registry registry, EventStore store, VerdictService ver
         Objects.requireNonNull(board, "status board is missing");
         Objects.requireNonNull(mqttConnected, "mqtt state is missing");
         Objects.requireNonNull(access, "access is missing");
+        Objects.requireNonNull(acknowledgements, "acknowledgements are missing");
+    }
+
+    /** Without acknowledgement tracking (every device shows none). */
+    public ApiContext(Registry registry, EventStore store, VerdictService verdicts, IngestCounters counters,
+                      DeviceStatusBoard board, BooleanSupplier mqttConnected, Access access) {
+        this(registry, store, verdicts, counters, board, mqttConnected, access, List::of);
     }
 }

@@ -36,9 +36,12 @@ final class IngestService implements HttpService {
     private final IngestCounters counters;
     private final BooleanSupplier mqttConnected;
     private final Access access;
+    private final java.util.function.LongSupplier statusRejected;
 
-    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected, Access access) {
+    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected, Access access,
+                  java.util.function.LongSupplier statusRejected) {
         this.access = access;
+        this.statusRejected = statusRejected;
         this.store = store;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
@@ -66,6 +69,7 @@ final class IngestService implements HttpService {
         out.put("sequenceGaps", s.sequenceGaps());
         out.put("storeFailures", s.storeFailures());
         out.put("pending", s.pending());
+        out.put("statusRejected", statusRejected.getAsLong());
         out.put("storedEventsTotal", store.eventCount());
         Json.send(res, Status.OK_200, out);
     }

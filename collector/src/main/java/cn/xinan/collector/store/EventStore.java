@@ -32,6 +32,19 @@ public interface EventStore extends AutoCloseable {
      */
     List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to);
 
+    /**
+     * The sequence numbers stored for {@code deviceId} above {@code after}, each once, ascending, the lowest
+     * {@code limit} of them. The collectors' acknowledgement ({@code {deviceId}/ack}) and gap tracking are computed
+     * from it, so they are exact whichever replica stored what.
+     */
+    java.util.List<Long> sequenceNumbersAbove(String deviceId, long after, int limit);
+
+    /**
+     * The id of an event stored for {@code deviceId} under sequence number {@code seq} (the most recently received
+     * one, should a re-installed device have used the number twice), empty when none is stored.
+     */
+    java.util.Optional<String> eventIdAt(String deviceId, long seq);
+
     /** Number of distinct events stored (quarantined messages are never counted). */
     long eventCount();
 

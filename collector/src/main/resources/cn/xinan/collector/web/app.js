@@ -17,6 +17,7 @@ const TEXT = {
     signout: "退出登录", noVerdicts: "此账号的角色不查看开放情况，只显示设备状态。",
     roles: { "city-admin": "市级管理员", "county-admin": "区县管理员", "school-admin": "学校管理员", inspector: "督导", "it-operator": "运维" },
     city: "全市",
+    missing: "缺失事件",
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -32,11 +33,12 @@ const TEXT = {
     signout: "Sign out", noVerdicts: "This account's role does not see opening hours: device states only.",
     roles: { "city-admin": "city admin", "county-admin": "county admin", "school-admin": "school admin", inspector: "inspector", "it-operator": "IT operator" },
     city: "whole city",
+    missing: "events missing",
   },
 };
 const TIER_EN = { "合格": "qualified", "示范": "demonstration", "未评定": "unrated" };
 
-const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, session: null, warnings: null };
+const state = { lang: "zh", monday: mondayOf(todayInShanghai()), rooms: [], result: null, session: null, warnings: null, gaps: new Map() };
 
 function todayInShanghai() {
   // Days and weeks are Asia/Shanghai local dates (docs/rules.md §1), wherever the browser is.
@@ -67,11 +69,14 @@ async function load() {
   try {
     if (!state.session) state.session = await fetch("/api/v1/session").then(checked);
     const seesVerdicts = state.session.permissions.includes("view-verdicts");
-    const [rooms, result] = await Promise.all([
+    const [rooms, result, devices] = await Promise.all([
       fetch("/api/v1/rooms").then(checked),
       seesVerdicts ? fetch(`/api/v1/verdicts?from=${from}&to=${to}`).then(checked) : Promise.resolve({ rooms: [] }),
+      fetch("/api/v1/devices").then(checked),
     ]);
     state.rooms = rooms.rooms;
+    // sequence gaps that have not filled: events a device recorded that are not stored (yet)
+    state.gaps = new Map(devices.devices.filter(d => d.gaps.length > 0).map(d => [d.device, d.gaps]));
     state.result = result;
     error.hidden = true;
     // warnings (docs/warnings.md) are listed when the collector has them on; their absence is not an error
@@ -121,9 +126,11 @@ function render() {
     const deviceCell = online.length === 0 ? t("unknown")
       : online.every(o => o === true) ? el("span", { class: "online" }, "● " + t("on"))
       : el("span", { class: "offline" }, "● " + (online.some(o => o === false) ? t("off") : t("unknown")));
+    const gaps = room.devices.flatMap(d => (state.gaps.get(d.device) || []).map(g => `${d.device} ${g.from}–${g.to}`));
+    const gapNote = gaps.length === 0 ? "" : el("span", { class: "offline gaps", title: gaps.join(", ") }, " ⚠ " + t("missing"));
     if (!report) {
       body.append(el("tr", { "data-room": room.room }, el("td", {}, room.name, el("br"), el("small", {}, room.room)),
-        el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier), el("td", {}, deviceCell),
+        el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier), el("td", {}, deviceCell, gapNote),
         el("td", { colspan: 9 }, "–")));
       continue;
     }
@@ -133,7 +140,7 @@ function render() {
     body.append(el("tr", { "data-room": room.room },
       el("td", {}, room.name, el("br"), el("small", {}, room.room)),
       el("td", {}, state.lang === "zh" ? room.tier : TIER_EN[room.tier] || room.tier),
-      el("td", {}, deviceCell),
+      el("td", {}, deviceCell, gapNote),
       ...report.days.map(d => el("td", { class: "day" }, dayPill(d))),
       el("td", {}, `${hours(week.attendedSeconds)} ${t("of")} ${hours(week.requiredSeconds)} ${t("hours")}`, bar),
       el("td", {}, weekPill(week))));

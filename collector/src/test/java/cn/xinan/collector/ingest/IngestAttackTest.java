@@ -66,7 +66,7 @@ class IngestAttackTest {
 
     private void startPipeline(Registry r, EventStore s) {
         counters = new IngestCounters();
-        pipeline = new IngestPipeline(s, r, IngestSettings.defaults(), counters, new DeviceStatusBoard());
+        pipeline = new IngestPipeline(s, r, IngestSettings.defaults(), counters, new DeviceStatusBoard(r));
     }
 
     @AfterEach
@@ -329,7 +329,7 @@ class IngestAttackTest {
     /** Forged or hostile status messages change nothing on the board (fleet health shows no markup). */
     @Test
     void hostileStatusMessagesAreIgnored() {
-        DeviceStatusBoard board = new DeviceStatusBoard();
+        DeviceStatusBoard board = new DeviceStatusBoard(registry);
         board.statusMessage("dev-1/status", "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"firmware\":\"<script>x</script>\"}"
                 .getBytes(StandardCharsets.UTF_8));
         board.statusMessage("dev-1/status", "{\"schema\":1,\"device\":\"dev-2\",\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8));
@@ -342,6 +342,10 @@ class IngestAttackTest {
 
         board.statusMessage("dev-1/status", "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"firmware\":\"0.1.0\"}"
                 .getBytes(StandardCharsets.UTF_8));
+        assertThat(board.all()).as("unsigned").isEmpty();
+
+        board.statusMessage("dev-1/status", new cn.xinan.wire.DeviceStatus("dev-1", true, Instant.parse("2025-03-03T00:00:00Z"),
+                "0.1.0").encodeSigned(dev1.signer()));
         assertThat(board.state("dev-1").orElseThrow().firmware()).isEqualTo("0.1.0");
     }
 
@@ -360,6 +364,16 @@ class IngestAttackTest {
         @Override
         public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
             return delegate.eventsForRoom(roomId, from, to);
+        }
+
+        @Override
+        public List<Long> sequenceNumbersAbove(String deviceId, long after, int limit) {
+            return delegate.sequenceNumbersAbove(deviceId, after, limit);
+        }
+
+        @Override
+        public java.util.Optional<String> eventIdAt(String deviceId, long seq) {
+            return delegate.eventIdAt(deviceId, seq);
         }
 
         @Override

@@ -36,18 +36,18 @@ class MqttTlsTest {
         try (TlsMosquitto broker = new TlsMosquitto(dir.resolve("good"));
              SqliteEventStore store = SqliteEventStore.open(dir.resolve("events.db"));
              IngestPipeline pipeline = new IngestPipeline(store, new Registry(List.of(), List.of()), IngestSettings.defaults(),
-                     new IngestCounters(), new DeviceStatusBoard())) {
+                     new IngestCounters(), new DeviceStatusBoard(new Registry(List.of(), List.of())))) {
             broker.start();
             String url = "ssl://127.0.0.1:" + broker.port();
             MqttSettings settings = new MqttSettings(url, null, null, "xinan-collector", null, Duration.ofMinutes(1), 100,
                     Duration.ofSeconds(10), ca);
-            try (MqttIngest trusted = new MqttIngest(settings, pipeline, new DeviceStatusBoard(), Clock.systemUTC())) {
+            try (MqttIngest trusted = new MqttIngest(settings, pipeline, new DeviceStatusBoard(new Registry(List.of(), List.of())), Clock.systemUTC())) {
                 assertThat(trusted.start()).isTrue();
                 assertThat(trusted.isConnected()).isTrue();
             }
             MqttSettings wrongCa = new MqttSettings(url, null, null, "xinan-collector-2", null, Duration.ofMinutes(1), 100,
                     Duration.ofSeconds(5), otherCa);
-            try (MqttIngest untrusted = new MqttIngest(wrongCa, pipeline, new DeviceStatusBoard(), Clock.systemUTC())) {
+            try (MqttIngest untrusted = new MqttIngest(wrongCa, pipeline, new DeviceStatusBoard(new Registry(List.of(), List.of())), Clock.systemUTC())) {
                 assertThat(untrusted.start()).isFalse();
                 assertThat(untrusted.isConnected()).isFalse();
             }

@@ -18,7 +18,7 @@
       exit: '退出', wrongPin: '密码错误，还可尝试 {n} 次', locked: '尝试次数过多，请 {n} 秒后再试',
       expired: '请重新输入密码', opened: '已开放', closed: '已关闭', error: '出错了：',
       h: '小时', m: '分钟', d: '天', s: '秒', forward: '向前', backward: '向后',
-      health: { network: '网络', outboxDepth: '待发送事件', clockSynced: '时钟同步', lastClockJump: '上次时钟跳变',
+      health: { network: '网络', outboxDepth: '待发送事件', acknowledgedThrough: '已确认至序号', heartbeatsThinned: '已稀疏心跳', heartbeatsSkippedDiskFull: '磁盘满时跳过心跳', clockSynced: '时钟同步', lastClockJump: '上次时钟跳变',
         heldEvents: '待校时事件', presence: '有人', lastPresenceChange: '上次感应变化', sensorStuck: '传感器疑似卡住',
         diskFreeMB: '磁盘剩余 (MB)', cpuTemperatureC: 'CPU 温度 (°C)', firmware: '固件版本', uptime: '已运行' },
       none: '无', yes: '是', no: '否', connected: '已连接', disconnected: '未连接', unknown: '未知'
@@ -37,7 +37,7 @@
       exit: 'Exit', wrongPin: 'Wrong PIN, {n} tries left', locked: 'Too many tries: wait {n} s',
       expired: 'Please enter the PIN again', opened: 'Room opened', closed: 'Room closed', error: 'Error: ',
       h: 'h', m: 'min', d: 'd', s: 's', forward: 'forward', backward: 'back',
-      health: { network: 'Network', outboxDepth: 'Events waiting', clockSynced: 'Clock synchronised',
+      health: { network: 'Network', outboxDepth: 'Events waiting', acknowledgedThrough: 'Acknowledged through seq', heartbeatsThinned: 'Heartbeats thinned', heartbeatsSkippedDiskFull: 'Heartbeats skipped (disk full)', clockSynced: 'Clock synchronised',
         lastClockJump: 'Last clock jump', heldEvents: 'Events awaiting clock', presence: 'Occupied',
         lastPresenceChange: 'Last presence change', sensorStuck: 'Sensor may be stuck', diskFreeMB: 'Disk free (MB)',
         cpuTemperatureC: 'CPU temperature (°C)', firmware: 'Firmware', uptime: 'Up for' },
