@@ -14,6 +14,7 @@ import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxFigures;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.web.WebUi;
+import cn.xinan.collector.verdict.DerivedResults;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RegistryException;
@@ -25,6 +26,7 @@ import io.helidon.webserver.WebServer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -56,6 +58,9 @@ public final class Collector implements AutoCloseable {
     private VerdictService verdicts;
     private Registry registry;
     private FiguresWriter figures;
+    private DerivedResults derived;
+    /** How often the days changed by appends are recomputed (and, before any read, at once). */
+    static final java.time.Duration DERIVE_INTERVAL = java.time.Duration.ofSeconds(2);
 
     public Collector(CollectorConfig config) {
         this(config, Clock.systemUTC());
@@ -85,7 +90,8 @@ public final class Collector implements AutoCloseable {
             registry = loadRegistry();
             SchoolCalendars calendars = loadCalendars();
             store = config.store().open();
-            verdicts = new VerdictService(store, registry, config.rules(), calendars);
+            derived = startDerived();
+            verdicts = new VerdictService(derived, registry, calendars);
             figures = startFigures();
             pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
@@ -111,6 +117,17 @@ public final class Collector implements AutoCloseable {
             stop();
             throw e;
         }
+    }
+
+    /**
+     * Day summaries kept up to date beside the events (docs/scale.md): recomputed every
+     * {@link #DERIVE_INTERVAL} on their own thread, after a reconciliation of the figures' period (the weeks a
+     * collector that stopped before deriving what it stored may have left behind).
+     */
+    private DerivedResults startDerived() {
+        LocalDate today = LocalDate.now(clock.withZone(cn.xinan.rules.RulesEngine.ZONE));
+        LocalDate from = cn.xinan.rules.WeekResult.mondayOf(today).minusWeeks(config.figures().weeksBack());
+        return new DerivedResults(store, config.rules()).start(DERIVE_INTERVAL, from, today.plusDays(1));
     }
 
     /** The derived figures for the dashboards: InfluxDB only, when enabled (docs/collector.md). */
@@ -243,6 +260,10 @@ public final class Collector implements AutoCloseable {
         if (figures != null) {
             figures.close();
             figures = null;
+        }
+        if (derived != null) {
+            derived.close();
+            derived = null;
         }
         if (store != null) {
             store.close();
