@@ -13,8 +13,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Verdicts of RULES.md, computed from the stored events on every request, in the RESULT.json shape of
- * the acceptance contract.
+ * Verdicts of RULES.md, computed on every request from the day summaries derived from the stored events
+ * ({@link VerdictService}), in the RESULT.json shape of the acceptance contract.
  *
  * <pre>
  * curl 'http://localhost:8080/api/v1/verdicts?from=2025-03-03&amp;to=2025-03-09'
