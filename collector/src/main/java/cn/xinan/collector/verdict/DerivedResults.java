@@ -68,28 +68,29 @@ public final class DerivedResults implements AutoCloseable {
      * @return the rooms recomputed
      */
     public int refresh(Collection<String> rooms) {
-        synchronized (lock) {
-            List<DirtyDay> dirty = store.dirtyDays(rooms);
-            if (dirty.isEmpty()) {
-                return 0;
+        List<DirtyDay> dirty = store.dirtyDays(rooms);
+        if (dirty.isEmpty()) {
+            return 0;
+        }
+        Map<String, List<DirtyDay>> byRoom = new TreeMap<>();
+        for (DirtyDay d : dirty) {
+            byRoom.computeIfAbsent(d.day().room(), r -> new ArrayList<>()).add(d);
+        }
+        for (Map.Entry<String, List<DirtyDay>> room : byRoom.entrySet()) {
+            LocalDate first = LocalDate.MAX;
+            LocalDate last = LocalDate.MIN;
+            for (DirtyDay d : room.getValue()) {
+                first = d.day().day().isBefore(first) ? d.day().day() : first;
+                last = d.day().day().isAfter(last) ? d.day().day() : last;
             }
-            Map<String, List<DirtyDay>> byRoom = new TreeMap<>();
-            for (DirtyDay d : dirty) {
-                byRoom.computeIfAbsent(d.day().room(), r -> new ArrayList<>()).add(d);
-            }
-            for (Map.Entry<String, List<DirtyDay>> room : byRoom.entrySet()) {
-                LocalDate first = LocalDate.MAX;
-                LocalDate last = LocalDate.MIN;
-                for (DirtyDay d : room.getValue()) {
-                    first = d.day().day().isBefore(first) ? d.day().day() : first;
-                    last = d.day().day().isAfter(last) ? d.day().day() : last;
-                }
+            // one room at a time: a request waits for at most one room of a long background pass
+            synchronized (lock) {
                 if (recompute(room.getKey(), first, last)) {
                     store.clearDirty(room.getValue());
                 }
             }
-            return byRoom.size();
         }
+        return byRoom.size();
     }
 
     /**
