@@ -13,7 +13,7 @@ import java.util.Optional;
  * The derived results beside the events (docs/scale.md): one {@link DaySummary} per room and local day, and the
  * days whose events changed since their summary was written. Summaries are caches of the events: written with a
  * deterministic key (room, day), so writing the same summary again, from any collector replica, changes nothing,
- * and the events stay the only truth (RULES.md §6). {@link cn.xinan.collector.verdict.DerivedResults} keeps them up
+ * and the events stay the only truth (docs/rules.md §6). {@link cn.xinan.collector.verdict.DerivedResults} keeps them up
  * to date.
  *
  * <p>Every method is thread-safe; failures are {@link StoreException}s.
