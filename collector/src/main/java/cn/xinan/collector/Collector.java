@@ -16,6 +16,7 @@ import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxFigures;
 import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.verdict.DerivedResults;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.collector.warnings.WarningBook;
 import cn.xinan.collector.warnings.WarningService;
@@ -36,6 +37,7 @@ import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -72,6 +74,9 @@ public final class Collector implements AutoCloseable {
     private FiguresWriter figures;
     private WarningService warnings;
     private Access access;
+    private DerivedResults derived;
+    /** How often the days changed by appends are recomputed (and, before any read, at once). */
+    static final java.time.Duration DERIVE_INTERVAL = java.time.Duration.ofSeconds(2);
 
     public Collector(CollectorConfig config) {
         this(config, Clock.systemUTC());
@@ -107,7 +112,8 @@ public final class Collector implements AutoCloseable {
             registry = loadRegistry();
             SchoolCalendars calendars = loadCalendars();
             store = config.store().open();
-            verdicts = new VerdictService(store, registry, config.rules(), calendars);
+            derived = startDerived();
+            verdicts = new VerdictService(derived, registry, calendars);
             figures = startFigures();
             warnings = startWarnings();
             board = new DeviceStatusBoard(registry);
@@ -157,6 +163,17 @@ public final class Collector implements AutoCloseable {
             stop();
             throw e;
         }
+    }
+
+    /**
+     * Day summaries kept up to date beside the events (docs/scale.md): recomputed every
+     * {@link #DERIVE_INTERVAL} on their own thread, after a reconciliation of the figures' period (the weeks a
+     * collector that stopped before deriving what it stored may have left behind).
+     */
+    private DerivedResults startDerived() {
+        LocalDate today = LocalDate.now(clock.withZone(cn.xinan.rules.RulesEngine.ZONE));
+        LocalDate from = cn.xinan.rules.WeekResult.mondayOf(today).minusWeeks(config.figures().weeksBack());
+        return new DerivedResults(store, config.rules()).start(DERIVE_INTERVAL, from, today.plusDays(1));
     }
 
     /** The derived figures for the dashboards: InfluxDB only, when enabled (docs/collector.md). */
@@ -341,6 +358,10 @@ public final class Collector implements AutoCloseable {
         if (warnings != null) {
             warnings.close();
             warnings = null;
+        }
+        if (derived != null) {
+            derived.close();
+            derived = null;
         }
         if (store != null) {
             store.close();

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code xinan bench rules|ingest|device}: listed here so that {@code ./xinan --help} and
+ * {@code xinan bench rules|ingest|device|city}: listed here so that {@code ./xinan --help} and
  * {@code ./xinan bench --help} show it like every other subcommand, and a wrong benchmark name is a usage
  * error in the same format. The {@code xinan} shell script runs the benchmark scripts themselves; started any
  * other way this says so.
@@ -17,9 +17,11 @@ import java.util.concurrent.Callable;
                 "  rules   the rules engine: one room's 20-week term, 1,000 rooms' week (rules/bench.sh [-o])",
                 "  ingest  MQTT to verified and stored, SQLite and InfluxDB, through a real Mosquitto "
                         + "(collector/bench.sh [liveMessages] [backlogMessages])",
-                "  device  the firmware in --simulate mode: start-up, steady memory, idle CPU (device/bench.sh)"})
+                "  device  the firmware in --simulate mode: start-up, steady memory, idle CPU (device/bench.sh)",
+                "  city    a city (1,000 rooms) loaded into SQLite and InfluxDB: a week, a room's term, a term roll-up, "
+                        + "a figures pass through the API (collector/bench-city.sh)"})
 final class BenchCommand implements Callable<Integer> {
-    enum Benchmark { rules, ingest, device }
+    enum Benchmark { rules, ingest, device, city }
 
     @Parameters(index = "0", paramLabel = "BENCHMARK", description = "one of: ${COMPLETION-CANDIDATES}")
     Benchmark benchmark;

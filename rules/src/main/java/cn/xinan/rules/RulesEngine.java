@@ -103,6 +103,134 @@ public final class RulesEngine {
         return report(roomId, tier, calendar, grid, sweep, from, to, excluded[0]);
     }
 
+    /**
+     * Per-day summaries of one room for the days {@code from..to}, continuing from the state carried over
+     * {@code from}'s midnight (docs/rules-engine.md, "Day summaries"). The result equals what {@link #evaluate} finds
+     * for those days on all the room's events when {@code start} is the state the room really had at {@code from}'s
+     * midnight, {@code events} holds every event of the room with a time in those days, and the last day's end state
+     * is closed or no event of the room comes after {@code to} (an interval still open at the end of the events is
+     * ended at the last event, as {@link #evaluate} does).
+     *
+     * @param start the carried state; must be closed (a day that starts closed does not depend on the days before it
+     *              except for the presence last reported)
+     * @param events the room's events in any order, duplicates allowed; events outside the days are ignored
+     * @return one summary per day {@code from..to}, in date order
+     */
+    public List<DaySummary> summarize(CarriedState start, Collection<DeviceEvent> events, LocalDate from,
+                                      LocalDate to) {
+        Objects.requireNonNull(start, "start state is missing");
+        Objects.requireNonNull(events, "events is missing");
+        Objects.requireNonNull(from, "from is missing");
+        Objects.requireNonNull(to, "to is missing");
+        if (start.open()) {
+            throw new IllegalArgumentException("a summary must start from a closed state, was " + start);
+        }
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
+                    + MAX_DAYS + " days");
+        }
+        int dayCount = (int) ChronoUnit.DAYS.between(from, to) + 1;
+        DayGrid grid = new DayGrid(from, dayCount, ZONE);
+        long gridStart = grid.boundaries[0];
+        long gridEnd = grid.boundaries[dayCount];
+        List<DeviceEvent> inside = new ArrayList<>(events.size());
+        for (DeviceEvent e : events) {
+            long at = Objects.requireNonNull(e, "events contains null").at().toEpochMilli();
+            if (at >= gridStart && at < gridEnd) {
+                inside.add(e);
+            }
+        }
+        DeviceEvent[] sorted = sortedCopy(inside);
+        int[] distinct = new int[dayCount];
+        int[] unsynced = new int[dayCount];
+        java.util.Set<String> seen = new java.util.HashSet<>(sorted.length * 2);
+        int day = 0;
+        for (DeviceEvent e : sorted) {
+            if (!seen.add(e.eventId())) {
+                continue;
+            }
+            long at = e.at().toEpochMilli();
+            while (at >= grid.boundaries[day + 1]) {
+                day++;
+            }
+            distinct[day]++;
+            if (!e.clockSynced()) {
+                unsynced[day]++;
+            }
+        }
+        DeviceEvent[] accounted = distinctSynchronised(sorted, new int[1]);
+        Sweep sweep = new Sweep(grid, settings.unattendedGapSeconds() * 1000L);
+        sweep.start(start);
+        sweep.endStates = new CarriedState[dayCount];
+        sweep.run(accounted);
+        List<DaySummary> out = new ArrayList<>(dayCount);
+        for (int i = 0; i < dayCount; i++) {
+            out.add(new DaySummary(grid.date(i), sweep.openMillis[i], sweep.unattendedMillis[i], sweep.checkins[i],
+                    sweep.alive[i], unsynced[i], distinct[i], settings.unattendedGapSeconds(), sweep.endStates[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates one room from its day summaries instead of its events: the same report {@link #evaluate} gives on all
+     * the room's events, when the summaries are exact (see {@link #summarize}). A day without a summary had no event
+     * and no open time. {@link RoomReport#excludedUnsyncedEvents()} counts the unsynchronised events of the reported
+     * weeks.
+     *
+     * @param days the room's summaries, at least those of every day of the weeks touching {@code from..to}; others
+     *             are ignored
+     * @throws IllegalArgumentException when a summary was computed with another unattended gap than this engine's,
+     *                                  or a date is given twice
+     */
+    public RoomReport evaluateSummaries(String roomId, Tier tier, Collection<DaySummary> days,
+                                        SchoolCalendar calendar, LocalDate from, LocalDate to) {
+        Objects.requireNonNull(tier, "tier is missing");
+        Objects.requireNonNull(days, "days is missing");
+        Objects.requireNonNull(calendar, "calendar is missing");
+        Objects.requireNonNull(from, "from is missing");
+        Objects.requireNonNull(to, "to is missing");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
+                    + MAX_DAYS + " days");
+        }
+        LocalDate firstMonday = WeekResult.mondayOf(from);
+        int dayCount = (int) ChronoUnit.DAYS.between(firstMonday, WeekResult.mondayOf(to).plusDays(7));
+        long[] openMillis = new long[dayCount];
+        long[] unattendedMillis = new long[dayCount];
+        int[] checkins = new int[dayCount];
+        boolean[] alive = new boolean[dayCount];
+        boolean[] given = new boolean[dayCount];
+        int excluded = 0;
+        for (DaySummary d : days) {
+            long i = ChronoUnit.DAYS.between(firstMonday, Objects.requireNonNull(d, "days contains null").date());
+            if (i < 0 || i >= dayCount) {
+                continue;
+            }
+            if (d.unattendedGapSeconds() != settings.unattendedGapSeconds()) {
+                throw new IllegalArgumentException("the summary of " + d.date() + " was computed with an unattended gap of "
+                        + d.unattendedGapSeconds() + " s, this engine uses " + settings.unattendedGapSeconds() + " s");
+            }
+            int k = (int) i;
+            if (given[k]) {
+                throw new IllegalArgumentException("the summary of " + d.date() + " is given twice");
+            }
+            given[k] = true;
+            openMillis[k] = d.openMillis();
+            unattendedMillis[k] = d.unattendedMillis();
+            checkins[k] = d.checkins();
+            alive[k] = d.alive();
+            excluded += d.unsyncedEvents();
+        }
+        return report(roomId, tier, calendar, firstMonday, openMillis, unattendedMillis, checkins, alive, from, to,
+                excluded);
+    }
+
     /** {@link #EVENT_ORDER} written out: it runs once per event even on sorted input. */
     private static int compareEvents(DeviceEvent x, DeviceEvent y) {
         int c = x.at().compareTo(y.at());
@@ -215,54 +343,65 @@ public final class RulesEngine {
 
     private RoomReport report(String roomId, Tier tier, SchoolCalendar calendar, DayGrid grid, Sweep sweep,
                               LocalDate from, LocalDate to, int excluded) {
+        return report(roomId, tier, calendar, grid.date(0), sweep.openMillis, sweep.unattendedMillis, sweep.checkins,
+                sweep.alive, from, to, excluded);
+    }
+
+    /**
+     * Verdicts from per-day figures of whole weeks: index 0 is the Monday {@code firstMonday}, the arrays cover whole
+     * weeks up to the Sunday of {@code to}'s week.
+     */
+    private RoomReport report(String roomId, Tier tier, SchoolCalendar calendar, LocalDate firstMonday,
+                              long[] openMillis, long[] unattendedMillis, int[] checkins, boolean[] alive,
+                              LocalDate from, LocalDate to, int excluded) {
         Thresholds thresholds = settings.thresholdsFor(tier);
-        int days = grid.dayCount();
+        int days = openMillis.length;
         boolean[] schoolDay = new boolean[days];
         long[] attendedSeconds = new long[days];
         long[] openSeconds = new long[days];
         for (int i = 0; i < days; i++) {
-            schoolDay[i] = calendar.isSchoolDay(grid.date(i));
-            openSeconds[i] = Math.floorDiv(sweep.openMillis[i], 1000L);
-            attendedSeconds[i] = Math.floorDiv(sweep.openMillis[i] - sweep.unattendedMillis[i], 1000L);
+            schoolDay[i] = calendar.isSchoolDay(firstMonday.plusDays(i));
+            openSeconds[i] = Math.floorDiv(openMillis[i], 1000L);
+            attendedSeconds[i] = Math.floorDiv(openMillis[i] - unattendedMillis[i], 1000L);
         }
 
-        int firstReported = (int) ChronoUnit.DAYS.between(grid.date(0), from);
-        int lastReported = (int) ChronoUnit.DAYS.between(grid.date(0), to);
+        int firstReported = (int) ChronoUnit.DAYS.between(firstMonday, from);
+        int lastReported = (int) ChronoUnit.DAYS.between(firstMonday, to);
         List<DayResult> dayResults = new ArrayList<>(lastReported - firstReported + 1);
         for (int i = firstReported; i <= lastReported; i++) {
             Verdict verdict;
             if (!schoolDay[i]) {
                 verdict = Verdict.NOT_REQUIRED;
-            } else if (!sweep.alive[i]) {
+            } else if (!alive[i]) {
                 verdict = Verdict.NO_DATA;
             } else {
                 verdict = attendedSeconds[i] >= thresholds.dailySeconds() ? Verdict.MET : Verdict.NOT_MET;
             }
-            dayResults.add(new DayResult(grid.date(i), schoolDay[i], openSeconds[i], attendedSeconds[i],
-                    sweep.checkins[i], verdict));
+            dayResults.add(new DayResult(firstMonday.plusDays(i), schoolDay[i], openSeconds[i], attendedSeconds[i],
+                    checkins[i], verdict));
         }
 
         List<WeekResult> weekResults = new ArrayList<>(days / 7);
         for (int monday = 0; monday < days; monday += 7) {
             int schoolDays = 0;
             long attended = 0;
-            boolean alive = false;
+            boolean aliveInWeek = false;
             for (int i = monday; i < monday + 7; i++) {
                 schoolDays += schoolDay[i] ? 1 : 0;
                 attended += attendedSeconds[i];
-                alive |= sweep.alive[i];
+                aliveInWeek |= alive[i];
             }
             WeekPolicy policy = settings.weekPolicy();
             long required = policy.requiredSeconds(thresholds.weeklySeconds(), schoolDays);
             Verdict verdict;
             if (!policy.assesses(schoolDays)) {
                 verdict = Verdict.NOT_REQUIRED;
-            } else if (!alive) {
+            } else if (!aliveInWeek) {
                 verdict = Verdict.NO_DATA;
             } else {
                 verdict = attended >= required ? Verdict.MET : Verdict.NOT_MET;
             }
-            weekResults.add(new WeekResult(WeekResult.isoWeekOf(grid.date(monday)), schoolDays, required, attended,
+            weekResults.add(new WeekResult(WeekResult.isoWeekOf(firstMonday.plusDays(monday)), schoolDays, required, attended,
                     verdict));
         }
         return new RoomReport(roomId, tier, dayResults, weekResults, excluded, settings);
@@ -316,8 +455,12 @@ public final class RulesEngine {
         final boolean[] alive;
         final int[] checkins;
 
+        /** When set, the state at each day's midnight is recorded here (for {@link #summarize}). */
+        CarriedState[] endStates;
+
         private boolean open;
         private long openSince;
+        private long lastSignOfLife = Long.MIN_VALUE;
         private boolean occupied;
         /** Start of the current stretch without presence evidence; meaningful while open and not occupied. */
         private long vacantSince;
@@ -332,14 +475,30 @@ public final class RulesEngine {
             this.checkins = new int[days];
         }
 
+        /** Continues from a state carried over the grid's first midnight instead of the initial one. */
+        void start(CarriedState state) {
+            open = state.open();
+            openSince = state.openSinceMs();
+            occupied = state.occupied();
+            vacantSince = state.vacantSinceMs();
+            lastSignOfLife = state.open() ? state.lastSignOfLifeMs() : Long.MIN_VALUE;
+        }
+
+        private CarriedState state() {
+            return open ? new CarriedState(true, openSince, occupied, occupied ? 0 : vacantSince, lastSignOfLife)
+                    : CarriedState.closed(occupied);
+        }
+
         void run(DeviceEvent[] events) {
             long[] bounds = grid.boundaries;
             int days = grid.dayCount();
             int day = -1; // index of the day holding the current event; -1 before the grid, days after it
-            long lastSignOfLife = Long.MIN_VALUE;
             for (DeviceEvent event : events) {
                 long at = event.at().toEpochMilli();
                 while (day < days && (day < 0 ? at >= bounds[0] : at >= bounds[day + 1])) {
+                    if (endStates != null && day >= 0) {
+                        endStates[day] = state();
+                    }
                     day++;
                 }
                 boolean inGrid = day >= 0 && day < days;
@@ -391,6 +550,12 @@ public final class RulesEngine {
                     }
                 }
                 lastSignOfLife = at;
+            }
+            if (endStates != null) {
+                CarriedState last = state();
+                for (int i = Math.max(day, 0); i < days; i++) {
+                    endStates[i] = last;
+                }
             }
             if (open) {
                 endInterval(lastSignOfLife);

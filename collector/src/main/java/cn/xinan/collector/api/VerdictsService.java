@@ -16,8 +16,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Verdicts of docs/rules.md, computed from the stored events on every request, in the RESULT.json shape of
- * the acceptance contract.
+ * Verdicts of docs/rules.md, computed on every request from the day summaries derived from the stored events
+ * ({@link VerdictService}), in the RESULT.json shape of the acceptance contract.
  *
  * <pre>
  * curl -H "Authorization: Bearer $TOKEN" 'http://localhost:8080/api/v1/verdicts?from=2025-03-03&amp;to=2025-03-09'

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes the derived figures of every registered room for the dashboards: once at start, then every
  * {@code figures.interval-seconds}, the days and weeks of the current ISO week and the {@code figures.weeks-back}
- * weeks before it, computed by the {@link VerdictService} from the stored events (the only truth, docs/rules.md §6: the
- * figures are caches, recomputed and overwritten on every run, so late events count at the next run).
+ * weeks before it, computed by the {@link VerdictService} from the day summaries derived from the stored events (the
+ * only truth, docs/rules.md §6: the figures are caches, recomputed and overwritten on every run, so late events count at
+ * the next run).
  *
  * <p>A run that fails (InfluxDB down, a read or a write refused) is logged as a warning and changes nothing else: the
  * next run retries. It runs on its own thread, never on the ingest's.

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Where the collector keeps verified events and quarantined messages: the only source of truth for
- * verdicts (docs/rules.md §6). Two adapters implement it, {@code sqlite} (embedded, zero set-up) and
+ * verdicts (docs/rules.md §6), and beside them the results derived from the events ({@link DerivedStore}): an append of
+ * new events marks their rooms' days for recomputation. Two adapters implement it, {@code sqlite} (embedded, zero set-up) and
  * {@code influxdb} (production, v1 HTTP API); one contract test suite holds both to the same behaviour.
  *
  * <p>Every method is thread-safe. Failures of the underlying database are translated into
@@ -14,7 +15,7 @@ import java.util.Map;
  * ingest, must not acknowledge the messages: the broker delivers them again, and idempotency makes the
  * retry harmless).
  */
-public interface EventStore extends AutoCloseable {
+public interface EventStore extends DerivedStore, AutoCloseable {
 
     /**
      * Stores events idempotently by event id: an event whose id is already stored (or appears earlier in

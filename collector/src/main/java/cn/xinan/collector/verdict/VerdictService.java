@@ -1,36 +1,36 @@
 package cn.xinan.collector.verdict;
 
 import cn.xinan.collector.store.EventStore;
-import cn.xinan.collector.store.StoredEvent;
-import cn.xinan.event.DeviceEvent;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.DaySummary;
 import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.SchoolCalendar;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Verdicts of docs/rules.md computed from the stored events, which are the only source of truth: nothing is
- * cached, so late and out-of-order events count as soon as they are stored.
+ * Verdicts of docs/rules.md from the day summaries derived from the stored events ({@link DerivedResults}), never from
+ * every heartbeat: a room's period reads one summary per day. The days this store's appends changed are recomputed
+ * before the summaries are read, so late and out-of-order events count as soon as they are stored (events appended
+ * through another replica count once that replica has derived them, within its refresh interval).
  *
- * <p>For a period {@code [from, to]} the engine gets the room's events from one week before the Monday of
- * {@code from}'s week (an interval opened earlier still counts) to one day after the Sunday of {@code to}'s
- * week (every reported week is complete).
+ * <p>Each reported week is complete (its seven days are read), and an interval opened before the period counts as
+ * the engine on all of the room's events counts it.
  */
 public final class VerdictService {
     /** The longest period one request may ask for, in days: a school year with margin. */
     public static final int MAX_PERIOD_DAYS = 400;
 
-    private final EventStore store;
+    private final DerivedResults derived;
     private final Registry registry;
     private final RulesEngine engine;
     private final SchoolCalendars calendars;
@@ -40,11 +40,16 @@ public final class VerdictService {
         this(store, registry, settings, SchoolCalendars.uniform(calendar));
     }
 
-    /** Each room on its school's calendar. */
+    /** Each room on its school's calendar, summaries kept up to date on this store by a derivation of its own. */
     public VerdictService(EventStore store, Registry registry, RuleSettings settings, SchoolCalendars calendars) {
-        this.store = Objects.requireNonNull(store, "store is missing");
+        this(new DerivedResults(store, settings), registry, calendars);
+    }
+
+    /** Each room on its school's calendar, summaries kept up to date by {@code derived}. */
+    public VerdictService(DerivedResults derived, Registry registry, SchoolCalendars calendars) {
+        this.derived = Objects.requireNonNull(derived, "derived results are missing");
         this.registry = Objects.requireNonNull(registry, "registry is missing");
-        this.engine = new RulesEngine(settings);
+        this.engine = new RulesEngine(derived.settings());
         this.calendars = Objects.requireNonNull(calendars, "calendars are missing");
     }
 
@@ -54,36 +59,31 @@ public final class VerdictService {
 
     /** @throws UnknownRoomException when the room is not registered */
     public RoomReport room(String roomId, LocalDate from, LocalDate to) {
-        RoomRecord room = registry.room(roomId).orElseThrow(() -> new UnknownRoomException(roomId));
-        checkPeriod(from, to);
-        LocalDate firstDay = WeekResult.mondayOf(from).minusDays(7);
-        LocalDate afterLastDay = WeekResult.mondayOf(to).plusDays(8);
-        Instant start = firstDay.atStartOfDay(RulesEngine.ZONE).toInstant();
-        Instant end = afterLastDay.atStartOfDay(RulesEngine.ZONE).toInstant();
-        List<StoredEvent> stored = store.eventsForRoom(roomId, start, end);
-        List<DeviceEvent> events = new ArrayList<>(stored.size());
-        for (StoredEvent s : stored) {
-            events.add(s.event());
-        }
-        return engine.evaluate(roomId, room.tier(), events, calendars.forSchool(room.school()), from, to);
+        registry.room(roomId).orElseThrow(() -> new UnknownRoomException(roomId));
+        return rooms(List.of(roomId), from, to).get(0);
     }
 
     /** The given rooms in the given order, or every registered room when {@code roomIds} is empty. */
     public List<RoomReport> rooms(List<String> roomIds, LocalDate from, LocalDate to) {
         checkPeriod(from, to);
-        List<String> ids = roomIds.isEmpty() ? registry.rooms().stream().map(RoomRecord::roomId).toList() : roomIds;
-        for (String id : ids) {
-            if (registry.room(id).isEmpty()) {
-                throw new UnknownRoomException(id);
+        List<RoomRecord> rooms = new ArrayList<>();
+        if (roomIds.isEmpty()) {
+            rooms.addAll(registry.rooms());
+        } else {
+            for (String id : roomIds) {
+                rooms.add(registry.room(id).orElseThrow(() -> new UnknownRoomException(id)));
             }
         }
-        List<RoomReport> reports = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            reports.add(room(id, from, to));
+        derived.refresh(roomIds);
+        Map<String, List<DaySummary>> summaries = derived.store().summaries(roomIds, WeekResult.mondayOf(from),
+                WeekResult.mondayOf(to).plusDays(6));
+        List<RoomReport> reports = new ArrayList<>(rooms.size());
+        for (RoomRecord room : rooms) {
+            reports.add(engine.evaluateSummaries(room.roomId(), room.tier(),
+                    summaries.getOrDefault(room.roomId(), List.of()), calendars.forSchool(room.school()), from, to));
         }
         return reports;
     }
-
     private static void checkPeriod(LocalDate from, LocalDate to) {
         Objects.requireNonNull(from, "from is missing");
         Objects.requireNonNull(to, "to is missing");

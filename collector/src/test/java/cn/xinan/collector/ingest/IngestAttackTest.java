@@ -377,6 +377,57 @@ class IngestAttackTest {
         }
 
         @Override
+        public List<DirtyDay> dirtyDays(java.util.Collection<String> rooms) {
+            return delegate.dirtyDays(rooms);
+        }
+
+        @Override
+        public void markDirty(java.util.Collection<RoomDay> days) {
+            delegate.markDirty(days);
+        }
+
+        @Override
+        public void clearDirty(java.util.Collection<DirtyDay> days) {
+            delegate.clearDirty(days);
+        }
+
+        @Override
+        public void writeSummaries(String room, List<cn.xinan.rules.DaySummary> days) {
+            delegate.writeSummaries(room, days);
+        }
+
+        @Override
+        public java.util.Map<String, List<cn.xinan.rules.DaySummary>> summaries(java.util.Collection<String> rooms,
+                                                                              java.time.LocalDate from, java.time.LocalDate to) {
+            return delegate.summaries(rooms, from, to);
+        }
+
+        @Override
+        public java.util.Optional<cn.xinan.rules.DaySummary> lastSummaryOnOrBefore(String room, java.time.LocalDate day) {
+            return delegate.lastSummaryOnOrBefore(room, day);
+        }
+
+        @Override
+        public java.util.Optional<java.time.LocalDate> lastSummaryDate(String room) {
+            return delegate.lastSummaryDate(room);
+        }
+
+        @Override
+        public long eventCount(String room, Instant from, Instant to) {
+            return delegate.eventCount(room, from, to);
+        }
+
+        @Override
+        public boolean hasEventsFrom(String room, Instant from) {
+            return delegate.hasEventsFrom(room, from);
+        }
+
+        @Override
+        public java.util.Map<RoomDay, Long> eventCountsByDay(java.time.LocalDate from, java.time.LocalDate to) {
+            return delegate.eventCountsByDay(from, to);
+        }
+
+        @Override
         public long eventCount() {
             return delegate.eventCount();
         }

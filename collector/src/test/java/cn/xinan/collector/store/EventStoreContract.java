@@ -409,4 +409,94 @@ public abstract class EventStoreContract {
         assertThat(store.eventIdAt("dev-1", 3)).isEmpty();
         assertThat(store.eventIdAt("nobody", 1)).isEmpty();
     }
+
+    // ---- derived results (DerivedStore) ----
+
+    private static final java.time.LocalDate D1 = java.time.LocalDate.of(2025, 3, 4);
+
+    private static Instant local(java.time.LocalDate day, int hour, int minute) {
+        return day.atTime(hour, minute).atZone(cn.xinan.rules.RulesEngine.ZONE).toInstant();
+    }
+
+    private static cn.xinan.rules.DaySummary summary(java.time.LocalDate day, long openMs, cn.xinan.rules.CarriedState end) {
+        return new cn.xinan.rules.DaySummary(day, openMs, openMs / 4, 3, true, 1, 40, 1_800, end);
+    }
+
+    @Test
+    void summariesAreReplacedByRoomAndDayAndReadBackExactly() {
+        var open = new cn.xinan.rules.CarriedState(true, local(D1, 22, 0).toEpochMilli(), false,
+                local(D1, 23, 0).toEpochMilli(), local(D1, 23, 59).toEpochMilli());
+        store.writeSummaries("room-1", List.of(summary(D1, 1_000, cn.xinan.rules.CarriedState.closed(true)),
+                summary(D1.plusDays(1), 2_000, open)));
+        store.writeSummaries("room-1", List.of(summary(D1, 7_000, cn.xinan.rules.CarriedState.INITIAL)));
+        store.writeSummaries("room-2", List.of(summary(D1.plusDays(3), 5_000, cn.xinan.rules.CarriedState.INITIAL)));
+
+        assertThat(store.summaries(List.of("room-1"), D1, D1.plusDays(6))).containsOnlyKeys("room-1");
+        assertThat(store.summaries(List.of("room-1"), D1, D1.plusDays(6)).get("room-1")).containsExactly(
+                summary(D1, 7_000, cn.xinan.rules.CarriedState.INITIAL), summary(D1.plusDays(1), 2_000, open));
+        assertThat(store.summaries(List.of(), D1.plusDays(1), D1.plusDays(3))).containsOnlyKeys("room-1", "room-2");
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1.plusDays(5))).contains(summary(D1.plusDays(1), 2_000, open));
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1)).contains(summary(D1, 7_000, cn.xinan.rules.CarriedState.INITIAL));
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1.minusDays(1))).isEmpty();
+        assertThat(store.lastSummaryDate("room-2")).contains(D1.plusDays(3));
+        assertThat(store.lastSummaryDate("room-9")).isEmpty();
+    }
+
+    @Test
+    void anAppendMarksTheLocalDaysOfItsNewEventsAndAClearKeepsAMarkMadeSince() {
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 23, 59))),
+                stored(device, device.heartbeat(local(D1.plusDays(1), 0, 1))),
+                stored(otherRoomDevice, otherRoomDevice.heartbeat(local(D1, 12, 0)))));
+
+        var marked = store.dirtyDays(List.of("room-1"));
+        assertThat(marked).extracting(DerivedStore.DirtyDay::day).containsExactlyInAnyOrder(
+                new DerivedStore.RoomDay("room-1", D1), new DerivedStore.RoomDay("room-1", D1.plusDays(1)));
+        assertThat(store.dirtyDays(List.of())).hasSize(3);
+
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 8, 0))))); // D1 marked again
+        store.clearDirty(marked);
+
+        assertThat(store.dirtyDays(List.of("room-1"))).extracting(DerivedStore.DirtyDay::day)
+                .containsExactly(new DerivedStore.RoomDay("room-1", D1));
+    }
+
+    @Test
+    void eventsAreCountedPerRoomAndLocalDay() {
+        List<StoredEvent> events = new ArrayList<>(heartbeats(device, local(D1, 23, 59).plusSeconds(55), 10));
+        events.add(stored(otherRoomDevice, otherRoomDevice.heartbeat(local(D1, 0, 0))));
+        store.append(events);
+
+        assertThat(store.eventCountsByDay(D1, D1.plusDays(1))).containsOnly(
+                org.assertj.core.api.Assertions.entry(new DerivedStore.RoomDay("room-1", D1), 5L),
+                org.assertj.core.api.Assertions.entry(new DerivedStore.RoomDay("room-1", D1.plusDays(1)), 5L),
+                org.assertj.core.api.Assertions.entry(new DerivedStore.RoomDay("room-2", D1), 1L));
+        assertThat(store.eventCount("room-1", local(D1, 0, 0), local(D1.plusDays(1), 0, 0))).isEqualTo(5);
+        assertThat(store.hasEventsFrom("room-1", local(D1.plusDays(1), 0, 0))).isTrue();
+        assertThat(store.hasEventsFrom("room-1", local(D1.plusDays(1), 0, 1))).isFalse();
+    }
+
+    @Test
+    void aLateEventAfterMidnightRecomputesTheDayBeforeWhenItEndsAStretchThatCrossesMidnight() {
+        var derived = new cn.xinan.collector.verdict.DerivedResults(store, cn.xinan.rules.RuleSettings.defaults());
+        store.append(List.of(stored(device, device.event(local(D1, 22, 0), new EventBody.StaffOpen("T01"))),
+                stored(device, device.event(local(D1, 22, 0), new EventBody.Presence(true))),
+                stored(device, device.event(local(D1, 23, 45), new EventBody.Presence(false))),
+                stored(device, device.event(local(D1, 23, 59), new EventBody.Heartbeat())),
+                stored(device, device.event(local(D1.plusDays(1), 1, 0), new EventBody.StaffClose("T01")))));
+        derived.refresh(List.of());
+        // 23:45 → 01:00 without evidence: 75 min, 15 of them on the first day
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1).orElseThrow().unattendedMillis()).isEqualTo(15 * 60_000L);
+
+        // a late check-in at 00:10 leaves 25 min before it (no stretch) and 50 min after it
+        store.append(List.of(stored(device, device.event(local(D1.plusDays(1), 0, 10),
+                new EventBody.CheckIn(Purpose.GROUP, Stage.JUNIOR)))));
+        assertThat(store.dirtyDays(List.of())).extracting(DerivedStore.DirtyDay::day)
+                .containsExactly(new DerivedStore.RoomDay("room-1", D1.plusDays(1)));
+        derived.refresh(List.of());
+
+        assertThat(store.dirtyDays(List.of())).isEmpty();
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1).orElseThrow().unattendedMillis()).isZero();
+        assertThat(store.lastSummaryOnOrBefore("room-1", D1.plusDays(1)).orElseThrow().unattendedMillis())
+                .isEqualTo(50 * 60_000L);
+    }
 }

@@ -2,6 +2,7 @@ package cn.xinan.collector.store.influx;
 
 import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.BodyColumns;
+import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
@@ -12,6 +13,9 @@ import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.TimeRange;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventKind;
+import cn.xinan.rules.CarriedState;
+import cn.xinan.rules.DaySummary;
+import cn.xinan.rules.RulesEngine;
 import cn.xinan.wire.SignedEvent;
 import okhttp3.OkHttpClient;
 import org.influxdb.InfluxDB;
@@ -23,7 +27,10 @@ import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -48,7 +55,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             staff, occupied, purpose, stage
  * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a random 0…999,999 ns
  *             fields topic, device, detail, payload (Base64, ≤ 4 KiB), payloadBytes
+ * day_summary (retention policy {@code <policy>_derived}, infinite) tag room; time = the local day's 00:00
+ *             fields openMs, unattendedMs, checkins, alive, unsynced, events, gapSeconds, endOpen, endOpenSince,
+ *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
  * </pre>
+ *
+ * <p>The days changed by appends ({@link DerivedStore#dirtyDays}) are kept in memory: another replica's appends are
+ * its own to derive, and a collector that stopped before deriving what it stored is caught up by the reconciliation
+ * at start ({@link cn.xinan.collector.verdict.DerivedResults#reconcile}).
  *
  * <p>Why this time: InfluxDB keeps one point per measurement, tag set and time. The event id is not a
  * tag (one series per event would explode the index), so the time must separate events: device times are
@@ -68,6 +82,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InfluxEventStore implements EventStore {
     static final String EVENTS = "events";
     static final String QUARANTINE = "quarantine";
+    static final String DAY_SUMMARY = "day_summary";
     /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
     private static final int WRITE_CHUNK = 5_000;
     /** HTTP writes of one append in flight at once: InfluxDB parses and indexes them on its own threads. */
@@ -84,6 +99,11 @@ public final class InfluxEventStore implements EventStore {
     private final InfluxDB influx;
     private final String eventsFrom;
     private final String quarantineFrom;
+    private final String derivedPolicy;
+    private final String summariesFrom;
+    /** Days changed by this store's appends, with a version per mark ({@link DerivedStore#clearDirty}). */
+    private final Map<RoomDay, Long> dirty = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong dirtyVersions = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Per device, the highest sequence number stored: an event above it cannot be stored already (a device
      * never reuses a number and this store is the only writer it knows of), so only events at or below it need
@@ -99,6 +119,8 @@ public final class InfluxEventStore implements EventStore {
         String prefix = ident(settings.database()) + "." + ident(settings.retentionPolicy()) + ".";
         this.eventsFrom = prefix + ident(EVENTS);
         this.quarantineFrom = prefix + ident(QUARANTINE);
+        this.derivedPolicy = settings.retentionPolicy() + "_derived";
+        this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         AtomicInteger n = new AtomicInteger();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
             Thread t = new Thread(r, "xinan-influx-write-" + n.incrementAndGet());
@@ -140,6 +162,11 @@ public final class InfluxEventStore implements EventStore {
             run("CREATE RETENTION POLICY " + ident(settings.retentionPolicy()) + " ON " + ident(settings.database())
                     + " DURATION " + settings.retentionDuration() + " REPLICATION 1", null);
         }
+        boolean derivedExists = values(rps).stream().anyMatch(row -> derivedPolicy.equals(row.get(0)));
+        if (!derivedExists) {
+            run("CREATE RETENTION POLICY " + ident(derivedPolicy) + " ON " + ident(settings.database())
+                    + " DURATION INF REPLICATION 1", null);
+        }
     }
 
     @Override
@@ -170,6 +197,13 @@ public final class InfluxEventStore implements EventStore {
         for (StoredEvent e : unique.values()) {
             storedHighWater.merge(e.event().deviceId(), e.event().seq(), Math::max);
         }
+        Set<RoomDay> changed = new HashSet<>();
+        for (StoredEvent e : unique.values()) {
+            if (!existing.contains(e.eventId())) {
+                changed.add(new RoomDay(e.roomId(), LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE)));
+            }
+        }
+        markDirty(changed);
         return new AppendResult(points.size(), events.size() - points.size());
     }
 
@@ -531,6 +565,178 @@ public final class InfluxEventStore implements EventStore {
             for (QueryResult.Series s : r.getSeries()) {
                 long n = ((Number) s.getValues().get(0).get(1)).longValue();
                 out.put(QuarantineReason.ofCode(s.getTags().get("reason")), n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<DirtyDay> dirtyDays(Collection<String> rooms) {
+        Set<String> wanted = Set.copyOf(rooms);
+        List<DirtyDay> out = new ArrayList<>();
+        dirty.forEach((day, version) -> {
+            if (wanted.isEmpty() || wanted.contains(day.room())) {
+                out.add(new DirtyDay(day, version));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void markDirty(Collection<RoomDay> days) {
+        for (RoomDay d : days) {
+            dirty.put(d, dirtyVersions.incrementAndGet());
+        }
+    }
+
+    @Override
+    public void clearDirty(Collection<DirtyDay> days) {
+        for (DirtyDay d : days) {
+            dirty.remove(d.day(), d.version());
+        }
+    }
+
+    @Override
+    public void writeSummaries(String room, List<DaySummary> days) {
+        List<Point> points = new ArrayList<>(days.size());
+        for (DaySummary d : days) {
+            CarriedState end = d.end();
+            points.add(Point.measurement(DAY_SUMMARY)
+                    .time(midnightNs(d.date()), TimeUnit.NANOSECONDS)
+                    .tag("room", room)
+                    .addField("openMs", d.openMillis())
+                    .addField("unattendedMs", d.unattendedMillis())
+                    .addField("checkins", (long) d.checkins())
+                    .addField("alive", d.alive())
+                    .addField("unsynced", (long) d.unsyncedEvents())
+                    .addField("events", (long) d.events())
+                    .addField("gapSeconds", d.unattendedGapSeconds())
+                    .addField("endOpen", end.open())
+                    .addField("endOpenSince", end.openSinceMs())
+                    .addField("endOccupied", end.occupied())
+                    .addField("endVacantSince", end.vacantSinceMs())
+                    .addField("endLastAlive", end.lastSignOfLifeMs())
+                    .build());
+        }
+        List<List<Point>> chunks = new ArrayList<>();
+        for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
+            chunks.add(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)));
+        }
+        for (List<Point> chunk : chunks) {
+            BatchPoints batch = BatchPoints.database(settings.database()).retentionPolicy(derivedPolicy)
+                    .precision(TimeUnit.NANOSECONDS).points(chunk).build();
+            try {
+                influx.write(batch);
+            } catch (InfluxDBException e) {
+                throw new StoreException("InfluxDB " + settings.url() + ": writing summaries failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long midnightNs(LocalDate day) {
+        return day.atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli() * 1_000_000L;
+    }
+
+    private static DaySummary readSummary(Row r) {
+        LocalDate date = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(r.timeNs(), 1_000_000L)), RulesEngine.ZONE);
+        try {
+            CarriedState end = new CarriedState(Boolean.TRUE.equals(r.bool("endOpen")), r.longOrNull("endOpenSince"),
+                    Boolean.TRUE.equals(r.bool("endOccupied")), r.longOrNull("endVacantSince"),
+                    r.longOrNull("endLastAlive"));
+            return new DaySummary(date, r.longOrNull("openMs"), r.longOrNull("unattendedMs"),
+                    r.longOrNull("checkins").intValue(), Boolean.TRUE.equals(r.bool("alive")),
+                    r.longOrNull("unsynced").intValue(), r.longOrNull("events").intValue(), r.longOrNull("gapSeconds"), end);
+        } catch (RuntimeException e) {
+            throw new StoreException("stored summary of " + r.string("room") + " on " + date + " is unreadable: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One query: a room's summaries are a few hundred rows at most (a period is at most a school year), a city's
+     * week a few thousand; InfluxDB's {@code max-row-limit} must stay 0 (its default, no limit).
+     */
+    @Override
+    public Map<String, List<DaySummary>> summaries(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Set<String> wanted = Set.copyOf(rooms);
+        String q = "SELECT * FROM " + summariesFrom + " WHERE time >= " + midnightNs(from) + " AND time < "
+                + midnightNs(to.plusDays(1)) + (wanted.size() == 1 ? " AND \"room\" = " + literal(wanted.iterator().next()) : "")
+                + " GROUP BY \"room\" ORDER BY time ASC";
+        Map<String, List<DaySummary>> out = new TreeMap<>();
+        for (QueryResult.Result r : run(q, settings.database()).getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String room = series.getTags().get("room");
+                if (!wanted.isEmpty() && !wanted.contains(room)) {
+                    continue;
+                }
+                List<DaySummary> days = out.computeIfAbsent(room, k -> new ArrayList<>());
+                for (List<Object> row : series.getValues()) {
+                    days.add(readSummary(new Row(series.getColumns(), row)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<DaySummary> lastSummaryOnOrBefore(String room, LocalDate day) {
+        return lastSummary(room, midnightNs(day.plusDays(1)));
+    }
+
+    @Override
+    public Optional<LocalDate> lastSummaryDate(String room) {
+        return lastSummary(room, Long.MAX_VALUE / 2).map(DaySummary::date);
+    }
+
+    private Optional<DaySummary> lastSummary(String room, long beforeNs) {
+        QueryResult result = run("SELECT * FROM " + summariesFrom + " WHERE \"room\" = " + literal(room)
+                + " AND time < " + beforeNs + " ORDER BY time DESC LIMIT 1", settings.database());
+        List<String> columns = columns(result);
+        List<List<Object>> rows = values(result);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(readSummary(new Row(columns, rows.get(0))));
+    }
+
+    @Override
+    public long eventCount(String room, Instant from, Instant to) {
+        TimeRange range = TimeRange.of(from, to);
+        List<List<Object>> rows = values(run("SELECT count(\"seq\") FROM " + eventsFrom + " WHERE \"room\" = "
+                + literal(room) + " AND time >= " + range.fromMs() * 1_000_000L + " AND time < "
+                + range.toMs() * 1_000_000L, settings.database()));
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(1)).longValue();
+    }
+
+    @Override
+    public boolean hasEventsFrom(String room, Instant from) {
+        long ns = TimeRange.of(from, from).fromMs() * 1_000_000L;
+        return !values(run("SELECT \"seq\" FROM " + eventsFrom + " WHERE \"room\" = " + literal(room) + " AND time >= "
+                + ns + " LIMIT 1", settings.database())).isEmpty();
+    }
+
+    /** One query grouped by room and local day (Asia/Shanghai is UTC+8: a day starts at 16:00 UTC). */
+    @Override
+    public Map<RoomDay, Long> eventCountsByDay(LocalDate from, LocalDate to) {
+        QueryResult result = run("SELECT count(\"seq\") FROM " + eventsFrom + " WHERE time >= " + midnightNs(from)
+                + " AND time < " + midnightNs(to.plusDays(1)) + " GROUP BY \"room\", time(1d, 16h) fill(none)",
+                settings.database());
+        Map<RoomDay, Long> out = new HashMap<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String room = series.getTags().get("room");
+                for (List<Object> row : series.getValues()) {
+                    Instant start = Instant.parse(row.get(0).toString());
+                    long n = ((Number) row.get(1)).longValue();
+                    if (n > 0) {
+                        out.put(new RoomDay(room, LocalDate.ofInstant(start, RulesEngine.ZONE)), n);
+                    }
+                }
             }
         }
         return out;

@@ -2,6 +2,7 @@ package cn.xinan.collector.store.sqlite;
 
 import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.BodyColumns;
+import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
@@ -10,6 +11,9 @@ import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.TimeRange;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventKind;
+import cn.xinan.rules.CarriedState;
+import cn.xinan.rules.DaySummary;
+import cn.xinan.rules.RulesEngine;
 import cn.xinan.wire.SignedEvent;
 import org.sqlite.SQLiteConfig;
 
@@ -23,17 +27,26 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The embedded store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a committed append
  * survives a power cut. An append is one transaction of {@code INSERT OR IGNORE} on the event id primary
  * key: a re-delivered event changes nothing, whatever room it would be stored under now (the key is the id
- * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for the verdicts.
+ * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for recomputing derived
+ * results. In the same transaction, the room-days of the new events are marked in {@code derived_dirty}; the
+ * summaries ({@link DerivedStore}) live in {@code day_summary}, keyed by room and epoch day.
  *
  * <p>One connection writes and another reads (WAL lets readers run beside the writer); each is used by one
  * thread at a time.
@@ -70,7 +83,38 @@ public final class SqliteEventStore implements EventStore {
               payload_bytes  INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS quarantine_received ON quarantine (received_at_ms);
+            CREATE TABLE IF NOT EXISTS day_summary (
+              room                TEXT    NOT NULL,
+              day                 INTEGER NOT NULL,
+              open_ms             INTEGER NOT NULL,
+              unattended_ms       INTEGER NOT NULL,
+              checkins            INTEGER NOT NULL,
+              alive               INTEGER NOT NULL,
+              unsynced            INTEGER NOT NULL,
+              events              INTEGER NOT NULL,
+              gap_s               INTEGER NOT NULL,
+              end_open            INTEGER NOT NULL,
+              end_open_since_ms   INTEGER NOT NULL,
+              end_occupied        INTEGER NOT NULL,
+              end_vacant_since_ms INTEGER NOT NULL,
+              end_last_alive_ms   INTEGER NOT NULL,
+              PRIMARY KEY (room, day)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS derived_dirty (
+              room    TEXT    NOT NULL,
+              day     INTEGER NOT NULL,
+              version INTEGER NOT NULL,
+              PRIMARY KEY (room, day)
+            ) WITHOUT ROWID;
             """;
+    private static final String MARK_DIRTY = """
+            INSERT INTO derived_dirty (room, day, version) VALUES (?, ?, 1)
+            ON CONFLICT (room, day) DO UPDATE SET version = version + 1""";
+    private static final String SUMMARY_COLUMNS = """
+            room, day, open_ms, unattended_ms, checkins, alive, unsynced, events, gap_s, end_open, end_open_since_ms,
+              end_occupied, end_vacant_since_ms, end_last_alive_ms""";
+    /** Asia/Shanghai has kept UTC+8 without daylight saving since 1991: a local day is a fixed span of epoch ms. */
+    private static final long LOCAL_OFFSET_MS = 8 * 3_600_000L;
     private static final String INSERT_EVENT = """
             INSERT OR IGNORE INTO events (event_id, room, device, seq, at_ms, synced, kind, reason, prev_alive_at_ms,
               staff, occupied, purpose, stage, signature, received_at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
@@ -140,11 +184,17 @@ public final class SqliteEventStore implements EventStore {
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
-                writer.commit();
                 int added = 0;
-                for (int c : counts) {
-                    added += c > 0 ? 1 : 0;
+                Set<RoomDay> changed = new HashSet<>();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) {
+                        added++;
+                        StoredEvent e = events.get(i);
+                        changed.add(new RoomDay(e.roomId(), LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE)));
+                    }
                 }
+                markDirtyInTransaction(changed);
+                writer.commit();
                 return new AppendResult(added, events.size() - added);
             } catch (SQLException e) {
                 rollbackQuietly();
@@ -365,6 +415,232 @@ public final class SqliteEventStore implements EventStore {
                 return out;
             } catch (SQLException e) {
                 throw new StoreException("SQLite store " + path + ": counting the quarantine failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void markDirtyInTransaction(Collection<RoomDay> days) throws SQLException {
+        if (days.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = writer.prepareStatement(MARK_DIRTY)) {
+            for (RoomDay d : days) {
+                ps.setString(1, d.room());
+                ps.setLong(2, d.day().toEpochDay());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public List<DirtyDay> dirtyDays(Collection<String> rooms) {
+        Set<String> wanted = Set.copyOf(rooms);
+        synchronized (reader) {
+            try (Statement s = reader.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT room, day, version FROM derived_dirty ORDER BY room, day")) {
+                List<DirtyDay> out = new ArrayList<>();
+                while (rs.next()) {
+                    String room = rs.getString(1);
+                    if (wanted.isEmpty() || wanted.contains(room)) {
+                        out.add(new DirtyDay(new RoomDay(room, LocalDate.ofEpochDay(rs.getLong(2))), rs.getLong(3)));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the changed days failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void markDirty(Collection<RoomDay> days) {
+        synchronized (writer) {
+            try {
+                markDirtyInTransaction(days);
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": marking days changed failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void clearDirty(Collection<DirtyDay> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "DELETE FROM derived_dirty WHERE room = ? AND day = ? AND version = ?")) {
+                for (DirtyDay d : days) {
+                    ps.setString(1, d.day().room());
+                    ps.setLong(2, d.day().day().toEpochDay());
+                    ps.setLong(3, d.version());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": clearing changed days failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void writeSummaries(String room, List<DaySummary> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO day_summary (" + SUMMARY_COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                for (DaySummary d : days) {
+                    CarriedState end = d.end();
+                    ps.setString(1, room);
+                    ps.setLong(2, d.date().toEpochDay());
+                    ps.setLong(3, d.openMillis());
+                    ps.setLong(4, d.unattendedMillis());
+                    ps.setInt(5, d.checkins());
+                    ps.setInt(6, d.alive() ? 1 : 0);
+                    ps.setInt(7, d.unsyncedEvents());
+                    ps.setInt(8, d.events());
+                    ps.setLong(9, d.unattendedGapSeconds());
+                    ps.setInt(10, end.open() ? 1 : 0);
+                    ps.setLong(11, end.openSinceMs());
+                    ps.setInt(12, end.occupied() ? 1 : 0);
+                    ps.setLong(13, end.vacantSinceMs());
+                    ps.setLong(14, end.lastSignOfLifeMs());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": writing the summaries of room " + room + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static DaySummary readSummary(ResultSet rs) throws SQLException {
+        CarriedState end = new CarriedState(rs.getInt(10) != 0, rs.getLong(11), rs.getInt(12) != 0, rs.getLong(13),
+                rs.getLong(14));
+        return new DaySummary(LocalDate.ofEpochDay(rs.getLong(2)), rs.getLong(3), rs.getLong(4), rs.getInt(5),
+                rs.getInt(6) != 0, rs.getInt(7), rs.getInt(8), rs.getLong(9), end);
+    }
+
+    @Override
+    public Map<String, List<DaySummary>> summaries(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Set<String> wanted = Set.copyOf(rooms);
+        String sql = "SELECT " + SUMMARY_COLUMNS + " FROM day_summary WHERE "
+                + (wanted.size() == 1 ? "room = ? AND " : "") + "day >= ? AND day <= ? ORDER BY room, day";
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
+                int i = 1;
+                if (wanted.size() == 1) {
+                    ps.setString(i++, wanted.iterator().next());
+                }
+                ps.setLong(i++, from.toEpochDay());
+                ps.setLong(i, to.toEpochDay());
+                Map<String, List<DaySummary>> out = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String room = rs.getString(1);
+                        if (wanted.isEmpty() || wanted.contains(room)) {
+                            out.computeIfAbsent(room, r -> new ArrayList<>()).add(readSummary(rs));
+                        }
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading summaries failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<DaySummary> lastSummaryOnOrBefore(String room, LocalDate day) {
+        return oneSummary("SELECT " + SUMMARY_COLUMNS + " FROM day_summary WHERE room = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+                room, day.toEpochDay());
+    }
+
+    @Override
+    public Optional<LocalDate> lastSummaryDate(String room) {
+        return oneSummary("SELECT " + SUMMARY_COLUMNS + " FROM day_summary WHERE room = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+                room, Long.MAX_VALUE).map(DaySummary::date);
+    }
+
+    private Optional<DaySummary> oneSummary(String sql, String room, long day) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
+                ps.setString(1, room);
+                ps.setLong(2, day);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(readSummary(rs)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading a summary of room " + room + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public long eventCount(String room, Instant from, Instant to) {
+        TimeRange range = TimeRange.of(from, to);
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT count(*) FROM events WHERE room = ? AND at_ms >= ? AND at_ms < ?")) {
+                ps.setString(1, room);
+                ps.setLong(2, range.fromMs());
+                ps.setLong(3, range.toMs());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": counting room " + room + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public boolean hasEventsFrom(String room, Instant from) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM events WHERE room = ? AND at_ms >= ? LIMIT 1")) {
+                ps.setString(1, room);
+                ps.setLong(2, TimeRange.of(from, from).fromMs());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading room " + room + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<RoomDay, Long> eventCountsByDay(LocalDate from, LocalDate to) {
+        long fromMs = from.atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli();
+        long toMs = to.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli();
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT room, (at_ms + ?) / 86400000, count(*) FROM events"
+                    + " WHERE at_ms >= ? AND at_ms < ? GROUP BY 1, 2")) {
+                ps.setLong(1, LOCAL_OFFSET_MS);
+                ps.setLong(2, fromMs);
+                ps.setLong(3, toMs);
+                Map<RoomDay, Long> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new RoomDay(rs.getString(1), LocalDate.ofEpochDay(rs.getLong(2))), rs.getLong(3));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": counting events per day failed: " + e.getMessage(), e);
             }
         }
     }

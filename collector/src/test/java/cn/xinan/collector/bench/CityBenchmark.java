@@ -1,0 +1,379 @@
+package cn.xinan.collector.bench;
+
+import cn.xinan.collector.api.Api;
+import cn.xinan.collector.api.ApiContext;
+import cn.xinan.collector.figures.FiguresSettings;
+import cn.xinan.collector.figures.FiguresWriter;
+import cn.xinan.collector.ingest.DeviceStatusBoard;
+import cn.xinan.collector.ingest.IngestCounters;
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.store.StoredEvent;
+import cn.xinan.collector.store.influx.InfluxEventStore;
+import cn.xinan.collector.store.influx.InfluxFigures;
+import cn.xinan.collector.verdict.DerivedResults;
+import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.event.EventBody;
+import cn.xinan.event.Purpose;
+import cn.xinan.event.Stage;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.CarriedState;
+import cn.xinan.rules.ComplianceRate;
+import cn.xinan.rules.DaySummary;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.calendar.NationalCalendar;
+import cn.xinan.rules.calendar.SchoolCalendar;
+import cn.xinan.testing.InfluxServer;
+import cn.xinan.wire.SignedEvent;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * City benchmark (docs/benchmarks.md, "City"): a city's rooms with one week of realistic raw events (heartbeat every
+ * 60 s day and night, two open/close sessions with presence changes and check-ins on weekdays), loaded through the
+ * store's own append and derived by {@link DerivedResults} as a collector does; the rest of a 20-week term as day
+ * summaries computed by the engine ({@link RulesEngine#summarize}, the deriver's function) from generated events and
+ * written with the store's own {@code writeSummaries}, except for one room whose whole term is loaded raw and derived.
+ * Then min / median of several runs of: a city's week through the HTTP API, one room's term through the API, a city's
+ * term roll-up (compliance over every room), one figures pass (InfluxDB), recomputing one room's term from its raw
+ * events, and the engine alone on the city's week of events in memory.
+ *
+ * <p>Usage: {@code CityBenchmark [rooms=1000] [termWeeks=20] [runs=5] [rawRooms=rooms]} (rooms past {@code rawRooms}
+ * get their first week as engine-made summaries too); system property {@code xinan.bench.only}
+ * = {@code sqlite,influxdb} (default both).
+ */
+public final class CityBenchmark {
+    static final LocalDate TERM_START = LocalDate.of(2025, 3, 3); // a Monday
+    static final byte[] SIGNATURE = new byte[64];
+    static final SchoolCalendar CALENDAR = SchoolCalendar.of(NationalCalendar.bundled());
+    static final RuleSettings RULES = RuleSettings.defaults();
+
+    private final int rooms;
+    private final int rawRooms;
+    private final int termWeeks;
+    private final int runs;
+    private final Registry registry;
+    private final LocalDate termEnd;
+
+    CityBenchmark(int rooms, int termWeeks, int runs, int rawRooms) {
+        this.rooms = rooms;
+        this.rawRooms = Math.min(rooms, rawRooms);
+        this.termWeeks = termWeeks;
+        this.runs = runs;
+        List<RoomRecord> records = new ArrayList<>();
+        for (int r = 0; r < rooms; r++) {
+            records.add(new RoomRecord("county-" + (r % 7), "school-" + (r / 2), room(r),
+                    r % 3 == 0 ? Tier.DEMONSTRATION : Tier.QUALIFIED, "room " + r));
+        }
+        this.registry = new Registry(records, List.of());
+        this.termEnd = TERM_START.plusWeeks(termWeeks).minusDays(1);
+    }
+
+    static String room(int r) {
+        return String.format(Locale.ROOT, "room-%04d", r);
+    }
+
+    /** One room's events of one local day: 1,440 heartbeats, and on weekdays two sessions. */
+    static void day(int r, LocalDate date, List<DeviceEvent> out) {
+        String device = "dev-" + r;
+        long seqBase = date.toEpochDay() * 2_000L;
+        long midnight = date.atStartOfDay(RulesEngine.ZONE).toInstant().getEpochSecond();
+        int[] seq = {0};
+        record At(int second, EventBody body) {
+        }
+        List<At> extra = new ArrayList<>();
+        boolean weekday = date.getDayOfWeek().getValue() <= 5;
+        if (weekday) {
+            int shift = (r % 30) * 60;
+            extra.add(new At(8 * 3600 + shift + 5, new EventBody.StaffOpen("T01")));
+            extra.add(new At(8 * 3600 + shift + 300, new EventBody.Presence(true)));
+            extra.add(new At(9 * 3600 + shift + 5, new EventBody.CheckIn(Purpose.GROUP, Stage.JUNIOR)));
+            extra.add(new At(10 * 3600 + shift + 5, new EventBody.Presence(false)));
+            extra.add(new At(10 * 3600 + 1800 + shift + 5, new EventBody.StaffClose("T01")));
+            extra.add(new At(14 * 3600 + shift + 5, new EventBody.StaffOpen("T02")));
+            extra.add(new At(14 * 3600 + 600 + shift + 5, new EventBody.Presence(true)));
+            extra.add(new At(15 * 3600 + shift + 5, new EventBody.CheckIn(Purpose.INDIVIDUAL, Stage.SENIOR)));
+            extra.add(new At(15 * 3600 + 1200 + shift + 5, new EventBody.Presence(false)));
+            extra.add(new At(16 * 3600 + 600 + shift + 5, new EventBody.StaffClose("T02")));
+        }
+        int e = 0;
+        for (int minute = 0; minute < 1440; minute++) {
+            int second = minute * 60 + 30;
+            while (e < extra.size() && extra.get(e).second() < second) {
+                add(out, device, seqBase, seq, midnight + extra.get(e).second(), extra.get(e).body());
+                e++;
+            }
+            add(out, device, seqBase, seq, midnight + second, new EventBody.Heartbeat());
+        }
+    }
+
+    private static void add(List<DeviceEvent> out, String device, long seqBase, int[] seq, long epochSecond,
+                            EventBody body) {
+        long s = seqBase + ++seq[0];
+        out.add(new DeviceEvent(device + "-" + s, device, s, Instant.ofEpochSecond(epochSecond), true, body));
+    }
+
+    static List<DeviceEvent> week(int r, LocalDate monday) {
+        List<DeviceEvent> out = new ArrayList<>(10_200);
+        for (int d = 0; d < 7; d++) {
+            day(r, monday.plusDays(d), out);
+        }
+        return out;
+    }
+
+    static List<StoredEvent> stored(String room, List<DeviceEvent> events) {
+        Instant received = Instant.parse("2025-07-30T00:00:00Z");
+        List<StoredEvent> out = new ArrayList<>(events.size());
+        for (DeviceEvent e : events) {
+            out.add(new StoredEvent(new SignedEvent(e, SIGNATURE), room, received));
+        }
+        return out;
+    }
+
+    void run(String name, EventStore store, Supplier<Long> diskBytes, Supplier<String> memory) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== %s: %d rooms (%d with a raw week), raw week %s, term %s..%s (%d weeks)%n",
+                name, rooms, rawRooms, TERM_START, TERM_START, termEnd, termWeeks);
+        DerivedResults derived = new DerivedResults(store, RULES);
+
+        // 1. the raw week of every room through the store's append, then derived as a collector derives
+        long t0 = System.nanoTime();
+        long events = 0;
+        for (int r = 0; r < rawRooms; r++) {
+            List<StoredEvent> batch = stored(room(r), week(r, TERM_START));
+            store.append(batch);
+            events += batch.size();
+        }
+        long t1 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "load raw week: %,d events in %.1f s (%,.0f events/s)%n", events,
+                (t1 - t0) / 1e9, events / ((t1 - t0) / 1e9));
+        int recomputed = derived.refresh(List.of());
+        long t2 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "derive the week from raw events: %d rooms in %.1f s%n", recomputed, (t2 - t1) / 1e9);
+
+        // 2. one room's whole term raw and derived; the other rooms' remaining weeks as engine-made summaries
+        long termEvents = 0;
+        for (int w = 1; w < termWeeks; w++) {
+            List<StoredEvent> batch = stored(room(0), week(0, TERM_START.plusWeeks(w)));
+            store.append(batch);
+            termEvents += batch.size();
+        }
+        derived.refresh(List.of());
+        long t3 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "room-0000's term raw: %,d more events loaded and derived in %.1f s%n",
+                termEvents, (t3 - t2) / 1e9);
+        RulesEngine engine = new RulesEngine(RULES);
+        // Rooms with the same shift (r % 30) have the same events, so the same summaries: computed once per week.
+        java.util.Map<String, List<DaySummary>> byPattern = new java.util.HashMap<>();
+        for (int r = 1; r < rooms; r++) {
+            List<DaySummary> days = new ArrayList<>();
+            for (int w = r < rawRooms ? 1 : 0; w < termWeeks; w++) {
+                LocalDate monday = TERM_START.plusWeeks(w);
+                int room = r;
+                days.addAll(byPattern.computeIfAbsent((r % 30) + "/" + w, k -> engine.summarize(CarriedState.INITIAL,
+                        week(room, monday), monday, monday.plusDays(6))));
+            }
+            if (days.get(days.size() - 1).end().open()) {
+                throw new IllegalStateException("generated weeks end closed");
+            }
+            store.writeSummaries(room(r), days);
+        }
+        long t4 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "term summaries of the other rooms (engine from generated events, written by"
+                + " the store): %.1f s%n", (t4 - t3) / 1e9);
+        System.out.printf(Locale.ROOT, "disk: %,d bytes; %s%n", diskBytes.get(), memory.get());
+
+        // 3. the queries
+        VerdictService verdicts = new VerdictService(derived, registry, SchoolCalendars.uniform(CALENDAR));
+        // through the access filter like every request (docs/security.md), as the launcher's city-wide internal caller
+        cn.xinan.collector.access.Access access = new cn.xinan.collector.access.Access(
+                cn.xinan.collector.access.AccessSettings.in(java.nio.file.Files.createTempDirectory("xinan-city-access")),
+                registry, java.time.Clock.systemUTC());
+        token = access.internalToken();
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .routing(routing -> Api.routing(routing, new ApiContext(registry, store, verdicts,
+                        new IngestCounters(), new DeviceStatusBoard(registry), () -> true, access)))
+                .build().start();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String base = "http://127.0.0.1:" + server.port() + "/api/v1";
+            LocalDate sunday = TERM_START.plusDays(6);
+            int[] size = new int[1];
+            time("city week through the API (GET /verdicts, " + rooms + " rooms)", runs, () -> {
+                size[0] = get(http, base + "/verdicts?from=" + TERM_START + "&to=" + sunday);
+            });
+            System.out.printf(Locale.ROOT, "  (answer: %,d bytes)%n", size[0]);
+            time("one room's term through the API (GET /rooms/room-0000/verdicts)", runs * 4, () -> {
+                get(http, base + "/rooms/" + room(0) + "/verdicts?from=" + TERM_START + "&to=" + termEnd);
+            });
+            ComplianceRate[] rate = new ComplianceRate[1];
+            time("city term roll-up (VerdictService, ComplianceRate over every room)", runs, () -> {
+                rate[0] = ComplianceRate.over(verdicts.rooms(List.of(), TERM_START, termEnd));
+            });
+            System.out.printf(Locale.ROOT, "  (%s)%n", rate[0]);
+        } finally {
+            server.stop();
+        }
+        if (store instanceof InfluxEventStore influx) {
+            Clock clock = Clock.fixed(termEnd.atTime(18, 0).toInstant(ZoneOffset.ofHours(8)), RulesEngine.ZONE);
+            FiguresWriter figures = new FiguresWriter(verdicts, registry, new InfluxFigures(influx),
+                    FiguresSettings.defaults(), clock);
+            time("one figures pass (" + (FiguresSettings.DEFAULT_WEEKS_BACK + 1) + " weeks, InfluxDB)", runs,
+                    figures::runOnce);
+        }
+        time("recompute room-0000's term from its raw events (store read + engine)", Math.max(3, runs / 2), () -> {
+            List<DeviceEvent> raw = new ArrayList<>();
+            for (StoredEvent s : store.eventsForRoom(room(0), TERM_START.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                    termEnd.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant())) {
+                raw.add(s.event());
+            }
+            engine.summarize(CarriedState.INITIAL, raw, TERM_START, termEnd);
+        });
+    }
+
+    /** The engine alone on the city's week, events in memory (generated per room outside the clock). */
+    void engineAlone() {
+        RulesEngine engine = new RulesEngine(RULES);
+        long[] totals = new long[3];
+        for (int run = 0; run < totals.length; run++) {
+            long total = 0;
+            for (int r = 0; r < rooms; r++) {
+                List<DeviceEvent> events = week(r, TERM_START);
+                long t = System.nanoTime();
+                RoomReport report = engine.evaluate(room(r), Tier.QUALIFIED, events, CALENDAR, TERM_START,
+                        TERM_START.plusDays(6));
+                total += System.nanoTime() - t;
+                if (report.days().isEmpty()) {
+                    throw new IllegalStateException("no days");
+                }
+            }
+            totals[run] = total;
+        }
+        print("engine alone on the city week (events in memory, one thread)", totals);
+    }
+
+    /** The internal caller's token of the access filter in front of the API. */
+    private static volatile String token = "";
+
+    private static int get(HttpClient http, String url) {
+        try {
+            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + res.statusCode() + ": " + new String(res.body()));
+            }
+            return res.body().length;
+        } catch (IOException e) {
+            throw new IllegalStateException(url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void time(String what, int n, Step step) throws Exception {
+        step.run(); // first call apart: cold JIT and caches
+        long[] ns = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            step.run();
+            ns[i] = System.nanoTime() - t;
+        }
+        print(what, ns);
+    }
+
+    private static void print(String what, long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%-80s min %9.1f ms   median %9.1f ms   (%d runs)%n", what, sorted[0] / 1e6,
+                sorted[sorted.length / 2] / 1e6, sorted.length);
+    }
+
+    static long du(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Resident memory of the process whose command line mentions {@code marker} (the InfluxDB this run started). */
+    static String rssOf(String marker) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmd.contains("influxd") && cmd.contains(marker)) {
+                        for (String line : Files.readAllLines(p.resolve("status"))) {
+                            if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {
+                                return "influxd " + line.replaceAll("\\s+", " ");
+                            }
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the process ended while listed
+                }
+            }
+        } catch (IOException e) {
+            return "influxd memory unknown: " + e.getMessage();
+        }
+        return "influxd memory unknown";
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+        int termWeeks = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        String only = System.getProperty("xinan.bench.only", "sqlite,influxdb");
+        int rawRooms = args.length > 3 ? Integer.parseInt(args[3]) : rooms;
+        CityBenchmark bench = new CityBenchmark(rooms, termWeeks, runs, rawRooms);
+        bench.engineAlone();
+        if (only.contains("sqlite")) {
+            Path dir = Files.createTempDirectory("xinan-city");
+            Path file = dir.resolve("events.db");
+            try (EventStore store = new StoreSettings.Sqlite(file).open()) {
+                bench.run("SQLite", store, () -> du(dir), () -> "heap used " + (Runtime.getRuntime().totalMemory()
+                        - Runtime.getRuntime().freeMemory()) / (1 << 20) + " MB");
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        if (only.contains("influxdb")) {
+            try (InfluxServer influx = InfluxServer.startServer()) {
+                StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "city", "xinan", "INF", null, null);
+                try (EventStore store = settings.open()) {
+                    String marker = influx.dataDir().toString();
+                    bench.run("InfluxDB", store, () -> du(influx.dataDir()), () -> rssOf(marker));
+                }
+            }
+        }
+    }
+}

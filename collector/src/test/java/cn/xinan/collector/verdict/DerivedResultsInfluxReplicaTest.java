@@ -1,0 +1,40 @@
+package cn.xinan.collector.verdict;
+
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.testing.InfluxServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Two replicas on one real InfluxDB (two stores, each marking only the days of its own appends, each with its own
+ * derivation): for random streams delivered late, shuffled and partly twice, the summaries give the engine's
+ * verdicts on all events for every day and week.
+ */
+class DerivedResultsInfluxReplicaTest {
+    private static InfluxServer influx;
+
+    @BeforeAll
+    static void startInflux() {
+        influx = InfluxServer.startServer();
+    }
+
+    @AfterAll
+    static void stopInflux() {
+        influx.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void summariesWrittenByTwoReplicasEqualTheEngineOnAllEvents(long seed) {
+        StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "replicas_" + seed, "xinan", "INF", null,
+                null);
+        ReplicaStream stream = new ReplicaStream(seed);
+        try (EventStore a = settings.open(); EventStore b = settings.open()) {
+            stream.deliver(a, new DerivedResults(a, stream.settings), b, new DerivedResults(b, stream.settings));
+            stream.assertSummariesMatchTheEngine(b);
+        }
+    }
+}
