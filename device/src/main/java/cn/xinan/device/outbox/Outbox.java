@@ -32,6 +32,13 @@ import java.util.Optional;
  *
  * <p>The file belongs to one device: opening it for another device id is an error. All methods are
  * thread-safe (one connection, guarded by this object's lock; each call is short).
+ *
+ * <p><b>Ledger (opt-in, for fault tests and audits).</b> If the file has a table
+ * {@code ledger(seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, payload BLOB NOT NULL)} when it is opened
+ * ({@link #LEDGER_TABLE}: whoever wants the ledger creates it; the firmware never does), every append also
+ * writes the event there <em>in the same transaction</em>, and nothing ever deletes from it: it is the exact
+ * list of events this device committed, whatever was delivered or acknowledged since. A re-timed held event
+ * ({@link #replaceHeld}) replaces its row too (its first version never left the device).
  */
 public final class Outbox implements AutoCloseable {
     private final Path path;
@@ -43,6 +50,7 @@ public final class Outbox implements AutoCloseable {
     private final PreparedStatement deleteThrough;
     private final PreparedStatement insertHistory;
     private final PreparedStatement insertHeld;
+    private final PreparedStatement insertLedger;
     private long lastSeq;
     private Instant lastEventAt;
     private boolean closed;
@@ -90,6 +98,31 @@ public final class Outbox implements AutoCloseable {
         insertHistory = db.prepareStatement("INSERT OR REPLACE INTO history (seq, at_ms, payload) VALUES (?, ?, ?)");
         insertHeld = db.prepareStatement("INSERT INTO held (seq, run_id, mono_ms) VALUES (?, ?, ?)");
         deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
+        insertLedger = hasLedger(db)
+                ? db.prepareStatement("INSERT OR REPLACE INTO ledger (seq, event_id, payload) VALUES (?, ?, ?)")
+                : null;
+    }
+
+    /** The opt-in ledger's table (see the class comment): create it in the file before the firmware opens it. */
+    public static final String LEDGER_TABLE =
+            "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, payload BLOB NOT NULL)";
+
+    private static boolean hasLedger(Connection db) throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'")) {
+            boolean found = rs.next();
+            db.commit();
+            return found;
+        }
+    }
+
+    private void writeLedger(long seq, String eventId, byte[] payload) throws SQLException {
+        if (insertLedger != null) {
+            insertLedger.setLong(1, seq);
+            insertLedger.setString(2, eventId);
+            insertLedger.setBytes(3, payload);
+            insertLedger.executeUpdate();
+        }
     }
 
     /**
@@ -186,6 +219,7 @@ public final class Outbox implements AutoCloseable {
             insertHistory.setLong(2, atMs);
             insertHistory.setBytes(3, payload);
             insertHistory.executeUpdate();
+            writeLedger(event.seq(), event.eventId(), payload);
             if (hold != null) {
                 insertHeld.setLong(1, event.seq());
                 insertHeld.setString(2, hold.runId());
@@ -252,6 +286,7 @@ public final class Outbox implements AutoCloseable {
                 insertHistory.setLong(2, e.at().toEpochMilli());
                 insertHistory.setBytes(3, payload);
                 insertHistory.executeUpdate();
+                writeLedger(e.seq(), e.eventId(), payload);
                 release.setLong(1, e.seq());
                 release.executeUpdate();
                 if (e.seq() == lastSeq) {
