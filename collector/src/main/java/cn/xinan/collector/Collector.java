@@ -4,6 +4,8 @@ import cn.xinan.collector.api.Api;
 import cn.xinan.collector.api.ApiContext;
 import cn.xinan.collector.broker.EmbeddedBroker;
 import cn.xinan.collector.figures.FiguresWriter;
+import cn.xinan.collector.ingest.AckSettings;
+import cn.xinan.collector.ingest.AckTracker;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.ingest.IngestPipeline;
@@ -47,11 +49,14 @@ public final class Collector implements AutoCloseable {
     private final CollectorConfig config;
     private final Clock clock;
     private final IngestCounters counters = new IngestCounters();
-    private final DeviceStatusBoard board = new DeviceStatusBoard();
+    private final AckSettings ackSettings;
+    private DeviceStatusBoard board;
+    private AckTracker acks;
     private EmbeddedBroker broker;
+    // read by the ack sink on the storing thread
     private EventStore store;
     private IngestPipeline pipeline;
-    private MqttIngest mqtt;
+    private volatile MqttIngest mqtt;
     private WebServer server;
     private VerdictService verdicts;
     private Registry registry;
@@ -63,8 +68,14 @@ public final class Collector implements AutoCloseable {
 
     /** @param clock the collector's clock: receive times and the plausible-time check */
     public Collector(CollectorConfig config, Clock clock) {
+        this(config, clock, AckSettings.DEFAULTS);
+    }
+
+    /** @param ackSettings when a gap in a device's stored sequence is asked for again, when health says stalled */
+    public Collector(CollectorConfig config, Clock clock, AckSettings ackSettings) {
         this.config = Objects.requireNonNull(config, "config is missing");
         this.clock = Objects.requireNonNull(clock, "clock is missing");
+        this.ackSettings = Objects.requireNonNull(ackSettings, "ack settings are missing");
     }
 
     /**
@@ -87,16 +98,36 @@ public final class Collector implements AutoCloseable {
             store = config.store().open();
             verdicts = new VerdictService(store, registry, config.rules(), calendars);
             figures = startFigures();
-            pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board);
+            board = new DeviceStatusBoard(registry);
+            acks = new AckTracker(store, new AckTracker.Sink() {
+                @Override
+                public void acknowledge(cn.xinan.wire.Acknowledgement ack) {
+                    MqttIngest m = mqtt;
+                    if (m != null) {
+                        m.acknowledge(ack);
+                    }
+                }
+
+                @Override
+                public void requestResend(cn.xinan.wire.ResendRequest request) {
+                    MqttIngest m = mqtt;
+                    if (m != null) {
+                        m.requestResend(request);
+                    }
+                }
+            }, ackSettings, clock);
+            pipeline = new IngestPipeline(store, registry, config.ingest(), counters, board, acks,
+                    ackSettings.gapTimeout().dividedBy(3));
             mqtt = new MqttIngest(config.mqtt(), pipeline, board, clock);
             mqtt.start();
-            ApiContext context = new ApiContext(registry, store, verdicts, counters, board, mqtt::isConnected);
+            ApiContext context = new ApiContext(registry, store, verdicts, counters, board, mqtt::isConnected,
+                    acks::progress);
             server = WebServer.builder()
                     .host(config.http().host())
                     .port(config.http().port())
                     .shutdownHook(false)
                     .featuresDiscoverServices(false)
-                    .addFeature(Observability.feature(store, mqtt, counters))
+                    .addFeature(Observability.feature(store, mqtt, counters, acks))
                     .routing(routing -> {
                         Api.routing(routing, context);
                         routing.register(new WebUi());
@@ -184,6 +215,12 @@ public final class Collector implements AutoCloseable {
     public boolean awaitStoredEvents(long count, Duration timeout) throws InterruptedException {
         running();
         return pipeline.awaitProgress(() -> counters.snapshot().pending() == 0 && store.eventCount() >= count, timeout);
+    }
+
+    /** Each device's acknowledged sequence and gaps, as this collector last computed them from the store. */
+    public java.util.List<AckTracker.DeviceProgress> acknowledgements() {
+        running();
+        return acks.progress();
     }
 
     public IngestStats ingestStats() {

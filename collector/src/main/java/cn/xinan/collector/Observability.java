@@ -1,5 +1,6 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.ingest.AckTracker;
 import cn.xinan.collector.ingest.IngestCounters;
 import cn.xinan.collector.ingest.MqttIngest;
 import cn.xinan.collector.store.EventStore;
@@ -19,7 +20,8 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * {@code /observe/health} (readiness: the store answers and MQTT is connected and subscribed) and
+ * {@code /observe/health} (readiness: the store answers, MQTT is connected and subscribed, and no device's
+ * acknowledgement has stalled while its events keep arriving: {@link AckTracker#stalled}) and
  * {@code /observe/metrics} (the ingest counters, Prometheus format by default). Each collector has a meter
  * registry of its own, so several collectors in one JVM (tests, {@code xinan demo}) never mix counters.
  *
@@ -32,18 +34,29 @@ final class Observability {
     private Observability() {
     }
 
-    static ObserveFeature feature(EventStore store, MqttIngest mqtt, IngestCounters counters) {
+    static ObserveFeature feature(EventStore store, MqttIngest mqtt, IngestCounters counters, AckTracker acks) {
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .addCheck(() -> storeHealth(store), HealthCheckType.READINESS, "store")
                 .addCheck(() -> HealthCheckResponse.builder().status(mqtt.isConnected())
                         .detail("connected", mqtt.isConnected()).build(), HealthCheckType.READINESS, "mqtt")
+                .addCheck(() -> ackHealth(acks), HealthCheckType.READINESS, "acknowledgements")
                 .build();
         MetricsObserver metrics = MetricsObserver.builder().meterRegistry(meters(counters)).build();
         return ObserveFeature.builder()
                 .observersDiscoverServices(false)
                 .addObserver(health)
                 .addObserver(metrics)
+                .build();
+    }
+
+    private static HealthCheckResponse ackHealth(AckTracker acks) {
+        List<String> stalled = acks.stalled();
+        long gaps = acks.progress().stream().filter(p -> !p.gaps().isEmpty()).count();
+        return HealthCheckResponse.builder().status(stalled.isEmpty())
+                .detail("devicesWithGaps", gaps)
+                .detail("stalled", String.join(",", stalled))
+                .detail("resendRequests", acks.resendRequests())
                 .build();
     }
 

@@ -29,6 +29,11 @@ public final class EventSigner {
         return Ed25519Keys.sign(key, batchMessage(events));
     }
 
+    /** Signs a status message's bytes (see {@link DeviceStatus#encodeSigned}). */
+    byte[] signStatus(byte[] message) {
+        return Ed25519Keys.sign(key, message);
+    }
+
     /** Builds a ready-to-publish batch: with a batch signature when it holds more than one event. */
     public EventBatch batch(String deviceId, List<SignedEvent> events) {
         return new EventBatch(deviceId, events, events.size() > 1 ? signBatch(events) : null);

@@ -8,8 +8,12 @@ import cn.xinan.event.DeviceEvent;
  *
  * <pre>
  *   {deviceId}/events   event batches, QoS 1, not retained
- *   {deviceId}/status   retained status; the last will sets it offline
+ *   {deviceId}/status   retained status, signed by the device; the last will sets it offline
+ *   {deviceId}/ack      retained, written by collectors only: every seq up to "through" is stored
+ *   {deviceId}/resend   written by collectors only: send this seq range again if you still have it
  * </pre>
+ * A device writes only {@code events} and {@code status} under its id and reads only {@code ack} and
+ * {@code resend} under its id.
  */
 public final class Topics {
     /** Collectors share this subscription, so several replicas split the load (MQTT 5 §4.8.2). */
@@ -18,8 +22,12 @@ public final class Topics {
     public static final String SHARED_EVENTS_FILTER = "$share/" + SHARED_GROUP + "/" + EVENTS_FILTER;
     public static final String STATUS_FILTER = "+/status";
 
+    public static final String ACK_FILTER = "+/ack";
+
     private static final String EVENTS_SUFFIX = "/events";
     private static final String STATUS_SUFFIX = "/status";
+    private static final String ACK_SUFFIX = "/ack";
+    private static final String RESEND_SUFFIX = "/resend";
 
     private Topics() {
     }
@@ -30,6 +38,16 @@ public final class Topics {
 
     public static String status(String deviceId) {
         return DeviceEvent.checkDeviceId(deviceId) + STATUS_SUFFIX;
+    }
+
+    /** Where collectors publish (retained) how far a device's events are durably stored. */
+    public static String ack(String deviceId) {
+        return DeviceEvent.checkDeviceId(deviceId) + ACK_SUFFIX;
+    }
+
+    /** Where collectors ask a device to send a range of its events again. */
+    public static String resend(String deviceId) {
+        return DeviceEvent.checkDeviceId(deviceId) + RESEND_SUFFIX;
     }
 
     /**

@@ -171,4 +171,43 @@ class WireCodecTest {
         assertThat(KEY.toString()).doesNotContain(KEY.toBase64()).contains(KEY.publicKey().toBase64());
         assertThat(Ed25519Keys.privateKeyFromBase64(KEY.toBase64())).isEqualTo(KEY);
     }
+
+    @Test
+    void aSignedStatusVerifiesOnlyWithItsDevicesKeyAndUnchanged() throws Exception {
+        DeviceStatus online = new DeviceStatus("dev-1", true, T0, "0.1.0");
+        SignedStatus received = SignedStatus.decode(online.encodeSigned(SIGNER));
+        assertThat(received.status()).isEqualTo(online);
+        assertThat(received.verifies(KEY.publicKey())).isTrue();
+        assertThat(received.verifies(Ed25519Keys.generate(new SecureRandom()).publicKey())).isFalse();
+        String forged = new String(online.encodeSigned(SIGNER), StandardCharsets.US_ASCII).replace("online", "offline");
+        assertThat(SignedStatus.decode(forged.getBytes(StandardCharsets.US_ASCII)).verifies(KEY.publicKey())).isFalse();
+        SignedStatus unsigned = SignedStatus.decode(online.encode());
+        assertThat(unsigned.isSigned()).isFalse();
+        assertThat(unsigned.verifies(KEY.publicKey())).isFalse();
+    }
+
+    @Test
+    void aStatusWithAFirmwareOutsideTheTokenAlphabetIsRejected() {
+        assertThatThrownBy(() -> DeviceStatus.decode(
+                "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"firmware\":\"<script>\"}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("firmware");
+    }
+
+    @Test
+    void ackAndResendRoundTripAndRejectWhatTheyDoNotDefine() throws Exception {
+        Acknowledgement ack = new Acknowledgement("dev-1", 42);
+        assertThat(Acknowledgement.decode(ack.encode())).isEqualTo(ack);
+        ResendRequest resend = new ResendRequest("dev-1", 40, 41);
+        assertThat(ResendRequest.decode(resend.encode())).isEqualTo(resend);
+        assertThatThrownBy(() -> Acknowledgement.decode("{\"schema\":1,\"device\":\"dev-1\",\"through\":-1}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Acknowledgement.decode("{\"schema\":1,\"device\":\"dev-1\",\"through\":1,\"x\":1}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("unknown field 'x'");
+        assertThatThrownBy(() -> Acknowledgement.decode("{\"schema\":1,\"device\":\"dev-1\",\"through\":99999999999999999999}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> ResendRequest.decode("{\"schema\":1,\"device\":\"dev-1\",\"from\":5,\"to\":4}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("from");
+        assertThatThrownBy(() -> ResendRequest.decode("{\"schema\":2,\"device\":\"dev-1\",\"from\":1,\"to\":4}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("schema");
+    }
 }

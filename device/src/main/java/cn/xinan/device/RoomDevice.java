@@ -105,7 +105,8 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         try {
             EventSigner signer = new EventSigner(config.privateKey());
             this.publisher = new MqttPublisher(config.deviceId(), config.mqttUrl(), config.mqttPassword(),
-                    config.reconnectMinDelay(), config.reconnectMaxDelay(), outbox, signer, clock, FIRMWARE_VERSION);
+                    config.reconnectMinDelay(), config.reconnectMaxDelay(), config.delivery().ackTimeout(), outbox, signer,
+                    clock, FIRMWARE_VERSION);
             this.clockWatch = new ClockWatch(clock, monotonic, clockSync, config.clockSettings().jumpThreshold());
             this.reanchoring = new Reanchoring(outbox, signer, clock, monotonic, UUID.randomUUID().toString(),
                     config.clockSettings().maxHold());
@@ -115,7 +116,8 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
                     event -> {
                         progress.recorded(event);
                         publisher.wake();
-                    });
+                    }, new EventRecorder.OutboxLimit(config.delivery().outboxMaxEvents(),
+                            config.delivery().fullHeartbeatInterval()));
             this.machine = new RoomStateMachine(recorder, clock, config.heartbeatInterval());
             this.staffAccess = new StaffAccess(config.staff().pins(), config.staff().lockoutFailures(),
                     config.staff().lockoutDuration(), clock, new SecureRandom());
@@ -395,12 +397,25 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         publisher.networkUp();
     }
 
-    /** Events waiting in the outbox for the broker's acknowledgement. */
+    /** Events waiting in the outbox for a collector's acknowledgement. */
     public long outboxDepth() {
         if (outbox.isClosed()) {
             throw new IllegalStateException("device " + config.deviceId() + " is off: its outbox is closed");
         }
         return outbox.depth();
+    }
+
+    /**
+     * The highest sequence number in a message the broker acknowledged (PUBACK) in this run: taken by the
+     * broker, which says nothing of whether a collector stored it.
+     */
+    public long brokerTookThrough() {
+        return publisher.brokerTookThrough();
+    }
+
+    /** The highest sequence number a collector acknowledged as stored (0 until one did). */
+    public long acknowledgedThrough() {
+        return publisher.acknowledgedThrough();
     }
 
     /** Events ever recorded on this device's outbox (its last sequence number), across restarts. */
@@ -603,6 +618,9 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         h.put("clockSynced", clockWatch.isSynced());
         h.put("lastClockJump", clockWatch.lastJump().map(j -> j.detectedAt() + " (" + j.size() + ")").orElse(null));
         h.put("heldEvents", outbox.isClosed() ? null : (long) outbox.held().size());
+        h.put("acknowledgedThrough", publisher.acknowledgedThrough());
+        h.put("heartbeatsThinned", recorder.heartbeatsThinned());
+        h.put("heartbeatsSkippedDiskFull", recorder.heartbeatsSkippedDiskFull());
         RoomState s = state();
         h.put("presence", s != null && s.occupied());
         h.put("lastPresenceChange", presence.lastRawChange());

@@ -1,5 +1,6 @@
 package cn.xinan.device;
 
+import cn.xinan.wire.Acknowledgement;
 import cn.xinan.wire.DeviceStatus;
 import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.Topics;
@@ -16,22 +17,40 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test's view of the broker: a real MQTT 5 client subscribed to every device's events and status at QoS 1,
  * with a persistent session (so it gets what was queued while a broker restart cut it off), that
- * reconnects automatically.
+ * reconnects automatically. Unless made {@linkplain #silent silent}, it stands in for a collector: after each
+ * message it publishes the device's retained {@code {id}/ack} through the highest seq below which it has
+ * received everything (docs/mqtt-contract.md), so the device may empty its outbox.
  */
 final class EventSubscriber implements AutoCloseable {
     private final MqttAsyncClient client;
     private final List<EventBatch> batches = new ArrayList<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile DeviceStatus lastStatus;
+    private final boolean acknowledges;
+    private final Map<String, TreeSet<Long>> received = new HashMap<>(); // guarded by batches
+    private final Map<String, Long> through = new HashMap<>(); // guarded by batches
 
     EventSubscriber(String url) throws MqttException {
+        this(url, true);
+    }
+
+    /** A subscriber that never acknowledges: the devices keep everything. */
+    static EventSubscriber silent(String url) throws MqttException {
+        return new EventSubscriber(url, false);
+    }
+
+    private EventSubscriber(String url, boolean acknowledges) throws MqttException {
+        this.acknowledges = acknowledges;
         client = new MqttAsyncClient(url, "test-sub-" + UUID.randomUUID(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -49,8 +68,21 @@ final class EventSubscriber implements AutoCloseable {
                     return;
                 }
                 EventBatch batch = WireCodec.decode(message.getPayload());
+                long ackThrough;
                 synchronized (batches) {
                     batches.add(batch);
+                    TreeSet<Long> seqs = received.computeIfAbsent(batch.deviceId(), d -> new TreeSet<>());
+                    batch.events().forEach(e -> seqs.add(e.event().seq()));
+                    long t = through.getOrDefault(batch.deviceId(), 0L);
+                    while (seqs.contains(t + 1)) {
+                        t++;
+                    }
+                    through.put(batch.deviceId(), t);
+                    ackThrough = t;
+                }
+                if (acknowledges) {
+                    client().publish(Topics.ack(batch.deviceId()),
+                            new MqttMessage(new Acknowledgement(batch.deviceId(), ackThrough).encode(), 1, true, null));
                 }
             }
 

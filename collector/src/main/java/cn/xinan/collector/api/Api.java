@@ -24,7 +24,9 @@ public final class Api {
     public static void routing(HttpRouting.Builder routing, ApiContext context) {
         routing.register(PREFIX, new VerdictsService(context.verdicts()))
                 .register(PREFIX, new RoomsService(context.registry(), context.board()))
-                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected()))
+                .register(PREFIX, new DevicesService(context.registry(), context.board(), context.acknowledgements()))
+                .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected(),
+                        context.board()::statusRejected))
                 .error(BadParameterException.class, (req, res, e) ->
                         Json.send(res, Status.BAD_REQUEST_400, error(e.getMessage(), "parameter", e.parameter())))
                 .error(UnknownRoomException.class, (req, res, e) ->

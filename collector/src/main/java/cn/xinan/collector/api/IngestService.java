@@ -30,8 +30,11 @@ final class IngestService implements HttpService {
     private final EventStore store;
     private final IngestCounters counters;
     private final BooleanSupplier mqttConnected;
+    private final java.util.function.LongSupplier statusRejected;
 
-    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected) {
+    IngestService(EventStore store, IngestCounters counters, BooleanSupplier mqttConnected,
+                  java.util.function.LongSupplier statusRejected) {
+        this.statusRejected = statusRejected;
         this.store = store;
         this.counters = counters;
         this.mqttConnected = mqttConnected;
@@ -57,6 +60,7 @@ final class IngestService implements HttpService {
         out.put("sequenceGaps", s.sequenceGaps());
         out.put("storeFailures", s.storeFailures());
         out.put("pending", s.pending());
+        out.put("statusRejected", statusRejected.getAsLong());
         out.put("storedEventsTotal", store.eventCount());
         Json.send(res, Status.OK_200, out);
     }

@@ -1,17 +1,23 @@
 package cn.xinan.collector.ingest;
 
+import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.provisioning.Registry;
 import cn.xinan.wire.DeviceStatus;
+import cn.xinan.wire.SignedStatus;
 import cn.xinan.wire.WireFormatException;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the collector knows of each device's connection: the retained {@code {deviceId}/status} message
  * (online, or offline by the device's last will) and when its last event arrived. Feeds fleet health only,
- * never accounting.
+ * never accounting. A status counts only when it is signed by the registered key of the device its topic
+ * names (docs/mqtt-contract.md, "Status"); any other is ignored and counted ({@link #statusRejected()}).
  */
 public final class DeviceStatusBoard {
     private static final System.Logger LOG = System.getLogger(DeviceStatusBoard.class.getName());
@@ -21,22 +27,53 @@ public final class DeviceStatusBoard {
     }
 
     private final ConcurrentHashMap<String, DeviceState> states = new ConcurrentHashMap<>();
+    private final Registry registry;
+    private final LongAdder rejected = new LongAdder();
 
-    /** Applies a status message; a payload that does not parse, or names another device, is logged and ignored. */
+    /** @param registry whose device keys sign the status messages */
+    public DeviceStatusBoard(Registry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry is missing");
+    }
+
+    /**
+     * Applies a status message; one that does not parse, names another device than its topic, comes from an
+     * unregistered device, is unsigned or does not verify is logged, counted and ignored.
+     */
     public void statusMessage(String topic, byte[] payload) {
-        DeviceStatus status;
+        SignedStatus signed;
         try {
-            status = DeviceStatus.decode(payload);
+            signed = SignedStatus.decode(payload);
         } catch (WireFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring status message on " + topic + ": " + e.getMessage());
+            reject("ignoring status message on " + topic + ": " + e.getMessage());
             return;
         }
+        DeviceStatus status = signed.status();
         if (!topic.equals(status.deviceId() + "/status")) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring status of device " + status.deviceId() + " published on " + topic);
+            reject("ignoring status of device " + status.deviceId() + " published on " + topic);
+            return;
+        }
+        Optional<DeviceRecord> device = registry.device(status.deviceId());
+        if (device.isEmpty()) {
+            reject("ignoring status of unregistered device " + status.deviceId());
+            return;
+        }
+        if (!signed.verifies(device.get().publicKey())) {
+            reject("ignoring " + (signed.isSigned() ? "a status whose signature does not verify" : "an unsigned status")
+                    + " on " + topic);
             return;
         }
         states.merge(status.deviceId(), new DeviceState(status.online(), status.at(), status.firmware(), null),
                 (old, neu) -> new DeviceState(neu.online(), neu.statusAt(), neu.firmware(), old.lastEventReceivedAt()));
+    }
+
+    private void reject(String why) {
+        rejected.increment();
+        LOG.log(System.Logger.Level.WARNING, why);
+    }
+
+    /** Status messages ignored since start: unparsable, foreign, unregistered, unsigned or not verifying. */
+    public long statusRejected() {
+        return rejected.sum();
     }
 
     void eventReceived(String deviceId, Instant receivedAt) {

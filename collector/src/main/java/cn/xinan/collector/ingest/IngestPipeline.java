@@ -42,6 +42,8 @@ public final class IngestPipeline implements AutoCloseable {
     private final IngestCounters counters;
     private final DeviceStatusBoard board;
     private final SequenceTracker sequences = new SequenceTracker();
+    private final AckTracker acks; // null: no end-to-end acknowledgements (tests of the pipeline alone)
+    private final java.util.concurrent.ScheduledExecutorService gapChecks;
     private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
     private final ExecutorService verifiers;
     private final Thread verifyStage;
@@ -53,6 +55,33 @@ public final class IngestPipeline implements AutoCloseable {
 
     public IngestPipeline(EventStore store, Registry registry, IngestSettings settings, IngestCounters counters,
                           DeviceStatusBoard board) {
+        this(store, registry, settings, counters, board, null, null);
+    }
+
+    /**
+     * @param acks         publishes each device's end-to-end acknowledgement after every durable append
+     * @param gapCheck     how often {@link AckTracker#checkGaps} runs
+     */
+    public IngestPipeline(EventStore store, Registry registry, IngestSettings settings, IngestCounters counters,
+                          DeviceStatusBoard board, AckTracker acks, Duration gapCheck) {
+        this.acks = acks;
+        if (acks != null) {
+            this.gapChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "xinan-gap-check");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(50, Objects.requireNonNull(gapCheck, "gap check interval is missing").toMillis());
+            gapChecks.scheduleWithFixedDelay(() -> {
+                try {
+                    acks.checkGaps();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "gap check failed", e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.gapChecks = null;
+        }
         this.store = Objects.requireNonNull(store, "store is missing");
         this.verifier = new MessageVerifier(registry, settings);
         this.settings = settings;
@@ -184,6 +213,14 @@ public final class IngestPipeline implements AutoCloseable {
                 board.eventReceived(a.deviceId(), batch.get(i).receivedAt());
             }
         }
+        if (acks != null && !events.isEmpty()) {
+            try {
+                acks.stored(events); // durable now: tell the devices
+            } catch (StoreException e) {
+                // the events are stored; the acknowledgement follows with the next append or gap check
+                LOG.log(System.Logger.Level.WARNING, "cannot compute acknowledgements: " + e.getMessage());
+            }
+        }
         for (InboundMessage m : batch) {
             try {
                 m.acknowledgement().ack();
@@ -269,6 +306,9 @@ public final class IngestPipeline implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (gapChecks != null) {
+            gapChecks.shutdownNow();
+        }
         signalProgress();
         for (Thread t : List.of(verifyStage, storeStage)) {
             try {

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Paho reconnects automatically after a lost connection (and we resubscribe on every connect); the very
  * first connection is retried here until it succeeds.
  */
-public final class MqttIngest implements AutoCloseable {
+public final class MqttIngest implements AutoCloseable, AckTracker.Sink {
     private static final System.Logger LOG = System.getLogger(MqttIngest.class.getName());
 
     private final MqttSettings settings;
@@ -212,7 +212,7 @@ public final class MqttIngest implements AutoCloseable {
 
         @Override
         public void deliveryComplete(IMqttToken token) {
-            // the collector publishes nothing
+            // acknowledgements and resend requests are fire-and-forget: a lost one is published again
         }
 
         @Override
@@ -223,6 +223,29 @@ public final class MqttIngest implements AutoCloseable {
         @Override
         public void authPacketArrived(int reasonCode, MqttProperties properties) {
             // no enhanced authentication
+        }
+    }
+
+    /** Publishes the device's end-to-end acknowledgement, retained at QoS 1 (not waiting for the broker). */
+    @Override
+    public void acknowledge(cn.xinan.wire.Acknowledgement ack) {
+        publish(Topics.ack(ack.deviceId()), ack.encode(), true);
+    }
+
+    /** Asks a device to send a range again, QoS 1, not retained. */
+    @Override
+    public void requestResend(cn.xinan.wire.ResendRequest request) {
+        publish(Topics.resend(request.deviceId()), request.encode(), false);
+    }
+
+    private void publish(String topic, byte[] payload, boolean retained) {
+        if (closed || !client.isConnected()) {
+            return; // the device sends again after its time-out; the next append acknowledges then
+        }
+        try {
+            client.publish(topic, new MqttMessage(payload, 1, retained, new MqttProperties()));
+        } catch (MqttException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "mqtt: publishing on " + topic + " failed: " + e.getMessage());
         }
     }
 

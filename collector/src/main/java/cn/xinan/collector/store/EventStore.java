@@ -29,6 +29,13 @@ public interface EventStore extends AutoCloseable {
      */
     List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to);
 
+    /**
+     * The sequence numbers stored for {@code deviceId} above {@code after}, each once, ascending, the lowest
+     * {@code limit} of them. The collectors' acknowledgement ({@code {deviceId}/ack}) and gap tracking are computed
+     * from it, so they are exact whichever replica stored what.
+     */
+    java.util.List<Long> sequenceNumbersAbove(String deviceId, long after, int limit);
+
     /** Number of distinct events stored (quarantined messages are never counted). */
     long eventCount();
 

@@ -64,8 +64,8 @@ class ApiTest {
         store.append(WorkedExample.events(d1).stream().map(e -> new StoredEvent(e, "r1", received)).toList());
         store.quarantine(QuarantinedMessage.of("dev-1/events", "dev-1", QuarantineReason.BAD_SIGNATURE,
                 "signature does not verify", received, "{}".getBytes(StandardCharsets.US_ASCII)));
-        DeviceStatusBoard board = new DeviceStatusBoard();
-        board.statusMessage("dev-1/status", new DeviceStatus("dev-1", true, received, "0.1.0").encode());
+        DeviceStatusBoard board = new DeviceStatusBoard(registry);
+        board.statusMessage("dev-1/status", new DeviceStatus("dev-1", true, received, "0.1.0").encodeSigned(d1.signer()));
         VerdictService verdicts = new VerdictService(store, registry, RuleSettings.defaults(),
                 SchoolCalendar.of(NationalCalendar.bundled()));
         Api.routing(routing, new ApiContext(registry, store, verdicts, new IngestCounters(), board, () -> true));

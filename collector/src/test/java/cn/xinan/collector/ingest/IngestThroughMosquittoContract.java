@@ -202,8 +202,8 @@ public abstract class IngestThroughMosquittoContract {
 
     @Test
     void retainedStatusMessagesKeepEachDevicesOnlineState() {
-        publisher.publishRetained("dev-1/status", new DeviceStatus("dev-1", true, NOW, "0.1.0").encode());
-        publisher.publishRetained("dev-2/status", new DeviceStatus("dev-2", false, null, null).encode());
+        publisher.publishRetained("dev-1/status", new DeviceStatus("dev-1", true, NOW, "0.1.0").encodeSigned(dev1.signer()));
+        publisher.publishRetained("dev-2/status", new DeviceStatus("dev-2", false, null, null).encodeSigned(dev2.signer()));
 
         await().atMost(PATIENCE).until(() -> collector.board.state("dev-1").isPresent()
                 && collector.board.state("dev-2").isPresent());

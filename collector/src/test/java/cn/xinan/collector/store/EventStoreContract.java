@@ -314,4 +314,23 @@ public abstract class EventStoreContract {
         store.checkHealth();
         assertThat(store.type()).isIn("sqlite", "influxdb");
     }
+
+    @Test
+    void storedSequenceNumbersOfADeviceAreListedOnceAscendingAboveAGivenOne() {
+        List<SignedEvent> events = device.heartbeats(T0, 8); // seq 1..8
+        List<StoredEvent> some = new ArrayList<>();
+        for (SignedEvent e : events) {
+            if (e.event().seq() != 3 && e.event().seq() != 6) {
+                some.add(stored(device, e));
+            }
+        }
+        store.append(some);
+        store.append(List.of(some.get(0), some.get(4))); // redelivered
+        store.append(heartbeats(otherRoomDevice, T0, 10));
+
+        assertThat(store.sequenceNumbersAbove("dev-1", 0, 100)).containsExactly(1L, 2L, 4L, 5L, 7L, 8L);
+        assertThat(store.sequenceNumbersAbove("dev-1", 2, 3)).containsExactly(4L, 5L, 7L);
+        assertThat(store.sequenceNumbersAbove("dev-1", 8, 100)).isEmpty();
+        assertThat(store.sequenceNumbersAbove("nobody", 0, 100)).isEmpty();
+    }
 }

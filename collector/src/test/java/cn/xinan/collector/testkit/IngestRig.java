@@ -14,11 +14,12 @@ import java.time.Clock;
 /** The ingest side of a collector (pipeline + MQTT client) wired over a given store, for tests. */
 public final class IngestRig implements AutoCloseable {
     public final IngestCounters counters = new IngestCounters();
-    public final DeviceStatusBoard board = new DeviceStatusBoard();
+    public final DeviceStatusBoard board;
     public final IngestPipeline pipeline;
     public final MqttIngest mqtt;
 
     public IngestRig(String brokerUrl, String clientId, EventStore store, Registry registry, Clock clock) {
+        board = new DeviceStatusBoard(registry);
         pipeline = new IngestPipeline(store, registry, IngestSettings.defaults(), counters, board);
         mqtt = new MqttIngest(MqttSettings.anonymous(brokerUrl).withClientId(clientId), pipeline, board, clock);
         if (!mqtt.start()) {

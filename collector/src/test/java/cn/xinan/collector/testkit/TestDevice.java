@@ -32,6 +32,11 @@ public final class TestDevice {
         this.signer = new EventSigner(key);
     }
 
+    /** The device's signer (its private key), e.g. to sign a status message. */
+    public EventSigner signer() {
+        return signer;
+    }
+
     public String deviceId() {
         return deviceId;
     }

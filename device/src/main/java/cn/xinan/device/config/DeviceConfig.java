@@ -58,6 +58,7 @@ import java.util.regex.Pattern;
  * @param kiosk               {@code room.name}, {@code room.openingHours}, {@code kiosk.*}
  * @param staff               {@code staff.*}: PIN hashes and lockout
  * @param clockSettings       {@code clock.*}: sync detection, jump threshold, how long unsynced events wait
+ * @param delivery            {@code mqtt.ackTimeout}, {@code outbox.maxEvents}, {@code outbox.fullHeartbeatInterval}
  */
 public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, String mqttUrl, String mqttPassword,
                            Path outboxPath, SynchronousMode outboxSynchronous, Duration heartbeatInterval,
@@ -65,7 +66,8 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                            int presencePin, boolean presenceActiveHigh,
                            Duration presenceDebounce, Duration presenceHold, Duration presenceStuckAfter,
                            Optional<SignSwitch.Settings> signSwitch, Optional<StatusLed.Settings> statusLed,
-                           KioskSettings kiosk, StaffSettings staff, ClockSettings clockSettings) {
+                           KioskSettings kiosk, StaffSettings staff, ClockSettings clockSettings,
+                           DeliverySettings delivery) {
 
     public static final String DEVICE_ID = "device.id";
     public static final String PRIVATE_KEY = "device.privateKey";
@@ -97,6 +99,9 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
     public static final String CLOCK_SYNC_MARKER = "clock.syncMarker";
     public static final String CLOCK_JUMP_THRESHOLD = "clock.jumpThreshold";
     public static final String CLOCK_MAX_HOLD = "clock.maxHold";
+    public static final String MQTT_ACK_TIMEOUT = "mqtt.ackTimeout";
+    public static final String OUTBOX_MAX_EVENTS = "outbox.maxEvents";
+    public static final String OUTBOX_FULL_HEARTBEAT_INTERVAL = "outbox.fullHeartbeatInterval";
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofSeconds(1);
@@ -113,7 +118,8 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
             PRESENCE_PIN, PRESENCE_ACTIVE_LEVEL, PRESENCE_DEBOUNCE, PRESENCE_HOLD, PRESENCE_STUCK_AFTER, SIGN_PIN,
             SIGN_OPEN_LEVEL, SIGN_DEBOUNCE, SIGN_STAFF, LED_PIN, LED_ACTIVE_LEVEL, ROOM_NAME, ROOM_OPENING_HOURS,
             KIOSK_PORT, KIOSK_IDLE_TIMEOUT, STAFF_PINS, STAFF_LOCKOUT_FAILURES, STAFF_LOCKOUT_DURATION,
-            CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD);
+            CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD,
+            MQTT_ACK_TIMEOUT, OUTBOX_MAX_EVENTS, OUTBOX_FULL_HEARTBEAT_INTERVAL);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public DeviceConfig {
@@ -176,6 +182,9 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         if (clockSettings == null) {
             clockSettings = ClockSettings.DEFAULTS;
         }
+        if (delivery == null) {
+            delivery = DeliverySettings.DEFAULTS;
+        }
     }
 
     /** The first issue's constructor: every later setting at its default. */
@@ -185,7 +194,7 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                         int presencePin, boolean presenceActiveHigh) {
         this(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous, heartbeatInterval,
                 reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, Duration.ZERO, Duration.ZERO,
-                DEFAULT_PRESENCE_STUCK_AFTER, Optional.empty(), Optional.empty(), null, null, null);
+                DEFAULT_PRESENCE_STUCK_AFTER, Optional.empty(), Optional.empty(), null, null, null, null);
     }
 
     /** The presence input's wiring and filter. */
@@ -207,64 +216,71 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
     public DeviceConfig withOutboxSynchronous(SynchronousMode mode) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, mode, heartbeatInterval,
                 reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
-                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings, delivery);
     }
 
     public DeviceConfig withHeartbeatInterval(Duration interval) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous, interval,
                 reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
-                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings, delivery);
     }
 
     public DeviceConfig withReconnectDelays(Duration min, Duration max) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, min, max, presencePin, presenceActiveHigh, presenceDebounce, presenceHold,
-                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+                presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings, delivery);
     }
 
     public DeviceConfig withMqttUrl(String url) {
         return new DeviceConfig(deviceId, privateKey, url, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
-                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings, delivery);
     }
 
     /** The presence input's debounce, hold and stuck-sensor time. */
     public DeviceConfig withPresenceFilter(Duration debounce, Duration hold, Duration stuckAfter) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
-                debounce, hold, stuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings);
+                debounce, hold, stuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings, delivery);
     }
 
     public DeviceConfig withSignSwitch(SignSwitch.Settings sign) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
                 presenceDebounce, presenceHold, presenceStuckAfter, Optional.ofNullable(sign), statusLed, kiosk, staff,
-                clockSettings);
+                clockSettings, delivery);
     }
 
     public DeviceConfig withStatusLed(StatusLed.Settings led) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
                 presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, Optional.ofNullable(led), kiosk, staff,
-                clockSettings);
+                clockSettings, delivery);
     }
 
     public DeviceConfig withKiosk(KioskSettings newKiosk) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
-                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, newKiosk, staff, clockSettings);
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, newKiosk, staff, clockSettings, delivery);
     }
 
     public DeviceConfig withStaff(StaffSettings newStaff) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
-                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, newStaff, clockSettings);
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, newStaff, clockSettings, delivery);
+    }
+
+    public DeviceConfig withDelivery(DeliverySettings newDelivery) {
+        return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
+                heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, clockSettings,
+                newDelivery);
     }
 
     public DeviceConfig withClockSettings(ClockSettings newClock) {
         return new DeviceConfig(deviceId, privateKey, mqttUrl, mqttPassword, outboxPath, outboxSynchronous,
                 heartbeatInterval, reconnectMinDelay, reconnectMaxDelay, presencePin, presenceActiveHigh,
-                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, newClock);
+                presenceDebounce, presenceHold, presenceStuckAfter, signSwitch, statusLed, kiosk, staff, newClock, delivery);
     }
 
     /** Reads and validates a properties file (UTF-8). */
@@ -338,7 +354,10 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                 duration(p, CLOCK_JUMP_THRESHOLD, ClockSettings.DEFAULTS.jumpThreshold()),
                 duration(p, CLOCK_MAX_HOLD, ClockSettings.DEFAULTS.maxHold()));
         return new DeviceConfig(deviceId, key, url, password, outbox, sync, heartbeat, minDelay, maxDelay, pin,
-                activeHigh, debounce, hold, stuckAfter, sign, led, kiosk, staff, clockSettings);
+                activeHigh, debounce, hold, stuckAfter, sign, led, kiosk, staff, clockSettings, new DeliverySettings(
+                duration(p, MQTT_ACK_TIMEOUT, DeliverySettings.DEFAULT_ACK_TIMEOUT),
+                longValue(p, OUTBOX_MAX_EVENTS, DeliverySettings.DEFAULT_OUTBOX_MAX_EVENTS),
+                duration(p, OUTBOX_FULL_HEARTBEAT_INTERVAL, DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL)));
     }
 
     /** {@code CODE:HASH[,CODE:HASH…]}; the message never repeats a hash (secret). */
@@ -389,6 +408,18 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         }
         try {
             return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + text + "' is not a whole number");
+        }
+    }
+
+    private static long longValue(Properties p, String key, long fallback) {
+        String text = p.getProperty(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key, "'" + text + "' is not a whole number");
         }
@@ -457,6 +488,9 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         m.put(CLOCK_SYNC_MARKER, clockSettings.syncMarker().toString());
         m.put(CLOCK_JUMP_THRESHOLD, clockSettings.jumpThreshold().toString());
         m.put(CLOCK_MAX_HOLD, clockSettings.maxHold().toString());
+        m.put(MQTT_ACK_TIMEOUT, delivery.ackTimeout().toString());
+        m.put(OUTBOX_MAX_EVENTS, Long.toString(delivery.outboxMaxEvents()));
+        m.put(OUTBOX_FULL_HEARTBEAT_INTERVAL, delivery.fullHeartbeatInterval().toString());
         return m;
     }
 

@@ -1,12 +1,14 @@
 package cn.xinan.device.mqtt;
 
 import cn.xinan.device.outbox.Outbox;
+import cn.xinan.wire.Acknowledgement;
 import cn.xinan.wire.DeviceStatus;
-import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.EventSigner;
+import cn.xinan.wire.ResendRequest;
 import cn.xinan.wire.SignedEvent;
 import cn.xinan.wire.Topics;
 import cn.xinan.wire.WireCodec;
+import cn.xinan.wire.WireFormatException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -16,11 +18,14 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -29,23 +34,26 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Delivers the outbox to the broker, in order, over MQTT 5 (Eclipse Paho), and deletes only what
- * the broker acknowledged.
+ * Delivers the outbox over MQTT 5 (Eclipse Paho), in order, and deletes only what a <b>collector</b>
+ * acknowledged as durably stored ({@code {deviceId}/ack}, docs/mqtt-contract.md): a broker's PUBACK only
+ * lets the next message go.
  *
- * <p>One thread owns the delivery. It publishes the oldest pending events at QoS 1 (one event per
- * message when that is all there is, batches of up to {@link WireCodec#MAX_EVENTS_PER_BATCH} with a
- * batch signature when catching up on a backlog), waits for the PUBACK, deletes through the last
- * acknowledged sequence number, and goes on. One message is in flight at a time: that keeps the
- * order trivially and costs little, because a backlog goes out in batches.
+ * <p>One thread owns the delivery. It publishes the pending events after the last one sent on this
+ * connection at QoS 1 (one event per message when that is all there is, batches of up to
+ * {@link WireCodec#MAX_EVENTS_PER_BATCH} with a batch signature when catching up on a backlog), waits for
+ * the PUBACK and goes on; one message is in flight at a time, which keeps the order trivially. It applies
+ * the collectors' acknowledgements (deleting through them), answers their resend requests from what the
+ * outbox still holds, and sends everything unacknowledged again after every reconnect and whenever no
+ * acknowledgement advanced for the ack time-out (doubling, up to 16 times, while nothing comes back).
  *
  * <p>The outbox, not Paho, is the source of truth: Paho keeps nothing (memory persistence), and
- * every connection gets a fresh client. When a connection fails, whatever was not acknowledged is
- * simply published again from the outbox on the next one, which the collector de-duplicates by
- * event id. Reconnection is automatic with exponential backoff (min delay doubling to max delay;
+ * every connection gets a fresh client. Duplicates on the wire are harmless: the collector counts an
+ * event id once. Reconnection is automatic with exponential backoff (min delay doubling to max delay;
  * those waits are real network time, not the device clock).
  *
  * <p>Connection: client id and user name = device id, password from config, clean start false,
- * last will = {@link DeviceStatus} offline (retained); right after connecting it publishes
+ * last will = {@link DeviceStatus} offline (retained, signed when the connection is made); right after
+ * connecting it subscribes to its {@code ack} and {@code resend} topics and publishes a signed
  * {@link DeviceStatus} online (retained).
  *
  * <p>Recording never waits for this class: {@link #wake()} only sets a flag.
@@ -57,12 +65,15 @@ public final class MqttPublisher implements AutoCloseable {
     /** The broker keeps the (empty) session this long across outages: 7 days. */
     private static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
     private static final int KEEP_ALIVE_SECONDS = 30;
+    /** The ack time-out doubles while resending brings no acknowledgement, up to this factor. */
+    private static final int MAX_ACK_BACKOFF = 16;
 
     private final String deviceId;
     private final String url;
     private final String password;
     private final Duration minDelay;
     private final Duration maxDelay;
+    private final Duration ackTimeout;
     private final Outbox outbox;
     private final EventSigner signer;
     private final Clock clock;
@@ -78,15 +89,31 @@ public final class MqttPublisher implements AutoCloseable {
     private boolean connectionLost;
     private Thread thread;
     private long messagesAcknowledged;
-    private long eventsAcknowledged;
+    private long brokerTookThrough; // the highest seq in a message the broker PUBACKed
+    private long ackedThrough; // the highest collector acknowledgement received
+    private boolean ackArrived;
+    private final Deque<ResendRequest> resendRequests = new ArrayDeque<>();
+    private long resendRequestsAnswered;
+    private long timeoutResends;
+    // the delivery thread's own
+    private long sentThrough;
+    private long deletedThrough;
+    private long waitingSinceNanos;
+    private boolean waiting;
+    private int ackBackoff = 1;
 
+    /**
+     * @param ackTimeout send the unacknowledged events again when no collector acknowledgement advanced for this long
+     */
     public MqttPublisher(String deviceId, String url, String password, Duration reconnectMinDelay,
-                         Duration reconnectMaxDelay, Outbox outbox, EventSigner signer, Clock clock, String firmware) {
+                         Duration reconnectMaxDelay, Duration ackTimeout, Outbox outbox, EventSigner signer, Clock clock,
+                         String firmware) {
         this.deviceId = Objects.requireNonNull(deviceId, "device id is missing");
         this.url = Objects.requireNonNull(url, "broker url is missing");
         this.password = Objects.requireNonNullElse(password, "");
         this.minDelay = Objects.requireNonNull(reconnectMinDelay, "reconnect min delay is missing");
         this.maxDelay = Objects.requireNonNull(reconnectMaxDelay, "reconnect max delay is missing");
+        this.ackTimeout = Objects.requireNonNull(ackTimeout, "ack time-out is missing");
         this.outbox = Objects.requireNonNull(outbox, "outbox is missing");
         this.signer = Objects.requireNonNull(signer, "signer is missing");
         this.clock = Objects.requireNonNull(clock, "clock is missing");
@@ -143,11 +170,41 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
-    /** Events in acknowledged messages (and so deleted from the outbox). */
-    public long eventsAcknowledged() {
+    /** The highest sequence number in a message the broker acknowledged (PUBACK) in this run. */
+    public long brokerTookThrough() {
         lock.lock();
         try {
-            return eventsAcknowledged;
+            return brokerTookThrough;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The highest sequence number a collector acknowledged as stored (0 until one did). */
+    public long acknowledgedThrough() {
+        lock.lock();
+        try {
+            return ackedThrough;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Resend requests of collectors answered (this run). */
+    public long resendRequestsAnswered() {
+        lock.lock();
+        try {
+            return resendRequestsAnswered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often unacknowledged events were sent again because the ack time-out passed (this run). */
+    public long timeoutResends() {
+        lock.lock();
+        try {
+            return timeoutResends;
         } finally {
             lock.unlock();
         }
@@ -192,6 +249,8 @@ public final class MqttPublisher implements AutoCloseable {
             if (currentClient() == null) {
                 if (connect()) {
                     delay = minDelay;
+                    sentThrough = 0; // a new connection: everything unacknowledged goes out again
+                    waiting = false;
                 } else {
                     dropConnection();
                     long deadline = System.nanoTime() + delay.toNanos();
@@ -201,38 +260,127 @@ public final class MqttPublisher implements AutoCloseable {
                     continue;
                 }
             }
-            lock.lock();
             try {
-                pending = false; // cleared before reading, so a wake() during the read is not lost
-            } finally {
-                lock.unlock();
-            }
-            List<SignedEvent> events;
-            try {
-                events = outbox.oldest(WireCodec.MAX_EVENTS_PER_BATCH);
+                if (!deliverOnce()) {
+                    dropConnection();
+                }
             } catch (RuntimeException e) {
                 if (!isRunning()) {
                     break;
                 }
-                LOG.log(System.Logger.Level.ERROR, "cannot read the outbox of " + deviceId, e);
+                LOG.log(System.Logger.Level.ERROR, "cannot use the outbox of " + deviceId, e);
                 awaitUntil(() -> !running, System.nanoTime() + minDelay.toNanos());
-                continue;
-            }
-            if (events.isEmpty()) {
-                awaitUntil(() -> !running || pending || connectionLost || !networkAllowed, Long.MAX_VALUE);
-                if (connectionLost) {
-                    dropConnection();
-                }
-                continue;
-            }
-            if (!publishAndAwaitAck(events)) {
-                dropConnection();
             }
         }
     }
 
-    /** @return true when the broker acknowledged the message and the events left the outbox */
-    private boolean publishAndAwaitAck(List<SignedEvent> events) {
+    /**
+     * One step: apply an acknowledgement, answer a resend request, publish what was not sent yet, or wait.
+     *
+     * @return false when the connection must be dropped
+     */
+    private boolean deliverOnce() {
+        applyAcknowledgement();
+        ResendRequest resend;
+        lock.lock();
+        try {
+            resend = resendRequests.poll();
+            pending = false; // cleared before reading, so a wake() during the read is not lost
+        } finally {
+            lock.unlock();
+        }
+        if (resend != null) {
+            return answer(resend);
+        }
+        List<SignedEvent> events = outbox.after(sentThrough, WireCodec.MAX_EVENTS_PER_BATCH);
+        if (!events.isEmpty()) {
+            return publishAndAwaitPuback(events);
+        }
+        boolean unacknowledged = sentThrough > deletedThrough && outbox.depth() > 0;
+        long deadline = Long.MAX_VALUE;
+        if (unacknowledged) {
+            if (!waiting) {
+                waiting = true;
+                waitingSinceNanos = System.nanoTime();
+            }
+            deadline = waitingSinceNanos + ackTimeout.toNanos() * ackBackoff;
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.log(System.Logger.Level.INFO, "{0}: no collector acknowledged seq {1} to {2} within {3}; sending "
+                        + "them again", deviceId, deletedThrough + 1, sentThrough, ackTimeout.multipliedBy(ackBackoff));
+                signal(() -> timeoutResends++);
+                sentThrough = deletedThrough;
+                waitingSinceNanos = System.nanoTime();
+                ackBackoff = Math.min(MAX_ACK_BACKOFF, ackBackoff * 2);
+                return true;
+            }
+        } else {
+            waiting = false;
+        }
+        awaitUntil(() -> !running || pending || ackArrived || !resendRequests.isEmpty() || connectionLost
+                || !networkAllowed, deadline);
+        lock.lock();
+        try {
+            return !connectionLost;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes through the highest collector acknowledgement received, if it advanced. */
+    private void applyAcknowledgement() {
+        long through;
+        lock.lock();
+        try {
+            ackArrived = false;
+            through = ackedThrough;
+        } finally {
+            lock.unlock();
+        }
+        if (through > deletedThrough) {
+            outbox.deleteThrough(through);
+            deletedThrough = through;
+            sentThrough = Math.max(sentThrough, through);
+            waitingSinceNanos = System.nanoTime(); // progress: the time-out starts over
+            ackBackoff = 1;
+        }
+    }
+
+    /** Publishes (a first batch of) the requested range that the outbox still holds; the rest is queued again. */
+    private boolean answer(ResendRequest request) {
+        long from = Math.max(request.from(), deletedThrough + 1);
+        if (from > request.to()) {
+            return true; // already acknowledged meanwhile
+        }
+        List<SignedEvent> events = outbox.between(from, request.to(), WireCodec.MAX_EVENTS_PER_BATCH);
+        if (events.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: a collector asked for seq {1} to {2}, which this outbox no longer "
+                    + "holds", deviceId, from, request.to());
+            return true;
+        }
+        long last = events.get(events.size() - 1).event().seq();
+        if (!publishAndAwaitPuback(events)) {
+            signal(() -> resendRequests.addFirst(request)); // answered on the next connection
+            return false;
+        }
+        lock.lock();
+        try {
+            if (last < request.to()) {
+                resendRequests.addFirst(new ResendRequest(deviceId, last + 1, request.to()));
+            } else {
+                resendRequestsAnswered++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /**
+     * Publishes one message of (a prefix of) {@code events} and waits for the broker's PUBACK.
+     *
+     * @return true when the broker took it; the events stay in the outbox until a collector acknowledges them
+     */
+    private boolean publishAndAwaitPuback(List<SignedEvent> events) {
         MqttAsyncClient c = currentClient();
         if (c == null) {
             return false;
@@ -261,18 +409,12 @@ public final class MqttPublisher implements AutoCloseable {
                 }
                 return false;
             }
-        } finally {
-            lock.unlock();
-        }
-        long lastSeq = events.get(events.size() - 1).event().seq();
-        outbox.deleteThrough(lastSeq);
-        lock.lock();
-        try {
             messagesAcknowledged++;
-            eventsAcknowledged += events.size();
+            brokerTookThrough = Math.max(brokerTookThrough, events.get(events.size() - 1).event().seq());
         } finally {
             lock.unlock();
         }
+        sentThrough = Math.max(sentThrough, events.get(events.size() - 1).event().seq());
         return true;
     }
 
@@ -307,8 +449,9 @@ public final class MqttPublisher implements AutoCloseable {
         if (!password.isEmpty()) {
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
+        // signed now, sent by the broker when the connection is lost (it has no time: that is unknown now)
         options.setWill(Topics.status(deviceId), new MqttMessage(
-                new DeviceStatus(deviceId, false, null, firmware).encode(), 1, true, new MqttProperties()));
+                new DeviceStatus(deviceId, false, null, firmware).encodeSigned(signer), 1, true, new MqttProperties()));
         options.setAutomaticReconnect(false); // this class reconnects: a fresh client per connection
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
         options.setConnectionTimeout((int) ANSWER_TIMEOUT.toSeconds());
@@ -343,6 +486,9 @@ public final class MqttPublisher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (!subscribe(c)) {
+            return false;
+        }
         try {
             c.publish(Topics.status(deviceId), status(true));
         } catch (MqttException e) {
@@ -352,9 +498,38 @@ public final class MqttPublisher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Subscribes to the collectors' acknowledgements (retained: the latest arrives at once) and resend requests.
+     * A broker that refuses (its ACL lacks {@code read %u/ack}) leaves the events undeletable: logged as an
+     * error, delivery goes on.
+     *
+     * @return false when the connection failed meanwhile
+     */
+    private boolean subscribe(MqttAsyncClient c) {
+        try {
+            IMqttToken token = c.subscribe(new MqttSubscription[]{
+                    new MqttSubscription(Topics.ack(deviceId), 1), new MqttSubscription(Topics.resend(deviceId), 1)});
+            token.waitForCompletion(ANSWER_TIMEOUT.toMillis());
+            int[] granted = token.getReasonCodes();
+            for (int code : granted == null ? new int[0] : granted) {
+                if (code > 2) {
+                    LOG.log(System.Logger.Level.ERROR, "{0}: the broker refused the subscription to {1} and {2} (reason "
+                            + "code {3}): no collector acknowledgement can reach this device, so its outbox is never "
+                            + "emptied; the broker's ACL must let it read them", deviceId, Topics.ack(deviceId),
+                            Topics.resend(deviceId), code);
+                }
+            }
+            return true;
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: subscribing to its acknowledgements failed: {1}", deviceId,
+                    e.getMessage());
+            return false;
+        }
+    }
+
     private MqttMessage status(boolean online) {
-        return new MqttMessage(new DeviceStatus(deviceId, online, clock.instant(), firmware).encode(), 1, true,
-                new MqttProperties());
+        return new MqttMessage(new DeviceStatus(deviceId, online, clock.instant(), firmware).encodeSigned(signer), 1,
+                true, new MqttProperties());
     }
 
     // ---- connection handling -------------------------------------------------------------------
@@ -523,7 +698,34 @@ public final class MqttPublisher implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // the device subscribes to nothing
+            try {
+                if (topic.equals(Topics.ack(deviceId))) {
+                    Acknowledgement ack = Acknowledgement.decode(message.getPayload());
+                    if (ack.deviceId().equals(deviceId)) {
+                        signal(() -> {
+                            if (ack.through() > ackedThrough) {
+                                ackedThrough = ack.through();
+                                ackArrived = true;
+                            }
+                        });
+                        return;
+                    }
+                } else if (topic.equals(Topics.resend(deviceId))) {
+                    ResendRequest request = ResendRequest.decode(message.getPayload());
+                    if (request.deviceId().equals(deviceId)) {
+                        signal(() -> {
+                            if (resendRequests.size() < 100) { // collectors repeat a request that is not answered
+                                resendRequests.addLast(request);
+                            }
+                        });
+                        return;
+                    }
+                }
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring a message for another device on {1}", deviceId, topic);
+            } catch (WireFormatException e) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: ignoring a malformed message on {1}: {2}", deviceId, topic,
+                        e.getMessage());
+            }
         }
 
         @Override

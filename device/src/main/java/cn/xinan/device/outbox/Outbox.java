@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The device's durable outbox: every recorded event is written here, signed, before anything else
- * happens, and stays until the broker has acknowledged it. One SQLite file in WAL mode.
+ * happens, and stays until a collector has acknowledged that it is durably stored (the collectors'
+ * {@code {deviceId}/ack}, docs/mqtt-contract.md; a broker's PUBACK is not enough). One SQLite file in WAL mode.
  *
  * <p>Besides the pending events the file keeps, in the same transaction as each append, the last
  * sequence number and the last event time ever recorded: the outbox may be empty after delivery,
@@ -46,13 +47,15 @@ public final class Outbox implements AutoCloseable {
     private final Connection db;
     private final PreparedStatement insert;
     private final PreparedStatement updateMeta;
-    private final PreparedStatement selectOldest;
+    private final PreparedStatement selectAfter;
+    private final PreparedStatement selectBetween;
     private final PreparedStatement deleteThrough;
     private final PreparedStatement insertHistory;
     private final PreparedStatement insertHeld;
     private final PreparedStatement insertLedger;
     private long lastSeq;
     private Instant lastEventAt;
+    private long depth;
     private boolean closed;
 
     private Outbox(Path path, String deviceId, Connection db) throws SQLException {
@@ -90,14 +93,21 @@ public final class Outbox implements AutoCloseable {
                 }
             }
         }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox")) {
+            rs.next();
+            depth = rs.getLong(1);
+        }
         db.commit();
         insert = db.prepareStatement("INSERT INTO outbox (seq, event_id, at_ms, payload) VALUES (?, ?, ?, ?)");
         updateMeta = db.prepareStatement("UPDATE device_meta SET last_seq = ?, last_event_at_ms = ? WHERE id = 1");
-        selectOldest = db.prepareStatement("SELECT payload FROM outbox "
-                + "WHERE seq < (SELECT coalesce(min(seq), 9223372036854775807) FROM held) ORDER BY seq LIMIT ?");
+        String publishable = "seq < (SELECT coalesce(min(seq), 9223372036854775807) FROM held)";
+        selectAfter = db.prepareStatement("SELECT payload FROM outbox WHERE seq > ? AND " + publishable
+                + " ORDER BY seq LIMIT ?");
+        selectBetween = db.prepareStatement("SELECT payload FROM outbox WHERE seq >= ? AND seq <= ? AND " + publishable
+                + " ORDER BY seq LIMIT ?");
         insertHistory = db.prepareStatement("INSERT OR REPLACE INTO history (seq, at_ms, payload) VALUES (?, ?, ?)");
         insertHeld = db.prepareStatement("INSERT INTO held (seq, run_id, mono_ms) VALUES (?, ?, ?)");
-        deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ?");
+        deleteThrough = db.prepareStatement("DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT seq FROM held)");
         insertLedger = hasLedger(db)
                 ? db.prepareStatement("INSERT OR REPLACE INTO ledger (seq, event_id, payload) VALUES (?, ?, ?)")
                 : null;
@@ -232,10 +242,15 @@ public final class Outbox implements AutoCloseable {
             db.commit();
         } catch (SQLException e) {
             rollbackQuietly();
+            if (isFull(e)) {
+                throw new OutboxFullException("outbox " + path + " is full (disk or page limit): event " + event.seq()
+                        + " not appended", e);
+            }
             throw new OutboxException("outbox " + path + ": cannot append event " + event.seq() + ": " + e.getMessage(), e);
         }
         lastSeq = event.seq();
         lastEventAt = event.at();
+        depth++;
     }
 
     private byte[] encode(SignedEvent signed) {
@@ -354,16 +369,48 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** The oldest pending events, at most {@code max}, in sequence order. */
-    public synchronized List<SignedEvent> oldest(int max) {
+    private static boolean isFull(SQLException e) {
+        // SQLITE_FULL (13): the disk, or the page limit, has no room for the transaction
+        return e.getErrorCode() == 13 || String.valueOf(e.getMessage()).contains("SQLITE_FULL");
+    }
+
+    /**
+     * Caps the file at {@code pages} database pages ({@code PRAGMA max_page_count}): past it every append fails
+     * as on a full disk. For tests of the full-disk path; a device's real limit is its file system.
+     */
+    public synchronized void limitPages(long pages) {
+        checkOpen();
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA max_page_count=" + pages);
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot limit its size: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pending events after sequence number {@code seq}, at most {@code max}, in sequence order (held ones excepted). */
+    public synchronized List<SignedEvent> after(long seq, int max) {
+        return select(selectAfter, max, seq);
+    }
+
+    /** The pending events with {@code from ≤ seq ≤ to}, at most {@code max}, in sequence order (held ones excepted). */
+    public synchronized List<SignedEvent> between(long from, long to, int max) {
+        return select(selectBetween, max, from, to);
+    }
+
+    private List<SignedEvent> select(PreparedStatement query, int max, long... bounds) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
         checkOpen();
         List<SignedEvent> events = new ArrayList<>(Math.min(max, 64));
         try {
-            selectOldest.setInt(1, max);
-            try (ResultSet rs = selectOldest.executeQuery()) {
+            for (int i = 0; i < bounds.length; i++) {
+                query.setLong(i + 1, bounds[i]);
+            }
+            query.setInt(bounds.length + 1, max);
+            try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     events.add(decode(rs.getBytes(1)));
                 }
@@ -379,13 +426,22 @@ public final class Outbox implements AutoCloseable {
         return events;
     }
 
-    /** Removes every pending event with a sequence number up to {@code seq} (acknowledged by the broker). */
+    /** The oldest pending events, at most {@code max}, in sequence order (held ones excepted). */
+    public synchronized List<SignedEvent> oldest(int max) {
+        return after(0, max);
+    }
+
+    /**
+     * Removes every pending event with a sequence number up to {@code seq}: a collector acknowledged that they
+     * are durably stored. Held events (not yet published) are never removed.
+     */
     public synchronized int deleteThrough(long seq) {
         checkOpen();
         try {
             deleteThrough.setLong(1, seq);
             int n = deleteThrough.executeUpdate();
             db.commit();
+            depth -= n;
             return n;
         } catch (SQLException e) {
             rollbackQuietly();
@@ -393,18 +449,10 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** How many events are waiting for the broker's acknowledgement. */
+    /** How many events are waiting for a collector's acknowledgement (counted at open, then kept up to date). */
     public synchronized long depth() {
         checkOpen();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox")) {
-            rs.next();
-            long n = rs.getLong(1);
-            db.commit();
-            return n;
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw new OutboxException("outbox " + path + ": cannot count: " + e.getMessage(), e);
-        }
+        return depth;
     }
 
     /** The sequence number of the last event ever recorded in this file, 0 if none. */

@@ -9,7 +9,8 @@ import java.time.Instant;
 @FunctionalInterface
 public interface EventSink {
     /**
-     * Records {@code body} at {@code at} and returns the recorded event once it is durable.
+     * Records {@code body} at {@code at} and returns the recorded event once it is durable; a heartbeat
+     * that a full outbox leaves out (docs/device.md) returns {@code null}.
      *
      * @throws RuntimeException when it could not be recorded; the caller then changes nothing
      */

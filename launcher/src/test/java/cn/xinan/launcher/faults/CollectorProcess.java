@@ -18,7 +18,7 @@ import java.util.List;
  * shared subscription, with the SQLite store (its file) or the InfluxDB store; figures off.
  */
 final class CollectorProcess {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private final String name;
     private final Path config;

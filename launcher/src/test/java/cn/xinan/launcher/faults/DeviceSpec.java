@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * One simulated room device of the fault suite: its key, its configuration file (1 s heartbeat, short
- * reconnect delays, outbox {@code FULL}) and its outbox file, created with the opt-in ledger
+ * reconnect delays, unacknowledged events sent again after 5 s, outbox {@code FULL}) and its outbox file, created with the opt-in ledger
  * ({@link Outbox#LEDGER_TABLE}) so that every event it ever commits can be read back.
  */
 record DeviceSpec(String deviceId, String roomId, Ed25519Keys.PrivateKey key, Path configFile, Path outboxPath) {
@@ -39,6 +39,7 @@ record DeviceSpec(String deviceId, String roomId, Ed25519Keys.PrivateKey key, Pa
                     DeviceConfig.MQTT_URL + "=" + mqttUrl,
                     DeviceConfig.MQTT_RECONNECT_MIN_DELAY + "=100ms",
                     DeviceConfig.MQTT_RECONNECT_MAX_DELAY + "=1s",
+                    DeviceConfig.MQTT_ACK_TIMEOUT + "=5s",
                     DeviceConfig.OUTBOX_PATH + "=" + outbox,
                     DeviceConfig.OUTBOX_SYNCHRONOUS + "=FULL",
                     DeviceConfig.HEARTBEAT_INTERVAL + "=" + heartbeat, ""));
@@ -75,14 +76,23 @@ record DeviceSpec(String deviceId, String roomId, Ed25519Keys.PrivateKey key, Pa
 
     /** Events still waiting in the outbox. */
     long pending() {
+        return count("outbox");
+    }
+
+    /** Events committed so far. */
+    long recorded() {
+        return count("ledger");
+    }
+
+    private long count(String table) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + outboxPath); Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout=10000");
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox")) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                 rs.next();
                 return rs.getLong(1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the outbox of " + deviceId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot count the " + table + " of " + deviceId + ": " + e.getMessage(), e);
         }
     }
 }

@@ -177,10 +177,22 @@ final class FaultRig implements AutoCloseable {
         return collectors.get(name);
     }
 
-    /** Starts every device process (in parallel: JVM start-up is most of the cost). */
+    /**
+     * Starts every device process (in parallel: JVM start-up is most of the cost) and waits until each of
+     * their devices has booted (recorded its boot event).
+     */
     void startDevices() {
+        Map<DeviceSpec, Long> before = new LinkedHashMap<>();
+        hosts.forEach(h -> h.devices().forEach(d -> before.put(d, d.recorded())));
         parallel(hosts, DeviceHost::start);
-        log(hosts.size() + " device processes started");
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        while (before.entrySet().stream().anyMatch(e -> e.getKey().recorded() <= e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("devices did not boot within 240 s; logs in " + dir);
+            }
+            hold(Duration.ofMillis(200));
+        }
+        log(hosts.size() + " device processes started, " + before.size() + " devices booted");
     }
 
     static <T> void parallel(List<T> items, java.util.function.Consumer<T> action) {

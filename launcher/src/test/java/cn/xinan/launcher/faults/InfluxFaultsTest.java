@@ -2,7 +2,7 @@ package cn.xinan.launcher.faults;
 
 import org.junit.jupiter.api.Test;
 
-/** The fault suite with the InfluxDB store: the collector's kill (from {@link FaultSuiteContract}), InfluxDB's, */
+/** The fault suite with the InfluxDB store: the collector's kill (from {@link FaultSuiteContract}), InfluxDB's, and two collectors. */
 class InfluxFaultsTest extends FaultSuiteContract {
     @Override
     FaultRig.Store store() {
@@ -19,6 +19,17 @@ class InfluxFaultsTest extends FaultSuiteContract {
             rig.influx().start();
             rig.log("InfluxDB restarted");
             FaultRig.hold(STRETCH);
+            assertNothingLostNorCountedTwice(rig);
+        }
+    }
+
+    @Test
+    void twoCollectorsShareTheLoadAndOneIsKilled() {
+        try (FaultRig rig = rig(2, 0)) {
+            FaultRig.hold(STRETCH);
+            rig.log("collector c2 SIGKILL; c1 carries on alone");
+            rig.collector("c2").kill();
+            FaultRig.hold(STRETCH.multipliedBy(2));
             assertNothingLostNorCountedTwice(rig);
         }
     }

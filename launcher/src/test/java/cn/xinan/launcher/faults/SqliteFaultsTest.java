@@ -29,9 +29,40 @@ class SqliteFaultsTest extends FaultSuiteContract {
         }
     }
 
+    private void brokerRestartWithCollectorStopped(String how, Consumer<MosquittoServer> stop) {
+        try (FaultRig rig = rig(1, 0)) {
+            FaultRig.hold(STRETCH);
+            rig.log("collector SIGTERM");
+            rig.collector("c1").terminate();
+            FaultRig.hold(STRETCH); // events queue in the broker for the stopped collector's session
+            rig.log("Mosquitto " + how + ", collector stopped");
+            stop.accept(rig.broker());
+            rig.broker().start();
+            FaultRig.hold(STRETCH); // the devices go on publishing to a broker with the collector still away
+            rig.collector("c1").start();
+            FaultRig.hold(STRETCH);
+            assertNothingLostNorCountedTwice(rig);
+        }
+    }
+
+    @Test
+    void brokerKilledWithTheCollectorRunning() {
+        brokerRestartWithCollectorRunning("SIGKILL", MosquittoServer::kill);
+    }
+
     @Test
     void brokerTerminatedWithTheCollectorRunning() {
         brokerRestartWithCollectorRunning("SIGTERM", MosquittoServer::stop);
+    }
+
+    @Test
+    void brokerKilledWhileTheCollectorIsStopped() {
+        brokerRestartWithCollectorStopped("SIGKILL", MosquittoServer::kill);
+    }
+
+    @Test
+    void brokerTerminatedWhileTheCollectorIsStopped() {
+        brokerRestartWithCollectorStopped("SIGTERM", MosquittoServer::stop);
     }
 
     @Test

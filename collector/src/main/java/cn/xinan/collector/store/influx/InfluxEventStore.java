@@ -405,6 +405,23 @@ public final class InfluxEventStore implements EventStore {
         }
     }
 
+    /**
+     * {@inheritDoc} InfluxDB cannot order by a field, so this reads every stored seq of the device above
+     * {@code after} (a field filter over the device's series) and sorts them here.
+     */
+    @Override
+    public List<Long> sequenceNumbersAbove(String deviceId, long after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        java.util.TreeSet<Long> seqs = new java.util.TreeSet<>();
+        for (List<Object> row : values(run("SELECT \"seq\" FROM " + eventsFrom + " WHERE \"device\" = "
+                + literal(deviceId) + " AND \"seq\" > " + after, settings.database()))) {
+            seqs.add(((Number) row.get(1)).longValue());
+        }
+        return seqs.stream().limit(limit).toList();
+    }
+
     @Override
     public long eventCount() {
         List<List<Object>> rows = values(run("SELECT count(\"seq\") FROM " + eventsFrom, settings.database()));

@@ -57,6 +57,7 @@ public final class SqliteEventStore implements EventStore {
               received_at_ms   INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS events_room_at ON events (room, at_ms);
+            CREATE INDEX IF NOT EXISTS events_device_seq ON events (device, seq);
             CREATE TABLE IF NOT EXISTS quarantine (
               id             INTEGER PRIMARY KEY AUTOINCREMENT,
               received_at_ms INTEGER NOT NULL,
@@ -223,6 +224,30 @@ public final class SqliteEventStore implements EventStore {
                     Instant.ofEpochMilli(rs.getLong(14)));
         } catch (IllegalArgumentException e) {
             throw new StoreException("stored event " + rs.getString(1) + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Long> sequenceNumbersAbove(String deviceId, long after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT DISTINCT seq FROM events WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setString(1, deviceId);
+                ps.setLong(2, after);
+                ps.setInt(3, limit);
+                List<Long> seqs = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seqs.add(rs.getLong(1));
+                    }
+                }
+                return seqs;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": " + e.getMessage(), e);
+            }
         }
     }
 

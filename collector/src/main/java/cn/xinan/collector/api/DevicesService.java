@@ -1,0 +1,80 @@
+package cn.xinan.collector.api;
+
+import cn.xinan.collector.ingest.AckTracker;
+import cn.xinan.collector.ingest.DeviceStatusBoard;
+import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.provisioning.Registry;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Every registered device with its connection state and how far its events are stored: the end-to-end
+ * acknowledgement ({@code acknowledgedThrough}: every seq up to it is stored) and the gaps above it that have
+ * not filled (docs/mqtt-contract.md, "Acknowledgement and resend").
+ *
+ * <pre>
+ * curl http://localhost:8080/api/v1/devices
+ * </pre>
+ */
+final class DevicesService implements HttpService {
+    private final Registry registry;
+    private final DeviceStatusBoard board;
+    private final Supplier<List<AckTracker.DeviceProgress>> acknowledgements;
+
+    DevicesService(Registry registry, DeviceStatusBoard board, Supplier<List<AckTracker.DeviceProgress>> acknowledgements) {
+        this.registry = registry;
+        this.board = board;
+        this.acknowledgements = acknowledgements;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/devices", this::devices);
+    }
+
+    /**
+     * {@code GET /api/v1/devices}: {@code {"devices": [{"device", "room", "online", "acknowledgedThrough",
+     * "highestStoredSeq", "gaps": [{"from", "to"}], "gapSince"}], "devicesWithGaps": N}}; the acknowledgement
+     * fields are {@code null} for a device this collector has not received events of since it started.
+     */
+    private void devices(ServerRequest req, ServerResponse res) {
+        Map<String, AckTracker.DeviceProgress> progress = acknowledgements.get().stream()
+                .collect(Collectors.toMap(AckTracker.DeviceProgress::deviceId, Function.identity()));
+        List<Map<String, Object>> devices = new ArrayList<>();
+        long withGaps = 0;
+        for (DeviceRecord d : registry.devices()) {
+            Map<String, Object> device = new LinkedHashMap<>();
+            device.put("device", d.deviceId());
+            device.put("room", d.roomId());
+            device.put("online", board.state(d.deviceId()).map(DeviceStatusBoard.DeviceState::online).orElse(null));
+            AckTracker.DeviceProgress p = progress.get(d.deviceId());
+            device.put("acknowledgedThrough", p == null ? null : p.through());
+            device.put("highestStoredSeq", p == null ? null : p.highestSeen());
+            List<Map<String, Long>> gaps = new ArrayList<>();
+            if (p != null) {
+                p.gaps().forEach(g -> gaps.add(Map.of("from", g.from(), "to", g.to())));
+            }
+            device.put("gaps", gaps);
+            device.put("gapSince", p == null || p.gapSince() == null ? null : p.gapSince().toString());
+            if (!gaps.isEmpty()) {
+                withGaps++;
+            }
+            devices.add(device);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("devices", devices);
+        out.put("devicesWithGaps", withGaps);
+        Json.send(res, Status.OK_200, out);
+    }
+}
