@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code xinan bench rules|ingest|device|city}: listed here so that {@code ./xinan --help} and
+ * {@code xinan bench rules|ingest|device|city|faults}: listed here so that {@code ./xinan --help} and
  * {@code ./xinan bench --help} show it like every other subcommand, and a wrong benchmark name is a usage
  * error in the same format. The {@code xinan} shell script runs the benchmark scripts themselves; started any
  * other way this says so.
@@ -19,9 +19,11 @@ import java.util.concurrent.Callable;
                         + "(collector/bench.sh [liveMessages] [backlogMessages])",
                 "  device  the firmware in --simulate mode: start-up, steady memory, idle CPU (device/bench.sh)",
                 "  city    a city (1,000 rooms) loaded into SQLite and InfluxDB: a week, a room's term, a term roll-up, "
-                        + "a figures pass through the API (collector/bench-city.sh)"})
+                        + "a figures pass through the API (collector/bench-city.sh)",
+                "  faults  a randomised fault schedule over real Mosquitto, InfluxDB, collector and device processes: "
+                        + "faults, recovery times, events recorded, stored, lost, duplicated (launcher/bench.sh, docs/reliability.md)"})
 final class BenchCommand implements Callable<Integer> {
-    enum Benchmark { rules, ingest, device, city }
+    enum Benchmark { rules, ingest, device, city, faults }
 
     @Parameters(index = "0", paramLabel = "BENCHMARK", description = "one of: ${COMPLETION-CANDIDATES}")
     Benchmark benchmark;

@@ -33,6 +33,13 @@ import java.util.Optional;
  *
  * <p>The file belongs to one device: opening it for another device id is an error. All methods are
  * thread-safe (one connection, guarded by this object's lock; each call is short).
+ *
+ * <p><b>Ledger (opt-in, for fault tests and audits).</b> If the file has a table
+ * {@code ledger(seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, payload BLOB NOT NULL)} when it is opened
+ * ({@link #LEDGER_TABLE}: whoever wants the ledger creates it; the firmware never does), every append also
+ * writes the event there <em>in the same transaction</em>, and nothing ever deletes from it: it is the exact
+ * list of events this device committed, whatever was delivered or acknowledged since. A re-timed held event
+ * ({@link #replaceHeld}) replaces its row too (its first version never left the device).
  */
 public final class Outbox implements AutoCloseable {
     private final Path path;
@@ -45,6 +52,8 @@ public final class Outbox implements AutoCloseable {
     private final PreparedStatement deleteThrough;
     private PreparedStatement insertHistory; // prepared again after a failed append
     private PreparedStatement insertHeld; // prepared again after a failed append
+    private PreparedStatement insertLedger; // null without the opt-in ledger table; prepared again after a failed append
+    private boolean ledger;
     private long lastSeq;
     private Instant lastEventAt;
     private long depth;
@@ -90,6 +99,7 @@ public final class Outbox implements AutoCloseable {
             depth = rs.getLong(1);
         }
         db.commit();
+        ledger = hasLedger(db);
         prepareAppend();
         String publishable = "seq < (SELECT coalesce(min(seq), 9223372036854775807) FROM held)";
         selectAfter = db.prepareStatement("SELECT payload FROM outbox WHERE seq > ? AND " + publishable
@@ -104,6 +114,9 @@ public final class Outbox implements AutoCloseable {
         updateMeta = db.prepareStatement("UPDATE device_meta SET last_seq = ?, last_event_at_ms = ? WHERE id = 1");
         insertHistory = db.prepareStatement("INSERT OR REPLACE INTO history (seq, at_ms, payload) VALUES (?, ?, ?)");
         insertHeld = db.prepareStatement("INSERT INTO held (seq, run_id, mono_ms) VALUES (?, ?, ?)");
+        insertLedger = ledger
+                ? db.prepareStatement("INSERT OR REPLACE INTO ledger (seq, event_id, payload) VALUES (?, ?, ?)")
+                : null;
     }
 
     /**
@@ -125,7 +138,10 @@ public final class Outbox implements AutoCloseable {
 
     /** After a failed append SQLite's statements may be left unusable ("statement is not executing"): start afresh. */
     private void reprepareAppend() {
-        for (PreparedStatement p : new PreparedStatement[]{insert, updateMeta, insertHistory, insertHeld}) {
+        for (PreparedStatement p : new PreparedStatement[]{insert, updateMeta, insertHistory, insertHeld, insertLedger}) {
+            if (p == null) {
+                continue;
+            }
             try {
                 p.close();
             } catch (SQLException ignored) {
@@ -136,6 +152,28 @@ public final class Outbox implements AutoCloseable {
             prepareAppend();
         } catch (SQLException e) {
             throw new OutboxException("outbox " + path + ": cannot prepare its statements again: " + e.getMessage(), e);
+        }
+    }
+
+    /** The opt-in ledger's table (see the class comment): create it in the file before the firmware opens it. */
+    public static final String LEDGER_TABLE =
+            "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, payload BLOB NOT NULL)";
+
+    private static boolean hasLedger(Connection db) throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'")) {
+            boolean found = rs.next();
+            db.commit();
+            return found;
+        }
+    }
+
+    private void writeLedger(long seq, String eventId, byte[] payload) throws SQLException {
+        if (insertLedger != null) {
+            insertLedger.setLong(1, seq);
+            insertLedger.setString(2, eventId);
+            insertLedger.setBytes(3, payload);
+            insertLedger.executeUpdate();
         }
     }
 
@@ -233,6 +271,7 @@ public final class Outbox implements AutoCloseable {
             insertHistory.setLong(2, atMs);
             insertHistory.setBytes(3, payload);
             insertHistory.executeUpdate();
+            writeLedger(event.seq(), event.eventId(), payload);
             if (hold != null) {
                 insertHeld.setLong(1, event.seq());
                 insertHeld.setString(2, hold.runId());
@@ -306,6 +345,7 @@ public final class Outbox implements AutoCloseable {
                 insertHistory.setLong(2, e.at().toEpochMilli());
                 insertHistory.setBytes(3, payload);
                 insertHistory.executeUpdate();
+                writeLedger(e.seq(), e.eventId(), payload);
                 release.setLong(1, e.seq());
                 release.executeUpdate();
                 if (e.seq() == lastSeq) {
