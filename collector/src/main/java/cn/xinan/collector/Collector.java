@@ -99,6 +99,7 @@ public final class Collector implements AutoCloseable {
                     .addFeature(Observability.feature(store, mqtt, counters))
                     .routing(routing -> {
                         Api.routing(routing, context);
+                        routing.register(Api.PREFIX, cn.xinan.collector.audit.AuditEndpoints.create(config, clock, store, registry, verdicts, calendars));
                         routing.register(new WebUi());
                     })
                     .build()

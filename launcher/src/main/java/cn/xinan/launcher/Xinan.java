@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "xinan", mixinStandardHelpOptions = true, version = "xinan 0.1.0",
         description = "Xin'an (心安): proves that school counseling rooms are really open to students.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, CollectorCommand.class, DeviceCommand.class})
+        subcommands = {DemoCommand.class, ReplayCommand.class, CollectorCommand.class, DeviceCommand.class, VerifyCommand.class})
 public final class Xinan implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,143 @@
+package cn.xinan.collector.audit;
+
+import cn.xinan.collector.CollectorConfig;
+import cn.xinan.collector.api.BadParameterException;
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.rules.Tier;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /api/v1/audit} (JSON or CSV) and {@code GET /api/v1/audit/bundle} (the signed evidence ZIP),
+ * docs/audit.md. Parameters: {@code from}, {@code to} (dates, required), {@code county}, {@code school},
+ * {@code room} (repeatable), {@code tier} (repeatable: 合格/示范/未评定 or qualified/demonstration/unrated, or
+ * {@code all}; default 示范), {@code format} ({@code json} or {@code csv}).
+ */
+public final class AuditEndpoints implements HttpService {
+    private static final System.Logger LOG = System.getLogger(AuditEndpoints.class.getName());
+    private final AuditService audits;
+    private final CollectorKey key;
+
+    public AuditEndpoints(AuditService audits, CollectorKey key) {
+        this.audits = Objects.requireNonNull(audits, "audits are missing");
+        this.key = Objects.requireNonNull(key, "collector key is missing");
+    }
+
+    /**
+     * The endpoints of a collector: its audit key is read from (or created in) its data folder
+     * ({@link CollectorKey#defaultFile}) and its public key logged, so an inspector can pin it.
+     */
+    public static AuditEndpoints create(CollectorConfig config, Clock clock, EventStore store, Registry registry,
+                                        VerdictService verdicts, SchoolCalendars calendars) {
+        CollectorKey key = CollectorKey.loadOrCreate(CollectorKey.defaultFile(config), new SecureRandom());
+        LOG.log(System.Logger.Level.INFO, "evidence bundles are signed with collector key " + key.publicKey().toBase64()
+                + " (private key in " + key.file() + ")");
+        return new AuditEndpoints(new AuditService(store, registry, verdicts, calendars, clock), key);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/audit", this::audit)
+                .get("/audit/bundle", this::bundle);
+    }
+
+    private void audit(ServerRequest req, ServerResponse res) {
+        String format = req.query().first("format").asOptional().orElse("json");
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new BadParameterException("format", "query parameter 'format' is '" + format + "', expected json or csv");
+        }
+        Request r = request(req);
+        AuditReport report = audits.audit(r.scope(), r.from(), r.to());
+        res.status(Status.OK_200);
+        if (format.equals("csv")) {
+            res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=UTF-8");
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.fileName() + ".csv\"");
+            res.send(AuditCsv.bytes(report));
+        } else {
+            res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
+            res.send(AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void bundle(ServerRequest req, ServerResponse res) {
+        Request r = request(req);
+        byte[] zip = EvidenceBundle.bytes(audits.evidence(r.scope(), r.from(), r.to()), key);
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/zip");
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.fileName() + ".zip\"");
+        res.send(zip);
+    }
+
+    private record Request(AuditScope scope, LocalDate from, LocalDate to) {
+        String fileName() {
+            return "xinan-audit-" + from + "-" + to;
+        }
+    }
+
+    private static Request request(ServerRequest req) {
+        LocalDate from = date(req, "from");
+        LocalDate to = date(req, "to");
+        if (to.isBefore(from)) {
+            throw new BadParameterException("to", "query parameter 'to' (" + to + ") is before 'from' (" + from + ")");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= VerdictService.MAX_PERIOD_DAYS) {
+            throw new BadParameterException("to", "the period from " + from + " to " + to + " is longer than "
+                    + VerdictService.MAX_PERIOD_DAYS + " days");
+        }
+        Set<Tier> tiers = EnumSet.noneOf(Tier.class);
+        for (String t : all(req, "tier")) {
+            if (t.equalsIgnoreCase("all")) {
+                tiers.addAll(EnumSet.allOf(Tier.class));
+            } else {
+                try {
+                    tiers.add(Tier.parse(t));
+                } catch (IllegalArgumentException e) {
+                    throw new BadParameterException("tier", "query parameter 'tier': " + e.getMessage() + ", or all");
+                }
+            }
+        }
+        if (tiers.isEmpty()) {
+            tiers.add(Tier.DEMONSTRATION);
+        }
+        return new Request(new AuditScope(optional(req, "county"), optional(req, "school"), all(req, "room"), tiers), from, to);
+    }
+
+    private static LocalDate date(ServerRequest req, String name) {
+        String text = req.query().first(name).asOptional()
+                .orElseThrow(() -> new BadParameterException(name, "query parameter '" + name
+                        + "' is missing (a date, YYYY-MM-DD)"));
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(name, "query parameter '" + name + "' is '" + text
+                    + "', expected a date YYYY-MM-DD");
+        }
+    }
+
+    private static Optional<String> optional(ServerRequest req, String name) {
+        return req.query().first(name).asOptional().filter(s -> !s.isBlank());
+    }
+
+    private static List<String> all(ServerRequest req, String name) {
+        return req.query().contains(name) ? req.query().all(name) : List.of();
+    }
+}
