@@ -151,6 +151,8 @@ public final class Collector implements AutoCloseable {
                         Api.routing(routing, context);
                         routing.register(Api.PREFIX, new WarningsApi(() -> Optional.ofNullable(warnings),
                                 req -> java.util.Set.copyOf(access.scope(req).roomIds())));
+                        routing.register(Api.PREFIX, cn.xinan.collector.audit.AuditEndpoints.create(config, clock, store,
+                                registry, verdicts, calendars, access));
                         routing.register(new WebUi());
                     })
                     .build()

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "xinan", mixinStandardHelpOptions = true, version = "xinan 0.1.0",
         description = "Xin'an (心安): proves that school counseling rooms are really open to students.",
         subcommands = {DemoCommand.class, ReplayCommand.class, CollectorCommand.class, DeviceCommand.class,
-                cn.xinan.launcher.provision.ProvisionCommand.class})
+                cn.xinan.launcher.provision.ProvisionCommand.class, VerifyCommand.class})
 public final class Xinan implements Callable<Integer> {
     /** Exit codes of every subcommand (README.md, "The xinan command"). */
     public static final int EXIT_OK = 0;

@@ -164,6 +164,7 @@ public final class Access {
             case "/", "/signout", "/api/v1/session", "/api/v1/rooms", "/api/v1/devices" -> Permission.VIEW_ROOMS;
             case "/api/v1/verdicts", "/api/v1/warnings" -> Permission.VIEW_VERDICTS;
             case "/api/v1/quarantine" -> Permission.VIEW_QUARANTINE;
+            case "/api/v1/audit", "/api/v1/audit/bundle" -> Permission.EXPORT;
             case "/api/v1/ingest", "/observe/metrics" -> Permission.VIEW_FLEET_COUNTERS;
             default -> ROOM_VERDICTS.matcher(path).matches() ? Permission.VIEW_VERDICTS
                     : path.startsWith("/observe/metrics/") ? Permission.VIEW_FLEET_COUNTERS : null;

@@ -1,0 +1,172 @@
+package cn.xinan.collector.audit;
+
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.StoredEvent;
+import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.WeekResult;
+import cn.xinan.rules.calendar.SchoolCalendar;
+import cn.xinan.wire.SignedEvent;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The term audit (docs/audit.md): the rules engine over the stored events of every room in scope, with
+ * the same event window as {@link VerdictService} (one week before the Monday of {@code from}'s week to one
+ * day after the Sunday of {@code to}'s week), so its figures are the verdicts of the REST API. Each room's
+ * events are read once, and the evidence bundle holds exactly the events the figures were computed from.
+ */
+public final class AuditService {
+    private final EventStore store;
+    private final Registry registry;
+    private final VerdictService verdicts;
+    private final SchoolCalendars calendars;
+    private final Clock clock;
+
+    public AuditService(EventStore store, Registry registry, VerdictService verdicts, SchoolCalendars calendars,
+                        Clock clock) {
+        this.store = Objects.requireNonNull(store, "store is missing");
+        this.registry = Objects.requireNonNull(registry, "registry is missing");
+        this.verdicts = Objects.requireNonNull(verdicts, "verdicts are missing");
+        this.calendars = Objects.requireNonNull(calendars, "calendars are missing");
+        this.clock = Objects.requireNonNull(clock, "clock is missing");
+    }
+
+    /** The audit of {@code scope} over {@code [from, to]}. */
+    public AuditReport audit(AuditScope scope, LocalDate from, LocalDate to) {
+        return evidence(scope, from, to).report();
+    }
+
+    /** The audit with everything behind it: the signed events, the device keys and the calendars used. */
+    public Evidence evidence(AuditScope scope, LocalDate from, LocalDate to) {
+        checkPeriod(from, to);
+        List<RoomRecord> rooms = scope.select(registry);
+        RulesEngine engine = new RulesEngine(verdicts.settings());
+        LocalDate firstDay = WeekResult.mondayOf(from).minusDays(7);
+        LocalDate afterLastDay = WeekResult.mondayOf(to).plusDays(8);
+        Instant start = firstDay.atStartOfDay(RulesEngine.ZONE).toInstant();
+        Instant end = afterLastDay.atStartOfDay(RulesEngine.ZONE).toInstant();
+        LocalDate gridFirst = WeekResult.mondayOf(from);
+        LocalDate gridEnd = WeekResult.mondayOf(to).plusDays(7);
+
+        List<AuditRoom> audited = new ArrayList<>(rooms.size());
+        Map<String, List<SignedEvent>> events = new LinkedHashMap<>();
+        Map<String, ResolvedCalendar> resolved = new TreeMap<>();
+        Map<String, DeviceRecord> keys = new TreeMap<>();
+        for (RoomRecord room : rooms) {
+            List<StoredEvent> stored = store.eventsForRoom(room.roomId(), start, end);
+            List<DeviceEvent> deviceEvents = new ArrayList<>(stored.size());
+            List<SignedEvent> signed = new ArrayList<>(stored.size());
+            Map<String, List<Long>> seqs = new TreeMap<>();
+            for (StoredEvent s : stored) {
+                deviceEvents.add(s.event());
+                signed.add(s.signed());
+                seqs.computeIfAbsent(s.event().deviceId(), d -> new ArrayList<>()).add(s.event().seq());
+            }
+            SchoolCalendar calendar = calendars.forSchool(room.school());
+            RoomReport report = engine.evaluate(room.roomId(), room.tier(), deviceEvents, calendar, from, to);
+            List<DeviceEvidence> evidence = new ArrayList<>();
+            for (Map.Entry<String, List<Long>> e : seqs.entrySet()) {
+                evidence.add(DeviceEvidence.of(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray()));
+            }
+            audited.add(new AuditRoom(room, report, evidence));
+            events.put(room.roomId(), signed);
+            resolved.computeIfAbsent(room.school(), school -> ResolvedCalendar.of(school, calendar, gridFirst, gridEnd));
+            for (DeviceRecord d : registry.devicesOfRoom(room.roomId())) {
+                keys.put(d.deviceId(), d);
+            }
+            for (String device : seqs.keySet()) {
+                registry.device(device).ifPresent(d -> keys.put(d.deviceId(), d));
+            }
+        }
+        AuditReport report = new AuditReport(from, to, scope, verdicts.settings(), clock.instant(), audited);
+        return new Evidence(report, events, List.copyOf(resolved.values()), List.copyOf(keys.values()));
+    }
+
+    private static void checkPeriod(LocalDate from, LocalDate to) {
+        Objects.requireNonNull(from, "from is missing");
+        Objects.requireNonNull(to, "to is missing");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to " + to + " is before from " + from);
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= VerdictService.MAX_PERIOD_DAYS) {
+            throw new IllegalArgumentException("the period from " + from + " to " + to + " is longer than "
+                    + VerdictService.MAX_PERIOD_DAYS + " days");
+        }
+    }
+
+    /**
+     * An audit with what it was computed from.
+     *
+     * @param report    the audit
+     * @param events    per room id, the stored signed events the room's figures were computed from
+     * @param calendars the school calendars used, resolved day by day over the reported weeks
+     * @param keys      the public keys of the rooms' devices and of every device with an event in the audit
+     */
+    public record Evidence(AuditReport report, Map<String, List<SignedEvent>> events, List<ResolvedCalendar> calendars,
+                           List<DeviceRecord> keys) {
+        public Evidence {
+            Objects.requireNonNull(report, "report is missing");
+            events = Map.copyOf(events);
+            calendars = List.copyOf(calendars);
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * A school's calendar as it was applied: every school day in {@code [first, end)} (national schedule,
+     * bureau and school layers already resolved, docs/calendar.md).
+     */
+    public record ResolvedCalendar(String school, LocalDate first, LocalDate end, TreeSet<LocalDate> schoolDays)
+            implements SchoolCalendar {
+        public ResolvedCalendar {
+            Objects.requireNonNull(school, "school is missing");
+            Objects.requireNonNull(first, "first is missing");
+            Objects.requireNonNull(end, "end is missing");
+            if (!end.isAfter(first)) {
+                throw new IllegalArgumentException("calendar of " + school + " ends (" + end + ") before it starts (" + first + ")");
+            }
+            schoolDays = new TreeSet<>(schoolDays);
+            if (!schoolDays.isEmpty() && (schoolDays.first().isBefore(first) || !schoolDays.last().isBefore(end))) {
+                throw new IllegalArgumentException("calendar of " + school + " lists school days outside "
+                        + first + " to " + end.minusDays(1));
+            }
+        }
+
+        static ResolvedCalendar of(String school, SchoolCalendar calendar, LocalDate first, LocalDate end) {
+            TreeSet<LocalDate> days = new TreeSet<>();
+            for (LocalDate d = first; d.isBefore(end); d = d.plusDays(1)) {
+                if (calendar.isSchoolDay(d)) {
+                    days.add(d);
+                }
+            }
+            return new ResolvedCalendar(school, first, end, days);
+        }
+
+        /** @throws IllegalArgumentException for a day this calendar does not cover */
+        @Override
+        public boolean isSchoolDay(LocalDate date) {
+            if (date.isBefore(first) || !date.isBefore(end)) {
+                throw new IllegalArgumentException("calendar of " + school + " covers " + first + " to "
+                        + end.minusDays(1) + ", not " + date);
+            }
+            return schoolDays.contains(date);
+        }
+    }
+}

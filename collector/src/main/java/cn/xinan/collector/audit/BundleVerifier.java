@@ -1,0 +1,570 @@
+package cn.xinan.collector.audit;
+
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.ComplianceRate;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Tier;
+import cn.xinan.wire.EventBatch;
+import cn.xinan.wire.Ed25519Keys;
+import cn.xinan.wire.SignatureVerifier;
+import cn.xinan.wire.SignedEvent;
+import cn.xinan.wire.WireCodec;
+import cn.xinan.wire.WireFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Checks an evidence bundle offline (docs/audit.md, {@code xinan verify}): the manifest's signature by the
+ * collector key, every file's SHA-256, every event's signature with its device's key, the report's events
+ * against its evidence list, and every figure recomputed with the rules engine from the verified events, the
+ * bundled calendars and the bundled rule settings. Every difference is named.
+ */
+public final class BundleVerifier {
+    /** Files larger than this are refused (a city term bundle is far smaller). */
+    static final long MAX_FILE_BYTES = 2L << 30;
+    private static final int MAX_NAMED = 20;
+
+    private final List<String> lines = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private BundleVerifier() {
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param lines    everything checked, in order, for the inspector
+     * @param problems every difference found (also among the lines); empty when everything matches
+     */
+    public record Result(List<String> lines, List<String> problems) {
+        public Result {
+            lines = List.copyOf(lines);
+            problems = List.copyOf(problems);
+        }
+
+        public boolean matches() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** A file that is not a readable bundle at all: not a ZIP archive, or without a readable manifest. */
+    public static final class UnreadableBundleException extends Exception {
+        public UnreadableBundleException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Verifies {@code bundle}.
+     *
+     * @param pinnedCollectorKey the collector key the inspector expects, or empty to accept the bundle's own
+     *                           (then only the key printed in the result ties it to a collector)
+     * @throws UnreadableBundleException when the file cannot be read as a bundle
+     */
+    public static Result verify(Path bundle, Optional<Ed25519Keys.PublicKey> pinnedCollectorKey)
+            throws UnreadableBundleException {
+        Map<String, byte[]> files = readZip(bundle);
+        BundleVerifier v = new BundleVerifier();
+        v.run(bundle, files, pinnedCollectorKey);
+        return new Result(v.lines, v.problems);
+    }
+
+    private static Map<String, byte[]> readZip(Path bundle) throws UnreadableBundleException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(bundle.toFile(), StandardCharsets.UTF_8)) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                if (entry.getSize() > MAX_FILE_BYTES) {
+                    throw new UnreadableBundleException(bundle + ": " + entry.getName() + " is larger than "
+                            + MAX_FILE_BYTES + " bytes");
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    if (files.put(entry.getName(), in.readAllBytes()) != null) {
+                        throw new UnreadableBundleException(bundle + ": " + entry.getName() + " is in the archive twice");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UnreadableBundleException(bundle + ": not a readable ZIP archive: " + e.getMessage());
+        }
+        if (!files.containsKey(EvidenceBundle.MANIFEST)) {
+            throw new UnreadableBundleException(bundle + ": no " + EvidenceBundle.MANIFEST + " (not an evidence bundle)");
+        }
+        return files;
+    }
+
+    private void ok(String line) {
+        lines.add(line);
+    }
+
+    private void problem(String line) {
+        lines.add("MISMATCH " + line);
+        problems.add(line);
+    }
+
+    private void run(Path bundle, Map<String, byte[]> files, Optional<Ed25519Keys.PublicKey> pinned)
+            throws UnreadableBundleException {
+        ok("bundle " + bundle);
+        JsonNode manifest;
+        try {
+            manifest = AuditJson.MAPPER.readTree(files.get(EvidenceBundle.MANIFEST));
+            AuditJson.field(manifest, "files");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UnreadableBundleException(bundle + ": " + EvidenceBundle.MANIFEST + " is not a manifest: " + e.getMessage());
+        }
+        checkManifest(manifest, files, pinned);
+
+        Optional<RuleSettings> settings = readRule(files);
+        Map<String, Ed25519Keys.PublicKey> keys = readKeys(files);
+        JsonNode report;
+        try {
+            report = AuditJson.MAPPER.readTree(Objects.requireNonNull(files.get(EvidenceBundle.REPORT),
+                    EvidenceBundle.REPORT + " is missing"));
+        } catch (IOException | NullPointerException e) {
+            problem(EvidenceBundle.REPORT + ": cannot be read (" + e.getMessage() + "): no figure can be checked");
+            return;
+        }
+        settings.ifPresent(s -> compareRule(report, s));
+        if (settings.isEmpty()) {
+            problem("no usable rule settings: the figures cannot be recomputed");
+            return;
+        }
+        try {
+            checkRooms(report, files, settings.get(), keys);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            problem(EvidenceBundle.REPORT + ": " + e.getMessage() + ": the figures cannot be recomputed");
+        }
+    }
+
+    private void checkManifest(JsonNode manifest, Map<String, byte[]> files, Optional<Ed25519Keys.PublicKey> pinned) {
+        Ed25519Keys.PublicKey collectorKey;
+        try {
+            collectorKey = Ed25519Keys.publicKeyFromBase64(AuditJson.text(manifest, "collectorKey"));
+        } catch (IllegalArgumentException e) {
+            problem(EvidenceBundle.MANIFEST + ": collectorKey: " + e.getMessage() + ": the manifest cannot be checked");
+            return;
+        }
+        ok("collector key " + collectorKey.toBase64() + " (compare it with the key in the collector's log)");
+        if (pinned.isPresent() && !pinned.get().equals(collectorKey)) {
+            problem("the bundle is signed with collector key " + collectorKey.toBase64() + ", not the expected "
+                    + pinned.get().toBase64());
+        }
+        byte[] pub = files.get(EvidenceBundle.COLLECTOR_KEY);
+        if (pub == null || !new String(pub, StandardCharsets.US_ASCII).trim().equals(collectorKey.toBase64())) {
+            problem(EvidenceBundle.COLLECTOR_KEY + " is not the manifest's collectorKey");
+        }
+        byte[] sig = files.get(EvidenceBundle.MANIFEST_SIGNATURE);
+        boolean signed = false;
+        if (sig != null) {
+            try {
+                signed = CollectorKey.verify(collectorKey, files.get(EvidenceBundle.MANIFEST),
+                        Base64.getDecoder().decode(new String(sig, StandardCharsets.US_ASCII).trim()));
+            } catch (IllegalArgumentException e) {
+                signed = false;
+            }
+        }
+        if (signed) {
+            ok("manifest signature verifies with the collector key");
+        } else {
+            problem(EvidenceBundle.MANIFEST_SIGNATURE + ": the manifest's signature does not verify with collector key "
+                    + collectorKey.toBase64() + " (the manifest was changed, or not signed by this collector)");
+        }
+        Set<String> listed = new HashSet<>(List.of(EvidenceBundle.MANIFEST, EvidenceBundle.MANIFEST_SIGNATURE));
+        int matching = 0;
+        for (JsonNode f : manifest.get("files")) {
+            String path = f.path("path").asText();
+            listed.add(path);
+            byte[] content = files.get(path);
+            if (content == null) {
+                problem(path + ": listed in the manifest but missing from the bundle (removed)");
+            } else if (!EvidenceBundle.sha256(content).equals(f.path("sha256").asText())) {
+                problem(path + ": SHA-256 differs from the manifest (the file was changed after signing)");
+            } else {
+                matching++;
+            }
+        }
+        for (String path : files.keySet()) {
+            if (!listed.contains(path)) {
+                problem(path + ": in the bundle but not in the manifest (added after signing)");
+            }
+        }
+        ok("files: " + matching + " of " + manifest.get("files").size() + " match the manifest's SHA-256");
+    }
+
+    private Optional<RuleSettings> readRule(Map<String, byte[]> files) {
+        byte[] rule = files.get(EvidenceBundle.RULE);
+        if (rule == null) {
+            problem(EvidenceBundle.RULE + " is missing");
+            return Optional.empty();
+        }
+        try {
+            RuleSettings settings = AuditJson.readRule(AuditJson.field(AuditJson.MAPPER.readTree(rule), "rule"));
+            ok("rule settings (" + EvidenceBundle.RULE + "): version " + settings.ruleVersion() + ", week policy "
+                    + settings.weekPolicy().wireName() + ", unattended gap " + settings.unattendedGapSeconds() + " s, "
+                    + thresholds(settings));
+            return Optional.of(settings);
+        } catch (IOException | IllegalArgumentException e) {
+            problem(EvidenceBundle.RULE + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static String thresholds(RuleSettings settings) {
+        List<String> out = new ArrayList<>();
+        for (Tier tier : Tier.values()) {
+            out.add(tier.chineseName() + " " + settings.thresholdsFor(tier).dailySeconds() + " s/day "
+                    + settings.thresholdsFor(tier).weeklySeconds() + " s/week");
+        }
+        return String.join(", ", out);
+    }
+
+    private void compareRule(JsonNode report, RuleSettings settings) {
+        JsonNode stated = report.get("rule");
+        JsonNode used = AuditJson.node(AuditJson.ruleTree(settings));
+        if (stated == null) {
+            problem(EvidenceBundle.REPORT + " states no rule settings");
+        } else if (!stated.equals(used)) {
+            List<String> diffs = new ArrayList<>();
+            diff("rule", stated, used, diffs);
+            problem(EvidenceBundle.REPORT + "'s rule settings differ from " + EvidenceBundle.RULE + ": " + String.join("; ", diffs));
+        }
+    }
+
+    private static void diff(String at, JsonNode a, JsonNode b, List<String> out) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            Set<String> names = new TreeSet<>();
+            a.fieldNames().forEachRemaining(names::add);
+            b.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                diff(at + "." + n, a.get(n), b.get(n), out);
+            }
+        } else if (!Objects.equals(a, b)) {
+            out.add(at + " " + a + " vs " + b);
+        }
+    }
+
+    private Map<String, Ed25519Keys.PublicKey> readKeys(Map<String, byte[]> files) {
+        Map<String, Ed25519Keys.PublicKey> keys = new TreeMap<>();
+        byte[] csv = files.get(EvidenceBundle.DEVICE_KEYS);
+        if (csv == null) {
+            problem(EvidenceBundle.DEVICE_KEYS + " is missing: no event signature can be checked");
+            return keys;
+        }
+        String[] rows = new String(csv, StandardCharsets.UTF_8).split("\n");
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i].isBlank()) {
+                continue;
+            }
+            String[] f = rows[i].split(",", -1);
+            try {
+                if (f.length != 3) {
+                    throw new IllegalArgumentException("expected 3 fields (" + EvidenceBundle.DEVICE_KEYS_HEADER + ")");
+                }
+                keys.put(f[0], Ed25519Keys.publicKeyFromBase64(f[2]));
+            } catch (IllegalArgumentException e) {
+                problem(EvidenceBundle.DEVICE_KEYS + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        ok("device keys: " + keys.size());
+        return keys;
+    }
+
+    private Optional<AuditService.ResolvedCalendar> readCalendar(Map<String, byte[]> files, String school) {
+        String path = EvidenceBundle.calendarFile(school);
+        byte[] content = files.get(path);
+        if (content == null) {
+            problem(path + " is missing: the figures of school " + school + " cannot be recomputed");
+            return Optional.empty();
+        }
+        try {
+            JsonNode c = AuditJson.MAPPER.readTree(content);
+            TreeSet<LocalDate> days = new TreeSet<>();
+            for (JsonNode d : AuditJson.field(c, "schoolDays")) {
+                days.add(LocalDate.parse(d.asText()));
+            }
+            return Optional.of(new AuditService.ResolvedCalendar(school, LocalDate.parse(AuditJson.text(c, "first")),
+                    LocalDate.parse(AuditJson.text(c, "last")).plusDays(1), days));
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+            problem(path + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void checkRooms(JsonNode report, Map<String, byte[]> files, RuleSettings settings,
+                            Map<String, Ed25519Keys.PublicKey> keys) {
+        LocalDate from = LocalDate.parse(AuditJson.text(report, "from"));
+        LocalDate to = LocalDate.parse(AuditJson.text(report, "to"));
+        ok("period " + from + " to " + to);
+        RulesEngine engine = new RulesEngine(settings);
+        Map<String, Optional<AuditService.ResolvedCalendar>> calendars = new TreeMap<>();
+        List<RoomReport> recomputed = new ArrayList<>();
+        boolean complete = true;
+        for (JsonNode room : AuditJson.field(report, "rooms")) {
+            String roomId = AuditJson.text(room, "room");
+            String school = AuditJson.text(room, "school");
+            Tier tier = Tier.parse(AuditJson.text(room, "tier"));
+            List<DeviceEvent> verified = checkEvents(roomId, room, files, keys);
+            Optional<AuditService.ResolvedCalendar> calendar = calendars.computeIfAbsent(school, s -> readCalendar(files, s));
+            if (verified == null || calendar.isEmpty()) {
+                complete = false;
+                continue;
+            }
+            RoomReport again;
+            try {
+                again = engine.evaluate(roomId, tier, verified, calendar.get(), from, to);
+            } catch (IllegalArgumentException e) {
+                problem("room " + roomId + ": cannot recompute: " + e.getMessage());
+                complete = false;
+                continue;
+            }
+            recomputed.add(again);
+            RoomRecord record = new RoomRecord(AuditJson.text(room, "county"), school, roomId, tier,
+                    AuditJson.text(room, "name"));
+            compareRoom(roomId, room, new AuditRoom(record, again, List.of()), EvidenceBundle.calendarFile(school));
+        }
+        if (complete) {
+            JsonNode stated = report.get("compliance");
+            JsonNode again = AuditJson.node(AuditJson.compliance(ComplianceRate.over(recomputed)));
+            if (again.equals(stated)) {
+                ok("overall compliance matches: " + again);
+            } else {
+                List<String> diffs = new ArrayList<>();
+                diff("compliance", stated, again, diffs);
+                problem("overall compliance: report and recomputation differ: " + String.join("; ", diffs));
+            }
+        }
+    }
+
+    /** The room's events that verify, or null when its events file is missing. */
+    private List<DeviceEvent> checkEvents(String roomId, JsonNode room, Map<String, byte[]> files,
+                                          Map<String, Ed25519Keys.PublicKey> keys) {
+        String path = EvidenceBundle.eventsFile(roomId);
+        byte[] content = files.get(path);
+        if (content == null) {
+            problem("room " + roomId + ": " + path + " is missing: its figures cannot be recomputed");
+            return null;
+        }
+        List<DeviceEvent> verified = new ArrayList<>();
+        Map<String, List<String>> failed = new TreeMap<>();
+        Map<String, Integer> perDevice = new TreeMap<>();
+        Map<String, Set<Long>> seqs = new TreeMap<>();
+        Set<String> ids = new HashSet<>();
+        String[] rows = new String(content, StandardCharsets.UTF_8).split("\n");
+        int lineNo = 0;
+        for (String row : rows) {
+            lineNo++;
+            if (row.isEmpty()) {
+                continue;
+            }
+            SignedEvent signed;
+            try {
+                EventBatch batch = WireCodec.decode(row.getBytes(StandardCharsets.UTF_8));
+                if (batch.events().size() != 1) {
+                    throw new WireFormatException("expected one event per line, found " + batch.events().size());
+                }
+                signed = batch.events().getFirst();
+            } catch (WireFormatException e) {
+                problem(path + " line " + lineNo + ": not a signed event (" + e.getMessage() + ")");
+                continue;
+            }
+            DeviceEvent event = signed.event();
+            if (!ids.add(event.eventId())) {
+                problem(path + " line " + lineNo + ": event " + event.eventId() + " appears twice");
+                continue;
+            }
+            perDevice.merge(event.deviceId(), 1, Integer::sum);
+            seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
+            Ed25519Keys.PublicKey key = keys.get(event.deviceId());
+            if (key != null && SignatureVerifier.verifyEvent(signed, key)) {
+                verified.add(event);
+            } else {
+                failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
+                        + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
+            }
+        }
+        for (Map.Entry<String, List<String>> f : failed.entrySet()) {
+            String device = f.getKey();
+            Ed25519Keys.PublicKey key = keys.get(device);
+            int total = perDevice.get(device);
+            if (key == null) {
+                problem("room " + roomId + ": device " + device + " has no key in " + EvidenceBundle.DEVICE_KEYS
+                        + ": its " + total + " events cannot be verified and are left out");
+            } else if (f.getValue().size() == total && total > 1) {
+                problem("room " + roomId + ": none of the " + total + " events of device " + device
+                        + " verifies with its key " + key.toBase64() + " in " + EvidenceBundle.DEVICE_KEYS
+                        + " (the key was swapped); they are left out");
+            } else {
+                for (String e : f.getValue().subList(0, Math.min(MAX_NAMED, f.getValue().size()))) {
+                    problem("room " + roomId + ": " + e + " of device " + device
+                            + ": signature does not verify (the event was altered); left out");
+                }
+                if (f.getValue().size() > MAX_NAMED) {
+                    problem("room " + roomId + ": and " + (f.getValue().size() - MAX_NAMED) + " more events of device "
+                            + device + " whose signature does not verify");
+                }
+            }
+        }
+        ok("room " + roomId + ": " + ids.size() + " events, " + verified.size() + " with a valid device signature");
+        checkEvidence(roomId, room, seqs);
+        return verified;
+    }
+
+    private void checkEvidence(String roomId, JsonNode room, Map<String, Set<Long>> inBundle) {
+        JsonNode evidence = room.get("evidence");
+        if (evidence == null || !evidence.isArray()) {
+            problem("room " + roomId + ": the report lists no evidence");
+            return;
+        }
+        Set<String> devices = new TreeSet<>(inBundle.keySet());
+        for (JsonNode d : evidence) {
+            String device = d.path("device").asText();
+            devices.remove(device);
+            Set<Long> present = inBundle.getOrDefault(device, Set.of());
+            List<Long> missing = new ArrayList<>();
+            Set<Long> listed = new HashSet<>();
+            for (JsonNode run : d.path("seq")) {
+                for (long s = run.path(0).asLong(); s <= run.path(1).asLong(); s++) {
+                    listed.add(s);
+                    if (!present.contains(s)) {
+                        missing.add(s);
+                    }
+                }
+            }
+            for (Long s : missing.subList(0, Math.min(MAX_NAMED, missing.size()))) {
+                problem("room " + roomId + ": event seq " + s + " of device " + device
+                        + " is in the report's evidence but not in " + EvidenceBundle.eventsFile(roomId) + " (removed)");
+            }
+            if (missing.size() > MAX_NAMED) {
+                problem("room " + roomId + ": and " + (missing.size() - MAX_NAMED) + " more events of device " + device
+                        + " removed");
+            }
+            List<Long> added = present.stream().filter(s -> !listed.contains(s)).toList();
+            for (Long s : added.subList(0, Math.min(MAX_NAMED, added.size()))) {
+                problem("room " + roomId + ": event seq " + s + " of device " + device
+                        + " is in " + EvidenceBundle.eventsFile(roomId) + " but not in the report's evidence (added)");
+            }
+        }
+        for (String device : devices) {
+            problem("room " + roomId + ": events of device " + device + " are in " + EvidenceBundle.eventsFile(roomId)
+                    + " but the report's evidence does not list the device (added)");
+        }
+    }
+
+    private void compareRoom(String roomId, JsonNode stated, AuditRoom again, String calendarPath) {
+        Map<String, Object> figures = AuditJson.roomTree(again);
+        JsonNode recomputed = AuditJson.node(figures);
+        List<String> head = new ArrayList<>();
+        for (String field : List.of("tier", "dailySeconds", "weeklySeconds", "excludedUnsyncedEvents")) {
+            if (!Objects.equals(stated.get(field), recomputed.get(field))) {
+                head.add(field + ": report " + stated.get(field) + ", recomputed " + recomputed.get(field));
+            }
+        }
+        if (head.isEmpty()) {
+            ok("room " + roomId + " (" + recomputed.get("tier").asText() + "): thresholds and excluded events match");
+        } else {
+            problem("room " + roomId + ": " + String.join("; ", head));
+        }
+        Map<String, JsonNode> statedDays = byKey(stated.get("days"), "date");
+        Map<String, JsonNode> statedWeeks = byKey(stated.get("weeks"), "week");
+        Map<String, List<String>> weekDiffs = new LinkedHashMap<>();
+        for (JsonNode w : recomputed.get("weeks")) {
+            weekDiffs.put(w.get("week").asText(), new ArrayList<>());
+        }
+        for (JsonNode d : recomputed.get("days")) {
+            String date = d.get("date").asText();
+            String week = cn.xinan.rules.WeekResult.isoWeekOf(LocalDate.parse(date));
+            JsonNode s = statedDays.remove(date);
+            List<String> diffs = weekDiffs.computeIfAbsent(week, k -> new ArrayList<>());
+            if (s == null) {
+                diffs.add(date + " is missing from the report");
+                continue;
+            }
+            Iterator<String> names = d.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!Objects.equals(s.get(n), d.get(n))) {
+                    diffs.add(date + " " + n + ": report " + s.get(n) + ", recomputed " + d.get(n)
+                            + (n.equals("schoolDay") ? " (school day per " + calendarPath + ")" : ""));
+                }
+            }
+        }
+        for (String extra : statedDays.keySet()) {
+            weekDiffs.computeIfAbsent(cn.xinan.rules.WeekResult.isoWeekOf(LocalDate.parse(extra)), k -> new ArrayList<>())
+                    .add(extra + " is in the report but outside the audited period");
+        }
+        for (JsonNode w : recomputed.get("weeks")) {
+            String week = w.get("week").asText();
+            JsonNode s = statedWeeks.remove(week);
+            List<String> diffs = weekDiffs.get(week);
+            if (s == null) {
+                diffs.add("week figures are missing from the report");
+                continue;
+            }
+            Iterator<String> names = w.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!Objects.equals(s.get(n), w.get(n))) {
+                    diffs.add("week " + n + ": report " + s.get(n) + ", recomputed " + w.get(n));
+                }
+            }
+        }
+        for (String extra : statedWeeks.keySet()) {
+            weekDiffs.computeIfAbsent(extra, k -> new ArrayList<>()).add("week is in the report but outside the audited period");
+        }
+        for (Map.Entry<String, List<String>> w : weekDiffs.entrySet()) {
+            if (w.getValue().isEmpty()) {
+                ok("room " + roomId + " week " + w.getKey() + ": figures match");
+            } else {
+                problem("room " + roomId + " week " + w.getKey() + ": " + String.join("; ", w.getValue()));
+            }
+        }
+        for (String field : List.of("compliance", "exceptions")) {
+            if (Objects.equals(stated.get(field), recomputed.get(field))) {
+                ok("room " + roomId + " " + field + ": match");
+            } else {
+                List<String> diffs = new ArrayList<>();
+                diff(field, stated.get(field), recomputed.get(field), diffs);
+                problem("room " + roomId + " " + field + ": report and recomputation differ"
+                        + (diffs.isEmpty() ? "" : ": " + String.join("; ", diffs)));
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> byKey(JsonNode array, String key) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (array != null) {
+            for (JsonNode n : array) {
+                out.put(n.path(key).asText(), n);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,169 @@
+package cn.xinan.collector.audit;
+
+import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.wire.EventBatch;
+import cn.xinan.wire.SignedEvent;
+import cn.xinan.wire.WireCodec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The evidence bundle of an audit (docs/audit.md): one ZIP archive with the report, every signed event behind
+ * it in the wire encoding, the devices' public keys, the calendars and rule settings used, and a manifest of
+ * every file's SHA-256 signed by the collector's key. {@code xinan verify} checks it offline.
+ */
+public final class EvidenceBundle {
+    /** The bundle format, stated in the manifest. */
+    public static final String FORMAT = "xinan-audit-bundle-1";
+    public static final String MANIFEST = "manifest.json";
+    public static final String MANIFEST_SIGNATURE = "manifest.sig";
+    public static final String COLLECTOR_KEY = "collector-key.pub";
+    public static final String REPORT = "report.json";
+    public static final String REPORT_CSV = "report.csv";
+    public static final String RULE = "rule.json";
+    public static final String DEVICE_KEYS = "keys/devices.csv";
+    public static final String DEVICE_KEYS_HEADER = "device,room,publicKey";
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private EvidenceBundle() {
+    }
+
+    /** The archive path of a room's events. */
+    public static String eventsFile(String room) {
+        return "events/" + safe(room) + ".jsonl";
+    }
+
+    /** The archive path of a school's calendar. */
+    public static String calendarFile(String school) {
+        return "calendars/" + safe(school) + ".json";
+    }
+
+    private static String safe(String name) {
+        if (!SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
+            throw new IllegalArgumentException("'" + name + "' cannot be a file name in the bundle");
+        }
+        return name;
+    }
+
+    /** Writes the bundle to {@code file} (through a temporary file in the same folder, then renamed). */
+    public static void write(AuditService.Evidence evidence, CollectorKey key, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    write(evidence, key, out);
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write the evidence bundle: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundle as bytes. */
+    public static byte[] bytes(AuditService.Evidence evidence, CollectorKey key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(evidence, key, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the bundle as a ZIP archive to {@code out} (not closed). */
+    public static void write(AuditService.Evidence evidence, CollectorKey key, OutputStream out) throws IOException {
+        Objects.requireNonNull(evidence, "evidence is missing");
+        Objects.requireNonNull(key, "collector key is missing");
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        AuditReport report = evidence.report();
+        files.put(REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
+        files.put(REPORT_CSV, AuditCsv.bytes(report));
+        files.put(RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8));
+        StringBuilder keys = new StringBuilder(DEVICE_KEYS_HEADER).append('\n');
+        for (DeviceRecord d : evidence.keys()) {
+            keys.append(d.deviceId()).append(',').append(d.roomId()).append(',').append(d.publicKey().toBase64()).append('\n');
+        }
+        files.put(DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8));
+        for (AuditService.ResolvedCalendar c : evidence.calendars()) {
+            Map<String, Object> tree = new LinkedHashMap<>();
+            tree.put("school", c.school());
+            tree.put("first", c.first().toString());
+            tree.put("last", c.end().minusDays(1).toString());
+            tree.put("schoolDays", c.schoolDays().stream().map(Object::toString).toList());
+            files.put(calendarFile(c.school()), AuditJson.write(tree).getBytes(StandardCharsets.UTF_8));
+        }
+        for (AuditRoom room : report.rooms()) {
+            ByteArrayOutputStream lines = new ByteArrayOutputStream();
+            for (SignedEvent e : evidence.events().getOrDefault(room.room().roomId(), List.of())) {
+                lines.write(WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e), null)));
+                lines.write('\n');
+            }
+            files.put(eventsFile(room.room().roomId()), lines.toByteArray());
+        }
+        files.put(COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
+
+        List<Object> listed = new ArrayList<>();
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", f.getKey());
+            entry.put("bytes", f.getValue().length);
+            entry.put("sha256", sha256(f.getValue()));
+            listed.add(entry);
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", FORMAT);
+        manifest.put("createdAt", report.generatedAt().toString());
+        manifest.put("collectorKey", key.publicKey().toBase64());
+        manifest.put("signature", "Ed25519 over the exact bytes of " + MANIFEST + ", Base64 in " + MANIFEST_SIGNATURE);
+        manifest.put("files", listed);
+        byte[] manifestBytes = AuditJson.write(manifest).getBytes(StandardCharsets.UTF_8);
+
+        ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
+        put(zip, MANIFEST, manifestBytes);
+        put(zip, MANIFEST_SIGNATURE, (Base64.getEncoder().encodeToString(key.sign(manifestBytes)) + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            put(zip, f.getKey(), f.getValue());
+        }
+        zip.finish();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        zip.putNextEntry(entry);
+        zip.write(content);
+        zip.closeEntry();
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
