@@ -266,6 +266,10 @@ public final class BundleVerifier {
             for (String n : names) {
                 diff(at + "." + n, a.get(n), b.get(n), out);
             }
+        } else if (a != null && b != null && a.isArray() && b.isArray()) {
+            for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+                diff(at + "[" + i + "]", a.get(i), b.get(i), out);
+            }
         } else if (!Objects.equals(a, b)) {
             out.add(at + " " + a + " vs " + b);
         }
