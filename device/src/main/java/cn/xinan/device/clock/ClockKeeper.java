@@ -91,8 +91,8 @@ public final class ClockKeeper {
         return watch.isSynced();
     }
 
-    /** The last jump, for health: {@code "2025-03-03T00:00:00Z (PT5M)"}. */
-    public Optional<String> lastJump() {
-        return watch.lastJump().map(j -> j.detectedAt() + " (" + j.size() + ")");
+    /** The last jump, for health (the kiosk shows it in local time with its direction and size). */
+    public Optional<ClockWatch.Jump> lastJump() {
+        return watch.lastJump();
     }
 }

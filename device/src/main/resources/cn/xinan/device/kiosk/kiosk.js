@@ -37,7 +37,7 @@
       exit: 'Exit', wrongPin: 'Wrong PIN, {n} tries left', locked: 'Too many tries: wait {n} s',
       expired: 'Please enter the PIN again', opened: 'Room opened', closed: 'Room closed', error: 'Error: ',
       h: 'h', m: 'min', d: 'd', s: 's', forward: 'forward', backward: 'back',
-      health: { network: 'Network', outboxDepth: 'Events waiting', acknowledgedThrough: 'Acknowledged through seq', heartbeatsThinned: 'Heartbeats thinned', heartbeatsSkippedDiskFull: 'Heartbeats skipped (disk full)', clockSynced: 'Clock synchronised',
+      health: { network: 'Network', outboxDepth: 'Events waiting', acknowledgedThrough: 'Acked through', heartbeatsThinned: 'Heartbeats thinned', heartbeatsSkippedDiskFull: 'Heartbeats skipped', clockSynced: 'Clock synchronised',
         lastClockJump: 'Last clock jump', heldEvents: 'Events awaiting clock', presence: 'Occupied',
         lastPresenceChange: 'Last presence change', sensorStuck: 'Sensor may be stuck', diskFreeMB: 'Disk free (MB)',
         cpuTemperatureC: 'CPU temperature (°C)', firmware: 'Firmware', uptime: 'Up for' },
