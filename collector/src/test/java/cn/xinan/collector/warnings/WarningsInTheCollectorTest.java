@@ -7,11 +7,14 @@ import cn.xinan.collector.HttpSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.testkit.Accounts;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.TestPublisher;
 import cn.xinan.collector.testkit.WorkedExample;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.people.Role;
+import cn.xinan.provisioning.people.Scope;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.Tier;
 import cn.xinan.testing.MosquittoServer;
@@ -59,8 +62,11 @@ class WarningsInTheCollectorTest {
     @Test
     void everyRobotDownStoresEveryEventAndTheWarningWaitsListedByTheApi() throws Exception {
         TestDevice device = new TestDevice("dev-1", "r1");
-        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "心理辅导室")),
+        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "心理辅导室"),
+                new RoomRecord("掇刀区", "jm-dd-001", "r9", Tier.QUALIFIED, "掇刀区的辅导室")),
                 List.of(device.record())).save(dir.resolve("registry"));
+        Accounts accounts = new Accounts().add("zhang.wei", Role.SCHOOL_ADMIN, Scope.school("jm-db-001"))
+                .add("duodao", Role.COUNTY_ADMIN, Scope.county("掇刀区")).save(dir.resolve("registry"));
         List<SignedEvent> events = WorkedExample.events(device);
         // Monday evening of the worked example: 1.8 h this week, 4 more days at the daily hour cannot reach 10 h
         Clock evening = Clock.fixed(WorkedExample.DAY.atTime(20, 0).atZone(WarningFixture.ZONE).toInstant(), ZoneOffset.UTC);
@@ -83,9 +89,10 @@ class WarningsInTheCollectorTest {
                 assertThat(collector.awaitStoredEvents(events.size(), Duration.ofSeconds(60))).isTrue();
 
                 String url = "http://127.0.0.1:" + collector.httpPort() + "/api/v1/warnings?state=open";
+                String token = accounts.token("zhang.wei");
                 JsonNode[] listed = new JsonNode[1];
                 await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    listed[0] = JSON.readTree(get(url).body());
+                    listed[0] = JSON.readTree(get(url, token).body());
                     JsonNode w = listed[0].path("warnings").path(0);
                     return w.path("kind").asText().equals("week_at_risk")
                             && w.path("deliveries").size() == 2
@@ -102,7 +109,12 @@ class WarningsInTheCollectorTest {
                 assertThat(listed[0].toString()).doesNotContain("key=k").doesNotContain("127.0.0.1:9");
                 assertThat(collector.storedEventCount()).isEqualTo(events.size());
 
-                assertThat(get(url.replace("state=open", "state=maybe")).statusCode()).isEqualTo(400);
+                assertThat(get(url.replace("state=open", "state=maybe"), token).statusCode()).isEqualTo(400);
+                assertThat(get(url, "").statusCode()).as("signed out").isEqualTo(401);
+                // the rooms of another county are none of this county admin's business (docs/security.md)
+                JsonNode other = JSON.readTree(get(url, accounts.token("duodao")).body());
+                assertThat(other.path("warnings")).isNotEmpty().allSatisfy(x -> assertThat(x.path("room").asText()).isEqualTo("r9"));
+                assertThat(other.toString()).doesNotContain("\"r1\"").doesNotContain("jm-db-001");
 
                 assertTheWebUiListsTheOpenWarning("http://127.0.0.1:" + collector.httpPort() + "/?week=" + WorkedExample.DAY);
             }
@@ -121,6 +133,10 @@ class WarningsInTheCollectorTest {
         ChromeDriver browser = new ChromeDriver(service, options);
         try {
             browser.get(page);
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/signin"));
+            browser.findElement(By.id("user")).sendKeys("zhang.wei");
+            browser.findElement(By.id("password")).sendKeys(Accounts.PASSWORD);
+            browser.findElement(By.id("signin")).click();
             WebElement item = new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.findElements(
                     By.cssSelector("#warnings li.week_at_risk")).stream().findFirst().orElse(null));
             assertThat(item.getText()).contains("本周难以达标 · 心理辅导室", "本周（2025-W10）已累计 1.8 小时", "down 待发送");
@@ -132,9 +148,13 @@ class WarningsInTheCollectorTest {
         }
     }
 
-    private static HttpResponse<String> get(String url) throws Exception {
+    private static HttpResponse<String> get(String url, String token) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+            if (!token.isEmpty()) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 }
