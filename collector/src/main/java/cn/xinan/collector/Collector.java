@@ -173,7 +173,7 @@ public final class Collector implements AutoCloseable {
      * collector that stopped before deriving what it stored may have left behind).
      */
     private DerivedResults startDerived() {
-        LocalDate today = LocalDate.now(clock.withZone(cn.xinan.rules.RulesEngine.ZONE));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), cn.xinan.rules.RulesEngine.ZONE);
         LocalDate from = cn.xinan.rules.WeekResult.mondayOf(today).minusWeeks(config.figures().weeksBack());
         return new DerivedResults(store, config.rules()).start(DERIVE_INTERVAL, from, today.plusDays(1));
     }
