@@ -284,8 +284,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Sample accounts (demo only, new passwords every run; sign in at the web UI):");
         passwords.forEach((p, password) -> out.printf("  %-13s %-17s %-18s password %s%n", p.role().id(), p.user(),
                 p.scope(), password));
-        out.println("  The API needs a session or a token (curl -H 'Authorization: Bearer …'): xinan provision people token USER --dir "
-                + registryDir);
+        out.println("  The API needs a session or a token (curl -H 'Authorization: Bearer …'): ./xinan provision people token USER -d "
+                + registryDir.getParent());
     }
 
     private static void printUrls(PrintStream out, Collector collector, LocalDate today) {

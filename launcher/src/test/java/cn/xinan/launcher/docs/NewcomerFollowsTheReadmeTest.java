@@ -74,18 +74,31 @@ class NewcomerFollowsTheReadmeTest {
             assertThat(out).as("a line per room on what it simulates").filteredOn(l -> l.contains("docs/rules.md §")).hasSizeGreaterThanOrEqualTo(4);
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            // signed out, the web UI sends a newcomer to its sign-in page, which answers
+            String webUi = urls.stream().filter(u -> u.contains("/?week=")).findFirst().orElseThrow();
+            HttpResponse<String> signedOut = get(http, webUi, "");
+            assertThat(signedOut.statusCode()).as("GET " + webUi + " signed out").isEqualTo(303);
+            assertThat(signedOut.headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).startsWith("/signin"));
+            String base = webUi.substring(0, webUi.indexOf("/?week="));
+            assertThat(get(http, base + "/signin", "").statusCode()).isEqualTo(200);
+            // then signs in with the city admin's sample account the demo printed
+            Matcher account = Pattern.compile("^\\s+city-admin\\s+(\\S+)\\s+\\S+\\s+password (\\S+)").matcher("");
+            String cookie = out.stream().map(l -> account.reset(l)).filter(Matcher::find).findFirst()
+                    .map(m -> signIn(http, base, m.group(1), m.group(2)))
+                    .orElseThrow(() -> new AssertionError("no city admin among the accounts the demo printed: " + out));
             for (String url : urls) {
-                HttpResponse<String> res = get(http, url);
-                assertThat(res.statusCode()).as("GET " + url).isEqualTo(200);
+                HttpResponse<String> res = get(http, url, cookie);
+                // health answers UP as 204 without details (docs/security.md); everything else 200
+                assertThat(res.statusCode()).as("GET " + url).isIn(200, 204);
             }
             for (String kiosk : kiosks) {
-                assertThat(get(http, kiosk).body()).as("start screen of " + kiosk).contains("id=\"start\"");
-                assertThat(get(http, kiosk + "api/status").body()).as("status of " + kiosk).contains("\"room\"");
+                assertThat(get(http, kiosk, "").body()).as("start screen of " + kiosk).contains("id=\"start\"");
+                assertThat(get(http, kiosk + "api/status", "").body()).as("status of " + kiosk).contains("\"room\"");
             }
 
             String api = urls.stream().filter(u -> u.endsWith("/api/v1/rooms")).findFirst().orElseThrow();
             Instant since = Instant.now().minus(Duration.ofMinutes(20));
-            Matcher at = Pattern.compile("\"statusAt\":\"([^\"]+)\"").matcher(get(http, api).body());
+            Matcher at = Pattern.compile("\"statusAt\":\"([^\"]+)\"").matcher(get(http, api, cookie).body());
             int statuses = 0;
             while (at.find()) {
                 statuses++;
@@ -122,8 +135,43 @@ class NewcomerFollowsTheReadmeTest {
         }
     }
 
-    private static HttpResponse<String> get(HttpClient http, String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private static HttpResponse<String> get(HttpClient http, String url, String cookie) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (!cookie.isEmpty()) {
+            request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The sign-in form as a browser posts it (docs/security.md); returns the session cookie. */
+    private static String signIn(HttpClient http, String base, String user, String password) {
+        try {
+            HttpResponse<String> form = get(http, base + "/signin", "");
+            Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(form.body());
+            assertThat(csrf.find()).as("the sign-in form's CSRF field").isTrue();
+            String signinCookie = cookie(form, "xinan_signin");
+            String body = "user=" + enc(user) + "&password=" + enc(password) + "&csrf=" + enc(csrf.group(1)) + "&next=%2F";
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + "/signin"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", "xinan_signin=" + signinCookie)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).as("sign-in of " + user + ": " + res.body()).isEqualTo(303);
+            return "xinan_session=" + cookie(res, "xinan_session");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String cookie(HttpResponse<?> res, String name) {
+        return res.headers().allValues("set-cookie").stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " cookie in " + res.headers()));
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
