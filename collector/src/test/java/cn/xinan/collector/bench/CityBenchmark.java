@@ -85,7 +85,8 @@ public final class CityBenchmark {
         this.runs = runs;
         List<RoomRecord> records = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
-            records.add(new RoomRecord("county-" + (r % 7), "school-" + (r / 2), room(r),
+            // two rooms a school, each school in one of seven counties (the registry holds a school to its county)
+            records.add(new RoomRecord("county-" + ((r / 2) % 7), "school-" + (r / 2), room(r),
                     r % 3 == 0 ? Tier.DEMONSTRATION : Tier.QUALIFIED, "room " + r));
         }
         this.registry = new Registry(records, List.of());
