@@ -77,18 +77,8 @@ public final class RulesEngine {
      */
     public RoomReport evaluate(String roomId, Tier tier, Collection<DeviceEvent> events, SchoolCalendar calendar,
                                LocalDate from, LocalDate to) {
-        Objects.requireNonNull(tier, "tier is missing");
         Objects.requireNonNull(events, "events is missing");
-        Objects.requireNonNull(calendar, "calendar is missing");
-        Objects.requireNonNull(from, "from is missing");
-        Objects.requireNonNull(to, "to is missing");
-        if (to.isBefore(from)) {
-            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
-                    + MAX_DAYS + " days");
-        }
+        checkRequest(tier, calendar, from, to);
 
         DeviceEvent[] sorted = sortedCopy(events);
         int[] excluded = new int[1];
@@ -187,18 +177,8 @@ public final class RulesEngine {
      */
     public RoomReport evaluateSummaries(String roomId, Tier tier, Collection<DaySummary> days,
                                         SchoolCalendar calendar, LocalDate from, LocalDate to) {
-        Objects.requireNonNull(tier, "tier is missing");
         Objects.requireNonNull(days, "days is missing");
-        Objects.requireNonNull(calendar, "calendar is missing");
-        Objects.requireNonNull(from, "from is missing");
-        Objects.requireNonNull(to, "to is missing");
-        if (to.isBefore(from)) {
-            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
-                    + MAX_DAYS + " days");
-        }
+        checkRequest(tier, calendar, from, to);
         LocalDate firstMonday = WeekResult.mondayOf(from);
         int dayCount = (int) ChronoUnit.DAYS.between(firstMonday, WeekResult.mondayOf(to).plusDays(7));
         long[] openMillis = new long[dayCount];
@@ -582,6 +562,21 @@ public final class RulesEngine {
             }
             grid.addSpan(openSince, end, openMillis);
             open = false;
+        }
+    }
+
+    /** What {@link #evaluate} and {@link #evaluateSummaries} both require of a request. */
+    private static void checkRequest(Tier tier, SchoolCalendar calendar, LocalDate from, LocalDate to) {
+        Objects.requireNonNull(tier, "tier is missing");
+        Objects.requireNonNull(calendar, "calendar is missing");
+        Objects.requireNonNull(from, "from is missing");
+        Objects.requireNonNull(to, "to is missing");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " ends before it starts");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+            throw new IllegalArgumentException("period from " + from + " to " + to + " is longer than "
+                    + MAX_DAYS + " days");
         }
     }
 }
