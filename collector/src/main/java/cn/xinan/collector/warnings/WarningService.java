@@ -128,6 +128,13 @@ public final class WarningService implements AutoCloseable {
         LocalDate today = local.toLocalDate();
         LocalDate monday = WeekResult.mondayOf(today);
         Set<String> schoolsInSession = new HashSet<>();
+        // the open warnings by room, read once a tick (a room's reconcile only clears its own)
+        Map<String, List<Warning>> openByRoom = new java.util.HashMap<>();
+        for (Warning w : book.warnings()) {
+            if (w.state() == Warning.State.OPEN) {
+                openByRoom.computeIfAbsent(w.roomId(), r -> new ArrayList<>()).add(w);
+            }
+        }
         for (RoomRecord room : registry.rooms()) {
             RoomReport report;
             try {
@@ -144,15 +151,16 @@ public final class WarningService implements AutoCloseable {
                     .filter(DayResult::schoolDay).ifPresent(d -> schoolsInSession.add(room.school()));
             Instant lastSeen = signsOfLife.lastSeen(room.roomId()).orElse(startedAt);
             RoomSituation situation = new RoomSituation(room, report, lastSeen, book.reportedVerdicts(room.roomId()));
-            reconcile(room, rules.check(situation, now), now, today, monday);
+            reconcile(room, rules.check(situation, now), openByRoom.getOrDefault(room.roomId(), List.of()), now, today,
+                    monday);
         }
         digests(local, schoolsInSession);
         deliver(now, local);
         book.forgetBefore(monday.minusWeeks(WEEKS_BACK + 1));
     }
 
-    private void reconcile(RoomRecord room, WarningRules.Evaluation evaluation, Instant now, LocalDate today,
-                           LocalDate monday) {
+    private void reconcile(RoomRecord room, WarningRules.Evaluation evaluation, List<Warning> openBefore, Instant now,
+                           LocalDate today, LocalDate monday) {
         Set<String> holding = new HashSet<>();
         for (Condition c : evaluation.holding()) {
             holding.add(c.id());
@@ -174,8 +182,8 @@ public final class WarningService implements AutoCloseable {
                     c.key(), c.text(), now, Warning.State.OPEN, null, "", deliveries));
             LOG.log(System.Logger.Level.INFO, "warning raised: " + c.id() + " (" + deliveries.size() + " targets)");
         }
-        for (Warning w : book.warnings()) {
-            if (w.roomId().equals(room.roomId()) && w.state() == Warning.State.OPEN && !holding.contains(w.conditionId())) {
+        for (Warning w : openBefore) {
+            if (!holding.contains(w.conditionId())) {
                 boolean over = switch (w.kind()) {
                     case DAY_BEHIND, DEVICE_SILENT -> w.key().isBefore(today);
                     case WEEK_AT_RISK -> w.key().isBefore(monday);
