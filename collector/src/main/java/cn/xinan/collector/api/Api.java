@@ -26,7 +26,8 @@ public final class Api {
         context.access().routing(routing);
         routing.register(PREFIX, new VerdictsService(context.verdicts(), context.access()))
                 .register(PREFIX, new RoomsService(context.access(), context.board()))
-                .register(PREFIX, new DevicesService(context.access(), context.board(), context.acknowledgements()))
+                .register(PREFIX, new DevicesService(context.access(), context.board(), context.acknowledgements(),
+                        context.store()::quarantinedSeqCounts))
                 .register(PREFIX, new IngestService(context.store(), context.counters(), context.mqttConnected(),
                         context.access(), context.board()::statusRejected))
                 .error(BadParameterException.class, (req, res, e) ->

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
 /**
  * Every registered device with its connection state and how far its events are stored: the end-to-end
  * acknowledgement ({@code acknowledgedThrough}: every seq up to it is stored) and the gaps above it that have
- * not filled (docs/mqtt-contract.md, "Acknowledgement and resend").
+ * not filled (docs/mqtt-contract.md, "Acknowledgement and resend"); and how many of its sequence numbers were
+ * quarantined as handled ({@code quarantinedSeqs}: verified events with an implausible time or refused by the store,
+ * acknowledged so the device goes on, kept in the quarantine list with their reason), read from the store.
  *
  * <pre>
  * curl -H "Authorization: Bearer $XINAN_TOKEN" http://localhost:8080/api/v1/devices
@@ -33,11 +35,14 @@ final class DevicesService implements HttpService {
     private final Access access;
     private final DeviceStatusBoard board;
     private final Supplier<List<AckTracker.DeviceProgress>> acknowledgements;
+    private final Supplier<Map<String, Long>> quarantinedSeqs;
 
-    DevicesService(Access access, DeviceStatusBoard board, Supplier<List<AckTracker.DeviceProgress>> acknowledgements) {
+    DevicesService(Access access, DeviceStatusBoard board, Supplier<List<AckTracker.DeviceProgress>> acknowledgements,
+                   Supplier<Map<String, Long>> quarantinedSeqs) {
         this.access = access;
         this.board = board;
         this.acknowledgements = acknowledgements;
+        this.quarantinedSeqs = quarantinedSeqs;
     }
 
     @Override
@@ -47,16 +52,20 @@ final class DevicesService implements HttpService {
 
     /**
      * {@code GET /api/v1/devices}: {@code {"devices": [{"device", "room", "online", "acknowledgedThrough",
-     * "highestStoredSeq", "gaps": [{"from", "to"}], "gapSince"}], "devicesWithGaps": N}}; the acknowledgement
-     * fields are {@code null} for a device this collector has not received events of since it started.
+     * "highestStoredSeq", "gaps": [{"from", "to"}], "gapSince", "quarantinedSeqs"}], "devicesWithGaps": N,
+     * "devicesWithQuarantinedSeqs": N}}; the acknowledgement fields are {@code null} for a device this collector has not
+     * received events of since it started; {@code quarantinedSeqs} (from the store, 0 when none) counts the device's
+     * verified events quarantined as handled.
      */
     private void devices(ServerRequest req, ServerResponse res) {
         Access.require(req, Permission.VIEW_ROOMS);
         ScopedRegistry scope = access.scope(req);
         Map<String, AckTracker.DeviceProgress> progress = acknowledgements.get().stream()
                 .collect(Collectors.toMap(AckTracker.DeviceProgress::deviceId, Function.identity()));
+        Map<String, Long> quarantined = quarantinedSeqs.get();
         List<Map<String, Object>> devices = new ArrayList<>();
         long withGaps = 0;
+        long withQuarantined = 0;
         List<DeviceRecord> inScope = new ArrayList<>();
         scope.rooms().forEach(r -> inScope.addAll(scope.devicesOfRoom(r.roomId())));
         for (DeviceRecord d : inScope) {
@@ -73,14 +82,20 @@ final class DevicesService implements HttpService {
             }
             device.put("gaps", gaps);
             device.put("gapSince", p == null || p.gapSince() == null ? null : p.gapSince().toString());
+            long q = quarantined.getOrDefault(d.deviceId(), 0L);
+            device.put("quarantinedSeqs", q);
             if (!gaps.isEmpty()) {
                 withGaps++;
+            }
+            if (q > 0) {
+                withQuarantined++;
             }
             devices.add(device);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("devices", devices);
         out.put("devicesWithGaps", withGaps);
+        out.put("devicesWithQuarantinedSeqs", withQuarantined);
         Json.send(res, Status.OK_200, out);
     }
 }

@@ -1,6 +1,7 @@
 package cn.xinan.collector.ingest;
 
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.wire.Acknowledgement;
@@ -19,8 +20,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per device, how far its events are durably stored without a hole ({@code through}) and which ranges above
- * that are missing (gaps); publishes the end-to-end acknowledgement and asks for resends
+ * Per device, how far its events are durably handled without a hole ({@code through}) and which ranges above
+ * that are missing (gaps); a seq is handled when its event is stored, or when it was verified and quarantined
+ * ({@link EventStore#quarantineSeqs}: an implausible time, a store refusal), so such an event never holds the
+ * acknowledgement back; publishes the end-to-end acknowledgement and asks for resends
  * (docs/mqtt-contract.md, "Acknowledgement and resend").
  *
  * <p>Exact with several collector replicas: a device's state is computed <b>from the store</b> when this
@@ -107,8 +110,23 @@ public final class AckTracker {
      * @throws StoreException when the store cannot be read (the caller logs it; the next append or check retries)
      */
     public void stored(List<StoredEvent> events) {
+        stored(events, List.of());
+    }
+
+    /**
+     * After a durable append and quarantine: updates the devices of {@code events} (stored now, or already: duplicates)
+     * and of {@code handled} (verified events quarantined instead, recorded in the store as handled: their seqs count as
+     * acknowledged exactly as stored ones) and publishes their acknowledgements.
+     *
+     * @throws StoreException when the store cannot be read (the caller logs it; the next append or check retries)
+     */
+    public void stored(List<StoredEvent> events, List<QuarantinedSeq> handled) {
         Map<String, TreeSet<Long>> byDevice = new TreeMap<>();
         Map<String, String> ids = new java.util.HashMap<>(); // device/seq → event id in this batch
+        for (QuarantinedSeq q : handled) {
+            byDevice.computeIfAbsent(q.deviceId(), d -> new TreeSet<>()).add(q.seq());
+            ids.put(q.deviceId() + "/" + q.seq(), q.eventId());
+        }
         for (StoredEvent e : events) {
             byDevice.computeIfAbsent(e.event().deviceId(), d -> new TreeSet<>()).add(e.event().seq());
             ids.put(e.event().deviceId() + "/" + e.event().seq(), e.eventId());

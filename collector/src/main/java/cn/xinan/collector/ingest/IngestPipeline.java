@@ -4,6 +4,7 @@ import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoreRefusedException;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoredEvent;
@@ -36,7 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * broker keeps the messages meanwhile (and stops sending more once its in-flight window is full).
  *
  * <p>Poison never stalls it: a message whose checking throws, or whose events the store refuses as data it
- * cannot hold ({@link StoreRefusedException}), is quarantined with its reason and the rest of the batch goes on.
+ * cannot hold ({@link StoreRefusedException}), is quarantined with its reason and the rest of the batch goes on. A
+ * <b>verified</b> event quarantined (an implausible time, a store refusal, a failure appending it) is quarantined on its
+ * own and recorded as handled ({@link EventStore#quarantineSeqs}) before the acknowledgement, so the device's
+ * {@code through} passes it and the device stops sending it; an unverified message is never handled.
  * The quarantine is bounded by {@link QuarantineSettings}: a rate per source, a size, a retention, and a log
  * summary per reason instead of a line per message.
  */
@@ -203,14 +207,21 @@ public final class IngestPipeline implements AutoCloseable {
         }
         List<StoredEvent> events = new ArrayList<>();
         List<QuarantinedMessage> rejected = new ArrayList<>();
+        List<QuarantinedSeq> handled = new ArrayList<>();
         for (MessageVerifier.Outcome o : outcomes) {
             switch (o) {
-                case MessageVerifier.Accepted a -> events.addAll(a.events());
+                case MessageVerifier.Accepted a -> {
+                    events.addAll(a.events());
+                    for (MessageVerifier.QuarantinedEvent q : a.quarantined()) {
+                        rejected.add(q.message());
+                        handled.add(q.seq());
+                    }
+                }
                 case MessageVerifier.Rejected r -> rejected.add(r.message());
             }
         }
         List<QuarantinedMessage> kept = gate.admit(rejected);
-        if (!quarantineDurably(kept)) {
+        if (!quarantineDurably(() -> store.quarantine(kept)) || !quarantineDurably(() -> store.quarantineSeqs(handled))) {
             return;
         }
         counters.eventsReceived.add(events.size());
@@ -224,17 +235,22 @@ public final class IngestPipeline implements AutoCloseable {
         pruneQuarantine(now);
         List<StoredEvent> bySeq = new ArrayList<>(events);
         bySeq.sort(Comparator.comparing((StoredEvent e) -> e.event().deviceId()).thenComparingLong(e -> e.event().seq()));
+        List<QuarantinedSeq> handledBySeq = new ArrayList<>(handled);
+        handledBySeq.sort(Comparator.comparing(QuarantinedSeq::deviceId).thenComparingLong(QuarantinedSeq::seq));
         for (StoredEvent e : bySeq) {
             counters.sequenceGaps.add(sequences.observe(e.event().deviceId(), e.event().seq()));
+        }
+        for (QuarantinedSeq q : handledBySeq) {
+            counters.sequenceGaps.add(sequences.observe(q.deviceId(), q.seq()));
         }
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes.get(i) instanceof MessageVerifier.Accepted a) {
                 board.eventReceived(a.deviceId(), batch.get(i).receivedAt());
             }
         }
-        if (acks != null && !events.isEmpty()) {
+        if (acks != null && (!events.isEmpty() || !handled.isEmpty())) {
             try {
-                acks.stored(events); // durable now: tell the devices
+                acks.stored(events, handled); // durable now: tell the devices
             } catch (StoreException e) {
                 // the events are stored; the acknowledgement follows with the next append or gap check
                 LOG.log(System.Logger.Level.WARNING, "cannot compute acknowledgements: " + e.getMessage());
@@ -295,11 +311,33 @@ public final class IngestPipeline implements AutoCloseable {
                     } catch (StoreException e) {
                         throw e;
                     } catch (RuntimeException e) {
+                        // event by event: only the events refused are quarantined (each alone, handled), the rest stored
                         InboundMessage m = batch.get(i);
-                        QuarantineReason reason = e instanceof StoreRefusedException ? QuarantineReason.STORE_REFUSED
-                                : QuarantineReason.INTERNAL_ERROR;
-                        outcomes.set(i, new MessageVerifier.Rejected(QuarantinedMessage.of(m.topic(), a.deviceId(), reason,
-                                "the store refused the message's events: " + e.getMessage(), m.receivedAt(), m.payload())));
+                        List<StoredEvent> kept = new ArrayList<>();
+                        List<MessageVerifier.QuarantinedEvent> quarantined = new ArrayList<>(a.quarantined());
+                        int inMessage = a.events().size() + a.quarantined().size();
+                        for (StoredEvent event : a.events()) {
+                            RuntimeException refused = e; // a single event: its refusal is known
+                            if (a.events().size() > 1) {
+                                try {
+                                    AppendResult r = store.append(List.of(event));
+                                    added += r.added();
+                                    duplicates += r.duplicates();
+                                    kept.add(event);
+                                    continue;
+                                } catch (StoreException outage) {
+                                    throw outage;
+                                } catch (RuntimeException one) {
+                                    refused = one;
+                                }
+                            }
+                            QuarantineReason reason = refused instanceof StoreRefusedException
+                                    ? QuarantineReason.STORE_REFUSED : QuarantineReason.INTERNAL_ERROR;
+                            quarantined.add(MessageVerifier.QuarantinedEvent.of(m.topic(), event.signed(), inMessage,
+                                    m.payload(), reason, "the store refused event " + event.eventId() + " (seq "
+                                            + event.event().seq() + "): " + refused.getMessage(), m.receivedAt()));
+                        }
+                        outcomes.set(i, new MessageVerifier.Accepted(a.deviceId(), kept, quarantined));
                     }
                 }
                 return new AppendResult(Math.toIntExact(added), Math.toIntExact(duplicates));
@@ -310,12 +348,12 @@ public final class IngestPipeline implements AutoCloseable {
         return null;
     }
 
-    /** Quarantines, retrying an outage with back-off; {@code false} when closed meanwhile. */
-    private boolean quarantineDurably(List<QuarantinedMessage> kept) throws InterruptedException {
+    /** Quarantines (a quarantine write), retrying an outage with back-off; {@code false} when closed meanwhile. */
+    private boolean quarantineDurably(Runnable write) throws InterruptedException {
         long backoffMs = 100;
         while (running) {
             try {
-                store.quarantine(kept);
+                write.run();
                 return true;
             } catch (StoreException e) {
                 backoffMs = backOff(e, backoffMs, 0);

@@ -2,6 +2,7 @@ package cn.xinan.collector.ingest;
 
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
@@ -26,7 +27,10 @@ import java.util.Optional;
  * Checks one message against the wire contract and the registry, in this order: payload size, topic form,
  * schema (strict UTF-8, value ranges), topic belongs to the batch's device, device registered, signatures by a key of
  * the device's history (the batch's and, in a batch, each event's own), storable and plausible times, that key
- * current and the device in a room when each event was recorded. The first failure decides the reason. Each event is
+ * current and the device in a room when each event was recorded. The first failure decides the reason, with one
+ * exception: an event with an implausible or unstorable time in a message whose signature verified with the key current
+ * now (the device is registered and not retired) is quarantined <b>on its own</b>, as handled ({@link QuarantinedEvent}),
+ * and the message's other events go on (docs/mqtt-contract.md, "What the collector checks"). Each event is
  * attributed to the room its device was in when it recorded it. Stateless and thread-safe: the pipeline runs it on
  * several threads.
  */
@@ -43,8 +47,44 @@ public final class MessageVerifier {
     public sealed interface Outcome permits Accepted, Rejected {
     }
 
-    /** Every check passed: the events to store, with their room. */
-    public record Accepted(String deviceId, List<StoredEvent> events) implements Outcome {
+    /**
+     * Every check passed: the events to store, with their room; {@code quarantined} are the message's verified events
+     * that are quarantined instead (each on its own, as handled: its sequence number counts as acknowledged).
+     */
+    public record Accepted(String deviceId, List<StoredEvent> events, List<QuarantinedEvent> quarantined) implements Outcome {
+        public Accepted {
+            Objects.requireNonNull(deviceId, "device id is missing");
+            events = List.copyOf(events);
+            quarantined = List.copyOf(quarantined);
+        }
+
+        public Accepted(String deviceId, List<StoredEvent> events) {
+            this(deviceId, events, List.of());
+        }
+    }
+
+    /**
+     * One verified event of a registered device quarantined instead of stored: the message kept in the quarantine
+     * list (the event alone as a single-event message, or the original message when it held only this event) and the
+     * record that makes its sequence number handled.
+     */
+    public record QuarantinedEvent(QuarantinedMessage message, QuarantinedSeq seq) {
+        public QuarantinedEvent {
+            Objects.requireNonNull(message, "message is missing");
+            Objects.requireNonNull(seq, "seq is missing");
+        }
+
+        /** {@code event} of the message {@code payload} on {@code topic} (holding {@code eventsInMessage} events). */
+        public static QuarantinedEvent of(String topic, SignedEvent event, int eventsInMessage, byte[] payload,
+                                          QuarantineReason reason, String detail, Instant receivedAt) {
+            String device = event.event().deviceId();
+            byte[] kept = eventsInMessage == 1 ? payload
+                    : WireCodec.encode(new EventBatch(device, List.of(event), null));
+            String what = eventsInMessage == 1 ? detail : detail + " (quarantined alone, one event of a batch of "
+                    + eventsInMessage + ")";
+            return new QuarantinedEvent(QuarantinedMessage.of(topic, device, reason, what, receivedAt, kept),
+                    QuarantinedSeq.of(event.event(), reason, receivedAt));
+        }
     }
 
     /** A check failed: the message goes to the quarantine. */
@@ -120,26 +160,37 @@ public final class MessageVerifier {
             }
         }
         Instant latest = receivedAt.plus(settings.maxFutureSkew());
+        // Signed with the key current now by a device not retired: an event with a bad time is the device's own, so it is
+        // quarantined alone and handled (its seq acknowledged); otherwise the whole message is rejected, nothing handled.
+        boolean handles = !device.get().retired() && device.get().keyCurrentAt(signer, receivedAt);
+        List<SignedEvent> plausible = new ArrayList<>(batch.events().size());
+        List<QuarantinedEvent> quarantined = new ArrayList<>();
         for (SignedEvent s : batch.events()) {
             DeviceEvent e = s.event();
             Instant prevAlive = e.body() instanceof EventBody.Boot b ? b.previousAliveAt() : null;
+            String implausible = null;
             // Every time, synchronised or not, must be one every store can hold (StoredEvent#storable).
             if (!StoredEvent.storable(e.at()) || prevAlive != null && !StoredEvent.storable(prevAlive)) {
-                return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()
-                        + " (seq " + e.seq() + ") has device time " + e.at()
+                implausible = "event " + e.eventId() + " (seq " + e.seq() + ") has device time " + e.at()
                         + (prevAlive == null ? "" : " and prevAliveAt " + prevAlive) + "; any device time must lie from "
-                        + StoredEvent.EARLIEST_STORABLE + " to before " + StoredEvent.LATEST_STORABLE, receivedAt, payload);
+                        + StoredEvent.EARLIEST_STORABLE + " to before " + StoredEvent.LATEST_STORABLE;
+            } else if (e.clockSynced() && (e.at().isAfter(latest) || e.at().isBefore(settings.earliestPlausible()))) {
+                // An unsynchronised clock is flagged on the event and judged by the rules (docs/rules.md §6); only a
+                // clock that claims to be synchronised can be implausible within that range.
+                implausible = "event " + e.eventId() + " (seq " + e.seq() + ") has device time " + e.at() + ", received at "
+                        + receivedAt + "; plausible is " + settings.earliestPlausible() + " to " + latest;
             }
-            // An unsynchronised clock is flagged on the event and judged by the rules (docs/rules.md §6); only a clock
-            // that claims to be synchronised can be implausible within that range.
-            if (e.clockSynced() && (e.at().isAfter(latest) || e.at().isBefore(settings.earliestPlausible()))) {
-                return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, "event " + e.eventId()
-                        + " (seq " + e.seq() + ") has device time " + e.at() + ", received at " + receivedAt
-                        + "; plausible is " + settings.earliestPlausible() + " to " + latest, receivedAt, payload);
+            if (implausible == null) {
+                plausible.add(s);
+            } else if (handles) {
+                quarantined.add(QuarantinedEvent.of(topic, s, batch.events().size(), payload,
+                        QuarantineReason.IMPLAUSIBLE_TIME, implausible, receivedAt));
+            } else {
+                return reject(topic, batch.deviceId(), QuarantineReason.IMPLAUSIBLE_TIME, implausible, receivedAt, payload);
             }
         }
-        List<StoredEvent> events = new ArrayList<>(batch.events().size());
-        for (SignedEvent s : batch.events()) {
+        List<StoredEvent> events = new ArrayList<>(plausible.size());
+        for (SignedEvent s : plausible) {
             DeviceEvent e = s.event();
             // the room the device was in when it recorded the event (a move does not move its past); an unsynced
             // event's time is the device's guess, so the time it arrived decides
@@ -157,7 +208,7 @@ public final class MessageVerifier {
             }
             events.add(new StoredEvent(s, room.get(), receivedAt));
         }
-        return new Accepted(batch.deviceId(), events);
+        return new Accepted(batch.deviceId(), events, quarantined);
     }
 
     private static Rejected reject(String topic, String deviceId, QuarantineReason reason, String detail,

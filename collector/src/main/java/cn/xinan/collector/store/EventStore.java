@@ -34,17 +34,29 @@ public interface EventStore extends DerivedStore, AutoCloseable {
     List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to);
 
     /**
-     * The sequence numbers stored for {@code deviceId} above {@code after}, each once, ascending, the lowest
-     * {@code limit} of them. The collectors' acknowledgement ({@code {deviceId}/ack}) and gap tracking are computed
-     * from it, so they are exact whichever replica stored what.
+     * The sequence numbers <b>handled</b> for {@code deviceId} above {@code after}: stored, or verified and quarantined
+     * ({@link #quarantineSeqs}), each once, ascending, the lowest {@code limit} of them. The collectors'
+     * acknowledgement ({@code {deviceId}/ack}) and gap tracking are computed from it, so they are exact whichever
+     * replica stored or quarantined what.
      */
     java.util.List<Long> sequenceNumbersAbove(String deviceId, long after, int limit);
 
     /**
      * The id of an event stored for {@code deviceId} under sequence number {@code seq} (the most recently received
-     * one, should a re-installed device have used the number twice), empty when none is stored.
+     * one, should a re-installed device have used the number twice), else of an event quarantined under it
+     * ({@link #quarantineSeqs}), empty when neither.
      */
     java.util.Optional<String> eventIdAt(String deviceId, long seq);
+
+    /**
+     * Records verified events that were quarantined instead of stored as handled (their sequence numbers count in
+     * {@link #sequenceNumbersAbove}), idempotently (one record per device, sequence number and event id), durably when it
+     * returns. Kept apart from the quarantine list: {@link #pruneQuarantine} never deletes them.
+     */
+    void quarantineSeqs(List<QuarantinedSeq> seqs);
+
+    /** Per device, how many of its sequence numbers were quarantined as handled ({@link #quarantineSeqs}); none: left out. */
+    Map<String, Long> quarantinedSeqCounts();
 
     /** Number of distinct events stored (quarantined messages are never counted). */
     long eventCount();

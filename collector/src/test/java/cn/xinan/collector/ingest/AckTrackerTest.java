@@ -1,6 +1,8 @@
 package cn.xinan.collector.ingest;
 
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.QuarantineReason;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.sqlite.SqliteEventStore;
 import cn.xinan.collector.testkit.TestDevice;
@@ -176,6 +178,57 @@ class AckTrackerTest {
         store(tracker, 2);
         assertThat(tracker.stalled()).isEmpty();
         assertThat(lastAck()).isEqualTo(4);
+    }
+
+    /** Records seq {@code seq} as verified and quarantined in the store, then tells {@code tracker}, as the storing stage does. */
+    private void quarantine(AckTracker tracker, long seq, QuarantineReason reason) {
+        QuarantinedSeq q = QuarantinedSeq.of(events.get((int) seq - 1).event(), reason, clock.instant());
+        store.quarantineSeqs(List.of(q));
+        tracker.stored(List.of(), List.of(q));
+    }
+
+    @Test
+    void aVerifiedEventQuarantinedInTheMiddleIsPassedByTheAcknowledgement() {
+        AckTracker tracker = new AckTracker(store, sink, SETTINGS, clock);
+        store(tracker, 1, 2);
+        quarantine(tracker, 3, QuarantineReason.IMPLAUSIBLE_TIME);
+        store(tracker, 4, 5);
+
+        assertThat(acks).extracting(Acknowledgement::through).containsExactly(2L, 3L, 5L);
+        assertThat(acks.get(1).throughEventId()).as("the quarantined event's id: the device deletes it")
+                .isEqualTo(events.get(2).event().eventId());
+        assertThat(tracker.progress().get(0).gaps()).isEmpty();
+        clock.advance(Duration.ofMinutes(6));
+        store(tracker, 6);
+        assertThat(tracker.stalled()).isEmpty();
+    }
+
+    @Test
+    void aQuarantinedSeqRecordedByAnotherReplicaFillsTheGapAtTheNextCheckAndForACollectorStartingLate() {
+        AckTracker tracker = new AckTracker(store, sink, SETTINGS, clock);
+        store(tracker, 1, 2, 4);
+        // another collector replica quarantined seq 3 (the store refused it) in the same store
+        store.quarantineSeqs(List.of(QuarantinedSeq.of(events.get(2).event(), QuarantineReason.STORE_REFUSED, T0)));
+
+        tracker.checkGaps();
+
+        assertThat(lastAck()).isEqualTo(4);
+        assertThat(tracker.progress().get(0).gaps()).isEmpty();
+
+        AckTracker restarted = new AckTracker(store, sink, SETTINGS, clock);
+        store(restarted, 5);
+        assertThat(lastAck()).isEqualTo(5);
+    }
+
+    @Test
+    void anUnhandledMissingSeqStillHoldsTheAcknowledgement() {
+        AckTracker tracker = new AckTracker(store, sink, SETTINGS, clock);
+        store(tracker, 1, 2);
+        // seq 3 came in a message that failed verification: nothing recorded, nothing handled
+        store(tracker, 4, 5);
+
+        assertThat(lastAck()).isEqualTo(2);
+        assertThat(tracker.progress().get(0).gaps()).containsExactly(new AckTracker.SeqRange(3, 3));
     }
 
     /** A clock that moves only when told. */

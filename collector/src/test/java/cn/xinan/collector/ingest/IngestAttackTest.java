@@ -377,6 +377,16 @@ class IngestAttackTest {
         }
 
         @Override
+        public void quarantineSeqs(List<cn.xinan.collector.store.QuarantinedSeq> seqs) {
+            delegate.quarantineSeqs(seqs);
+        }
+
+        @Override
+        public java.util.Map<String, Long> quarantinedSeqCounts() {
+            return delegate.quarantinedSeqCounts();
+        }
+
+        @Override
         public List<DirtyDay> dirtyDays(java.util.Collection<String> rooms) {
             return delegate.dirtyDays(rooms);
         }

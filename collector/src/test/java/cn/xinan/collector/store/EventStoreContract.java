@@ -410,6 +410,53 @@ public abstract class EventStoreContract {
         assertThat(store.eventIdAt("nobody", 1)).isEmpty();
     }
 
+    /**
+     * A verified event quarantined instead of stored (an implausible time, a store refusal) is handled: its seq counts
+     * among the device's sequence numbers, so the acknowledgement passes it, and its id is the id under that seq; the
+     * record is idempotent, counted per device, never an event, and pruning the quarantine list keeps it.
+     */
+    @Test
+    void quarantinedSequenceNumbersCountAsHandledButNeverAsEvents() {
+        List<SignedEvent> events = device.heartbeats(T0, 5); // seq 1..5
+        store.append(List.of(stored(device, events.get(0)), stored(device, events.get(1)), stored(device, events.get(4))));
+        QuarantinedSeq three = QuarantinedSeq.of(events.get(2).event(), QuarantineReason.IMPLAUSIBLE_TIME, RECEIVED);
+        QuarantinedSeq four = QuarantinedSeq.of(events.get(3).event(), QuarantineReason.STORE_REFUSED, RECEIVED);
+        store.quarantine(QuarantinedMessage.of("dev-1/events", "dev-1", QuarantineReason.IMPLAUSIBLE_TIME, "seq 3",
+                RECEIVED, new byte[]{1}));
+        store.quarantineSeqs(List.of(three));
+        store.quarantineSeqs(List.of(three, four)); // a redelivery: recorded once
+        store.quarantineSeqs(List.of());
+
+        assertThat(store.sequenceNumbersAbove("dev-1", 0, 100)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(store.sequenceNumbersAbove("dev-1", 2, 2)).containsExactly(3L, 4L);
+        assertThat(store.eventIdAt("dev-1", 3)).contains(events.get(2).event().eventId());
+        assertThat(store.eventIdAt("dev-1", 5)).contains(events.get(4).event().eventId());
+        assertThat(store.quarantinedSeqCounts()).containsExactly(java.util.Map.entry("dev-1", 2L));
+        assertThat(store.sequenceNumbersAbove("dev-2", 0, 100)).isEmpty();
+        assertThat(store.eventCount()).isEqualTo(3);
+
+        assertThat(store.pruneQuarantine(RECEIVED.plusSeconds(3600), 0)).isEqualTo(1);
+        store.close();
+        store = openStore();
+        assertThat(store.recentQuarantine(10)).isEmpty();
+        assertThat(store.sequenceNumbersAbove("dev-1", 0, 100)).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(store.quarantinedSeqCounts()).containsExactly(java.util.Map.entry("dev-1", 2L));
+    }
+
+    /** An event stored under a seq wins over a quarantined one under the same seq (a re-installed device numbering again). */
+    @Test
+    void aStoredEventsIdWinsOverAQuarantinedOneUnderTheSameSeq() {
+        SignedEvent first = device.heartbeat(T0);
+        TestDevice reinstalled = new TestDevice("dev-1", "room-1");
+        SignedEvent again = reinstalled.heartbeat(T0.plusSeconds(60)); // seq 1 again, another id
+        store.quarantineSeqs(List.of(QuarantinedSeq.of(first.event(), QuarantineReason.IMPLAUSIBLE_TIME, RECEIVED)));
+        assertThat(store.eventIdAt("dev-1", 1)).contains(first.event().eventId());
+        store.append(List.of(stored(reinstalled, again)));
+
+        assertThat(store.eventIdAt("dev-1", 1)).contains(again.event().eventId());
+        assertThat(store.sequenceNumbersAbove("dev-1", 0, 100)).containsExactly(1L);
+    }
+
     // ---- derived results (DerivedStore) ----
 
     private static final java.time.LocalDate D1 = java.time.LocalDate.of(2025, 3, 4);

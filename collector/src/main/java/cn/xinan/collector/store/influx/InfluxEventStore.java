@@ -6,6 +6,7 @@ import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoreRefusedException;
 import cn.xinan.collector.store.StoreSettings;
@@ -55,6 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             staff, occupied, purpose, stage
  * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a random 0…999,999 ns
  *             fields topic, device, detail, payload (Base64, ≤ 4 KiB), payloadBytes
+ * quarantined_seqs (retention policy {@code <policy>_derived}, infinite) tag device; time = seq ns
+ *             fields id, seq, reason, receivedAt (epoch ms): a verified event quarantined as handled ({@link #quarantineSeqs})
  * day_summary (retention policy {@code <policy>_derived}, infinite) tag room; time = the local day's 00:00
  *             fields openMs, unattendedMs, checkins, alive, unsynced, events, gapSeconds, endOpen, endOpenSince,
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
@@ -83,6 +86,7 @@ public final class InfluxEventStore implements EventStore {
     static final String EVENTS = "events";
     static final String QUARANTINE = "quarantine";
     static final String DAY_SUMMARY = "day_summary";
+    static final String QUARANTINED_SEQS = "quarantined_seqs";
     /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
     private static final int WRITE_CHUNK = 5_000;
     /** HTTP writes of one append in flight at once: InfluxDB parses and indexes them on its own threads. */
@@ -101,6 +105,7 @@ public final class InfluxEventStore implements EventStore {
     private final String quarantineFrom;
     private final String derivedPolicy;
     private final String summariesFrom;
+    private final String quarantinedSeqsFrom;
     /** Days changed by this store's appends, with a version per mark ({@link DerivedStore#clearDirty}). */
     private final Map<RoomDay, Long> dirty = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong dirtyVersions = new java.util.concurrent.atomic.AtomicLong();
@@ -121,6 +126,7 @@ public final class InfluxEventStore implements EventStore {
         this.quarantineFrom = prefix + ident(QUARANTINE);
         this.derivedPolicy = settings.retentionPolicy() + "_derived";
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
+        this.quarantinedSeqsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(QUARANTINED_SEQS);
         AtomicInteger n = new AtomicInteger();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
             Thread t = new Thread(r, "xinan-influx-write-" + n.incrementAndGet());
@@ -464,6 +470,10 @@ public final class InfluxEventStore implements EventStore {
                 + literal(deviceId) + " AND \"seq\" > " + after, settings.database()))) {
             seqs.add(((Number) row.get(1)).longValue());
         }
+        for (List<Object> row : values(run("SELECT \"seq\" FROM " + quarantinedSeqsFrom + " WHERE \"device\" = "
+                + literal(deviceId) + " AND \"seq\" > " + after, settings.database()))) {
+            seqs.add(((Number) row.get(1)).longValue());
+        }
         return seqs.stream().limit(limit).toList();
     }
 
@@ -471,8 +481,60 @@ public final class InfluxEventStore implements EventStore {
     public java.util.Optional<String> eventIdAt(String deviceId, long seq) {
         List<List<Object>> rows = values(run("SELECT \"id\", \"receivedAt\" FROM " + eventsFrom + " WHERE \"device\" = "
                 + literal(deviceId) + " AND \"seq\" = " + seq, settings.database()));
-        return rows.stream().max(java.util.Comparator.comparingLong(r -> r.get(2) == null ? 0 : ((Number) r.get(2)).longValue()))
+        Optional<String> stored = rows.stream()
+                .max(java.util.Comparator.comparingLong(r -> r.get(2) == null ? 0 : ((Number) r.get(2)).longValue()))
                 .map(r -> (String) r.get(1));
+        if (stored.isPresent()) {
+            return stored;
+        }
+        return values(run("SELECT \"id\" FROM " + quarantinedSeqsFrom + " WHERE \"device\" = " + literal(deviceId)
+                + " AND \"seq\" = " + seq, settings.database())).stream().map(r -> (String) r.get(1)).findFirst();
+    }
+
+    /**
+     * One point per device and sequence number (time = seq ns, so a repeat overwrites its own point) in the derived
+     * retention policy, which never expires: the quarantine list's retention and size bound do not apply.
+     */
+    @Override
+    public void quarantineSeqs(List<QuarantinedSeq> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        BatchPoints.Builder batch = BatchPoints.database(settings.database()).retentionPolicy(derivedPolicy)
+                .precision(TimeUnit.NANOSECONDS);
+        for (QuarantinedSeq q : seqs) {
+            // the device is registered and its signature verified: a tag, one series per device
+            batch.point(Point.measurement(QUARANTINED_SEQS)
+                    .time(q.seq(), TimeUnit.NANOSECONDS)
+                    .tag("device", q.deviceId())
+                    .addField("id", q.eventId())
+                    .addField("seq", q.seq())
+                    .addField("reason", q.reason().code())
+                    .addField("receivedAt", q.receivedAt().toEpochMilli())
+                    .build());
+        }
+        try {
+            influx.write(batch.build());
+        } catch (RuntimeException e) {
+            throw new StoreException("InfluxDB " + settings.url() + ": recording " + seqs.size()
+                    + " quarantined sequence numbers failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> quarantinedSeqCounts() {
+        QueryResult result = run("SELECT count(\"seq\") FROM " + quarantinedSeqsFrom + " GROUP BY \"device\"",
+                settings.database());
+        Map<String, Long> out = new TreeMap<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                out.put(series.getTags().get("device"), ((Number) series.getValues().get(0).get(1)).longValue());
+            }
+        }
+        return out;
     }
 
     @Override

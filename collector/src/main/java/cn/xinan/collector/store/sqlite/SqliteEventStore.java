@@ -6,6 +6,7 @@ import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
+import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.TimeRange;
@@ -83,6 +84,14 @@ public final class SqliteEventStore implements EventStore {
               payload_bytes  INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS quarantine_received ON quarantine (received_at_ms);
+            CREATE TABLE IF NOT EXISTS quarantined_seqs (
+              device         TEXT    NOT NULL,
+              seq            INTEGER NOT NULL,
+              event_id       TEXT    NOT NULL,
+              reason         TEXT    NOT NULL,
+              received_at_ms INTEGER NOT NULL,
+              PRIMARY KEY (device, seq, event_id)
+            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS day_summary (
               room                TEXT    NOT NULL,
               day                 INTEGER NOT NULL,
@@ -286,10 +295,13 @@ public final class SqliteEventStore implements EventStore {
         }
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement(
-                    "SELECT DISTINCT seq FROM events WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                    "SELECT seq FROM events WHERE device = ? AND seq > ?"
+                            + " UNION SELECT seq FROM quarantined_seqs WHERE device = ? AND seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setString(1, deviceId);
                 ps.setLong(2, after);
-                ps.setInt(3, limit);
+                ps.setString(3, deviceId);
+                ps.setLong(4, after);
+                ps.setInt(5, limit);
                 List<Long> seqs = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -307,9 +319,13 @@ public final class SqliteEventStore implements EventStore {
     public java.util.Optional<String> eventIdAt(String deviceId, long seq) {
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement(
-                    "SELECT event_id FROM events WHERE device = ? AND seq = ? ORDER BY received_at_ms DESC LIMIT 1")) {
+                    "SELECT event_id FROM (SELECT event_id, 0 AS quarantined, received_at_ms FROM events WHERE device = ? AND seq = ?"
+                            + " UNION ALL SELECT event_id, 1, received_at_ms FROM quarantined_seqs WHERE device = ? AND seq = ?)"
+                            + " ORDER BY quarantined, received_at_ms DESC LIMIT 1")) {
                 ps.setString(1, deviceId);
                 ps.setLong(2, seq);
+                ps.setString(3, deviceId);
+                ps.setLong(4, seq);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
                 }
@@ -350,6 +366,49 @@ public final class SqliteEventStore implements EventStore {
                 rollbackQuietly();
                 throw new StoreException("SQLite store " + path + ": quarantining " + messages.size()
                         + " messages failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void quarantineSeqs(List<QuarantinedSeq> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("""
+                    INSERT OR IGNORE INTO quarantined_seqs (device, seq, event_id, reason, received_at_ms) VALUES (?,?,?,?,?)""")) {
+                for (QuarantinedSeq q : seqs) {
+                    ps.setString(1, q.deviceId());
+                    ps.setLong(2, q.seq());
+                    ps.setString(3, q.eventId());
+                    ps.setString(4, q.reason().code());
+                    ps.setLong(5, q.receivedAt().toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": recording " + seqs.size()
+                        + " quarantined sequence numbers failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> quarantinedSeqCounts() {
+        synchronized (reader) {
+            try (Statement s = reader.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT device, count(DISTINCT seq) FROM quarantined_seqs GROUP BY device")) {
+                Map<String, Long> out = new java.util.TreeMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": counting quarantined sequence numbers failed: "
+                        + e.getMessage(), e);
             }
         }
     }
