@@ -74,7 +74,9 @@ final class CollectorProcess {
                     throw new IllegalStateException("collector " + name + " exited with " + process.exitValue() + "; log " + log);
                 }
                 try {
-                    if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    // UP is 200, or 204 when health shows no details (an open endpoint); DOWN is 503
+                    int status = http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status == 200 || status == 204) {
                         return;
                     }
                 } catch (IOException e) {

@@ -20,14 +20,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One simulated room device of the fault suite: its key, its configuration file (1 s heartbeat, short
- * reconnect delays, unacknowledged events sent again after 5 s, outbox {@code FULL}) and its outbox file, created with the opt-in ledger
+ * One simulated room device of the fault suite: its key, its configuration file (a short heartbeat, short
+ * reconnect delays, a short time-out after which unacknowledged events are sent again, outbox {@code FULL}) and its
+ * outbox file, created with the opt-in ledger
  * ({@link Outbox#LEDGER_TABLE}) so that every event it ever commits can be read back.
  */
 record DeviceSpec(String deviceId, String roomId, Ed25519Keys.PrivateKey key, Path configFile, Path outboxPath) {
 
+    /**
+     * @param heartbeat  {@code heartbeat.interval}, for example {@code 1s}
+     * @param ackTimeout {@code mqtt.ackTimeout}: how long the device waits for the collector's acknowledgement before it
+     *                   sends its unacknowledged events again (doubling while nothing comes back)
+     */
     static DeviceSpec create(Path dir, String deviceId, String roomId, Ed25519Keys.PrivateKey key, String mqttUrl,
-                             String heartbeat) {
+                             String heartbeat, String ackTimeout) {
         Path home = dir.resolve(deviceId);
         Path config = home.resolve("device.properties");
         Path outbox = home.resolve("outbox.db");
@@ -39,7 +45,7 @@ record DeviceSpec(String deviceId, String roomId, Ed25519Keys.PrivateKey key, Pa
                     DeviceConfig.MQTT_URL + "=" + mqttUrl,
                     DeviceConfig.MQTT_RECONNECT_MIN_DELAY + "=100ms",
                     DeviceConfig.MQTT_RECONNECT_MAX_DELAY + "=1s",
-                    DeviceConfig.MQTT_ACK_TIMEOUT + "=5s",
+                    DeviceConfig.MQTT_ACK_TIMEOUT + "=" + ackTimeout,
                     DeviceConfig.OUTBOX_PATH + "=" + outbox,
                     DeviceConfig.OUTBOX_SYNCHRONOUS + "=FULL",
                     DeviceConfig.HEARTBEAT_INTERVAL + "=" + heartbeat, ""));

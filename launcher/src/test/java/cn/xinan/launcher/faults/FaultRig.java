@@ -5,6 +5,7 @@ import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.sqlite.SqliteEventStore;
+import cn.xinan.collector.verdict.DerivedResults;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.device.RoomDevice;
 import cn.xinan.device.sim.SimulatedClock;
@@ -64,6 +65,10 @@ final class FaultRig implements AutoCloseable {
     private final Path registryDir;
     private final MosquittoServer broker;
     private final InfluxServer influx;
+    /** Whether {@link #influx} is this rig's own (closed with it), not a server shared with other rigs. */
+    private final boolean ownInflux;
+    /** This rig's InfluxDB database: its own, so rigs can share one server. */
+    private final String database;
     private final Map<String, CollectorProcess> collectors = new LinkedHashMap<>();
     private final List<DeviceHost> hosts = new ArrayList<>();
     private final List<DeviceSpec> offline = new ArrayList<>();
@@ -78,6 +83,23 @@ final class FaultRig implements AutoCloseable {
      * @param offlineDevices devices kept for {@link #offlineForDays} (registered, not started)
      */
     FaultRig(Store store, int cliDevices, int fleetDevices, int perFleet, int offlineDevices, long seed) {
+        this(store, cliDevices, fleetDevices, perFleet, offlineDevices, seed, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param ackTimeout the devices' {@code mqtt.ackTimeout}: after a fault, what the broker took and dropped comes
+     *                   again when it passes, so it bounds how long a run takes to settle
+     */
+    FaultRig(Store store, int cliDevices, int fleetDevices, int perFleet, int offlineDevices, long seed, Duration ackTimeout) {
+        this(store, null, cliDevices, fleetDevices, perFleet, offlineDevices, seed, ackTimeout);
+    }
+
+    /**
+     * @param sharedInflux an InfluxDB server other rigs use too (this rig writes its own database and leaves the server
+     *                     running), or {@code null} for a server of this rig's own (the store is InfluxDB)
+     */
+    FaultRig(Store store, InfluxServer sharedInflux, int cliDevices, int fleetDevices, int perFleet, int offlineDevices,
+             long seed, Duration ackTimeout) {
         this.store = store;
         this.random = new Random(seed);
         try {
@@ -87,7 +109,9 @@ final class FaultRig implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.broker = MosquittoServer.startAnonymous();
-        this.influx = store == Store.INFLUXDB ? InfluxServer.startServer() : null;
+        this.ownInflux = store == Store.INFLUXDB && sharedInflux == null;
+        this.influx = store != Store.INFLUXDB ? null : ownInflux ? InfluxServer.startServer() : sharedInflux;
+        this.database = "xinan_" + dir.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
         SecureRandom keys = new SecureRandom();
         int n = cliDevices + fleetDevices + offlineDevices;
         List<RoomRecord> rooms = new ArrayList<>();
@@ -97,7 +121,7 @@ final class FaultRig implements AutoCloseable {
             Ed25519Keys.PrivateKey key = Ed25519Keys.generate(keys);
             rooms.add(new RoomRecord("fault-county", "fault-school", room, Tier.QUALIFIED, "room " + i));
             DeviceSpec spec = DeviceSpec.create(dir, "fault-d" + i, room, key, broker.url(),
-                    i > cliDevices + fleetDevices ? "60s" : "1s");
+                    i > cliDevices + fleetDevices ? "60s" : "1s", ackTimeout.toMillis() + "ms");
             devices.add(new DeviceRecord(spec.deviceId(), room, key.publicKey()));
             specs.add(spec);
         }
@@ -164,7 +188,8 @@ final class FaultRig implements AutoCloseable {
                       type: influxdb
                       influxdb:
                         url: %s
-                    """.formatted(influx.url());
+                        database: %s
+                    """.formatted(influx.url(), database);
         };
         CollectorProcess c = new CollectorProcess(name, dir, registryDir, broker.url(), storeYaml);
         collectors.put(name, c);
@@ -198,6 +223,59 @@ final class FaultRig implements AutoCloseable {
     static <T> void parallel(List<T> items, java.util.function.Consumer<T> action) {
         CompletableFuture.allOf(items.stream().map(i -> CompletableFuture.runAsync(() -> action.accept(i)))
                 .toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** How many events of each device the store holds now. */
+    private Map<String, Integer> storedPerDevice(List<String> devices) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        devices.forEach(d -> counts.put(d, 0));
+        storedIds().rows(devices).forEach(r -> counts.merge(r.deviceId(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** The devices run in device processes (not those kept offline). */
+    private List<DeviceSpec> running() {
+        return hosts.stream().flatMap(h -> h.devices().stream()).toList();
+    }
+
+    /**
+     * Waits until the store holds at least {@code n} more events of every device process's device than when called:
+     * the system is flowing (before a fault), or flowing again (after a repair). Fails after {@code timeout}.
+     */
+    void awaitStoredMore(int n, Duration timeout) {
+        List<String> devices = running().stream().map(DeviceSpec::deviceId).toList();
+        Map<String, Integer> before = storedPerDevice(devices);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Integer> now = storedPerDevice(devices);
+            if (devices.stream().allMatch(d -> now.get(d) >= before.get(d) + n)) {
+                log("store holds " + n + "+ more events of each device");
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the store did not take " + n + " more events of each device within "
+                        + timeout + " (before " + before + ", now " + now + "); logs in " + dir);
+            }
+            hold(Duration.ofMillis(100));
+        }
+    }
+
+    /**
+     * Waits until every device process's device has recorded (committed to its outbox) at least {@code n} more events
+     * than when called: the devices go on recording while a fault lasts. Fails after {@code timeout}.
+     */
+    void awaitRecordedMore(int n, Duration timeout) {
+        Map<DeviceSpec, Long> before = new LinkedHashMap<>();
+        running().forEach(d -> before.put(d, d.recorded()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (before.entrySet().stream().anyMatch(e -> e.getKey().recorded() < e.getValue() + n)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the devices did not record " + n + " more events each within " + timeout
+                        + "; logs in " + dir);
+            }
+            hold(Duration.ofMillis(100));
+        }
+        log("each device recorded " + n + "+ more events");
     }
 
     /** Lets the devices work for a while: the length of a stretch of the schedule, not a wait for a condition. */
@@ -250,7 +328,7 @@ final class FaultRig implements AutoCloseable {
     }
 
     StoredIds storedIds() {
-        return store == Store.SQLITE ? StoredIds.sqlite(dir.resolve("events.db")) : StoredIds.influx(influx);
+        return store == Store.SQLITE ? StoredIds.sqlite(dir.resolve("events.db")) : StoredIds.influx(influx, database);
     }
 
     Tally tally() {
@@ -276,7 +354,7 @@ final class FaultRig implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return java.util.Optional.empty();
             }
-            hold(Duration.ofMillis(500));
+            hold(Duration.ofMillis(200));
         }
     }
 
@@ -327,7 +405,10 @@ final class FaultRig implements AutoCloseable {
         List<String> rooms = registry.rooms().stream().map(RoomRecord::roomId).toList();
         SchoolCalendar calendar = SchoolCalendar.of(NationalCalendar.bundled());
         List<RoomReport> fromStore;
-        try (EventStore s = openStore()) {
+        try (EventStore s = openStore(); DerivedResults derived = new DerivedResults(s, RuleSettings.defaults())) {
+            // as a collector does when it starts: the days whose summaries miss events (a collector killed or stopped
+            // between storing and deriving; InfluxDB keeps its marks in the collector's memory) are derived again
+            derived.reconcile(from, to);
             fromStore = new VerdictService(s, registry, RuleSettings.defaults(), calendar).rooms(rooms, from, to);
         }
         List<RoomReport> fromLedger;
@@ -345,7 +426,7 @@ final class FaultRig implements AutoCloseable {
     private EventStore openStore() {
         return store == Store.SQLITE
                 ? SqliteEventStore.open(dir.resolve("events.db"))
-                : InfluxEventStore.open(new StoreSettings.Influx(influx.url(), "xinan", "xinan", "INF", null, null));
+                : InfluxEventStore.open(new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null));
     }
 
     void stopCollectors() {
@@ -358,7 +439,7 @@ final class FaultRig implements AutoCloseable {
         offlineRunning.forEach(RoomDevice::close);
         collectors.values().forEach(CollectorProcess::kill);
         broker.close();
-        if (influx != null) {
+        if (influx != null && ownInflux) {
             influx.close();
         }
         if (!Boolean.getBoolean("xinan.faults.keep")) {

@@ -1,24 +1,45 @@
 package cn.xinan.launcher.faults;
 
+import cn.xinan.testing.InfluxServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The fault suite with the InfluxDB store: the collector's kill (from {@link FaultSuiteContract}), InfluxDB's, and two collectors. */
 class InfluxFaultsTest extends FaultSuiteContract {
+    /** One InfluxDB for the tests that do not kill it: its start is paid once. */
+    private static InfluxServer shared;
+
     @Override
     FaultRig.Store store() {
         return FaultRig.Store.INFLUXDB;
     }
 
+    @Override
+    synchronized InfluxServer sharedInflux() {
+        if (shared == null) {
+            shared = InfluxServer.startServer();
+        }
+        return shared;
+    }
+
+    @AfterAll
+    static void closeShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
     @Test
     void influxKilledUnderLoadAndRestarted() {
-        try (FaultRig rig = rig(1, 0)) {
-            FaultRig.hold(STRETCH);
+        try (FaultRig rig = rig(1, 0, null)) { // its own InfluxDB: this test kills it
+            flowing(rig);
             rig.log("InfluxDB SIGKILL");
             rig.influx().kill();
-            FaultRig.hold(STRETCH);
+            recordingOn(rig);
             rig.influx().start();
             rig.log("InfluxDB restarted");
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }
@@ -26,10 +47,11 @@ class InfluxFaultsTest extends FaultSuiteContract {
     @Test
     void twoCollectorsShareTheLoadAndOneIsKilled() {
         try (FaultRig rig = rig(2, 0)) {
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             rig.log("collector c2 SIGKILL; c1 carries on alone");
             rig.collector("c2").kill();
-            FaultRig.hold(STRETCH.multipliedBy(2));
+            recordingOn(rig);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }

@@ -18,29 +18,29 @@ class SqliteFaultsTest extends FaultSuiteContract {
 
     private void brokerRestartWithCollectorRunning(String how, Consumer<MosquittoServer> stop) {
         try (FaultRig rig = rig(1, 0)) {
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             rig.log("Mosquitto " + how + ", collector running");
             stop.accept(rig.broker());
-            FaultRig.hold(Duration.ofSeconds(2));
+            recordingOn(rig); // the devices record on, offline
             rig.broker().start();
             rig.log("Mosquitto restarted");
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }
 
     private void brokerRestartWithCollectorStopped(String how, Consumer<MosquittoServer> stop) {
         try (FaultRig rig = rig(1, 0)) {
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             rig.log("collector SIGTERM");
             rig.collector("c1").terminate();
-            FaultRig.hold(STRETCH); // events queue in the broker for the stopped collector's session
+            recordingOn(rig); // events queue in the broker for the stopped collector's session
             rig.log("Mosquitto " + how + ", collector stopped");
             stop.accept(rig.broker());
             rig.broker().start();
-            FaultRig.hold(STRETCH); // the devices go on publishing to a broker with the collector still away
+            recordingOn(rig); // the devices go on publishing to a broker with the collector still away
             rig.collector("c1").start();
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }
@@ -68,14 +68,16 @@ class SqliteFaultsTest extends FaultSuiteContract {
     @Test
     void devicesKilledMidWriteAndRestarted() {
         try (FaultRig rig = rig(1, 0)) {
+            flowing(rig);
             for (int round = 0; round < 3; round++) {
-                FaultRig.hold(Duration.ofMillis(1500 + rig.random().nextInt(1500)));
+                // a random moment: the kill must fall anywhere in a write
+                FaultRig.hold(Duration.ofMillis(300 + rig.random().nextInt(1200)));
                 DeviceHost host = rig.hosts().get(rig.random().nextInt(rig.hosts().size()));
                 rig.log("device " + host.name() + " SIGKILL (outbox FULL, under load)");
                 host.kill();
                 host.start();
             }
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }
@@ -83,14 +85,15 @@ class SqliteFaultsTest extends FaultSuiteContract {
     @Test
     void networkOutageOfSimulatedDays() {
         try (FaultRig rig = rig(1, 1)) {
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             rig.log("network down on every device process");
             rig.hosts().forEach(h -> h.network(false));
             rig.offlineForDays(rig.offlineDevices().get(0), 2);
-            rig.log("two simulated days recorded offline; network back");
-            FaultRig.hold(STRETCH);
+            rig.log("two simulated days recorded offline");
+            recordingOn(rig);
+            rig.log("network back");
             rig.hosts().forEach(h -> h.network(true));
-            FaultRig.hold(STRETCH);
+            flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
     }

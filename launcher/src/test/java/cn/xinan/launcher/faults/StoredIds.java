@@ -52,16 +52,16 @@ interface StoredIds {
         };
     }
 
-    /** The InfluxDB database {@code xinan}, retention policy {@code xinan} (docs/collector.md): every point. */
-    static StoredIds influx(InfluxServer influx) {
+    /** The InfluxDB {@code database}, retention policy {@code xinan} (docs/collector.md): every point. */
+    static StoredIds influx(InfluxServer influx, String database) {
         Pattern value = Pattern.compile("\\[\"[^\"]+\",\"([^\"]+)\",(\\d+)\\]");
         return deviceIds -> {
             List<Row> rows = new ArrayList<>();
             for (String device : deviceIds) {
                 String json;
                 try {
-                    json = influx.query("xinan", "SELECT \"id\",\"seq\" FROM \"xinan\".\"xinan\".\"events\" WHERE \"device\"='"
-                            + device + "'");
+                    json = influx.query(database, "SELECT \"id\",\"seq\" FROM \"" + database
+                            + "\".\"xinan\".\"events\" WHERE \"device\"='" + device + "'");
                 } catch (IllegalStateException e) {
                     if (e.getMessage().contains("database not found")) {
                         return rows;
