@@ -69,7 +69,7 @@ final class FaultRig implements AutoCloseable {
     private final boolean ownInflux;
     /** This rig's InfluxDB database: its own, so rigs can share one server. */
     private final String database;
-    private final Map<String, CollectorProcess> collectors = new LinkedHashMap<>();
+    private final Map<String, CollectorProcess> collectors = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<DeviceHost> hosts = new ArrayList<>();
     private final List<DeviceSpec> offline = new ArrayList<>();
     private final List<RoomDevice> offlineRunning = new ArrayList<>();
@@ -220,9 +220,16 @@ final class FaultRig implements AutoCloseable {
         log(hosts.size() + " device processes started, " + before.size() + " devices booted");
     }
 
+    /**
+     * Runs {@code action} on every item at once, a thread each (not the common pool: on two cores it has one worker,
+     * and these actions mostly wait for a process), and returns when all are done; a failure is rethrown.
+     */
     static <T> void parallel(List<T> items, java.util.function.Consumer<T> action) {
-        CompletableFuture.allOf(items.stream().map(i -> CompletableFuture.runAsync(() -> action.accept(i)))
-                .toArray(CompletableFuture[]::new)).join();
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().name("faults-", 1).factory())) {
+            CompletableFuture.allOf(items.stream().map(i -> CompletableFuture.runAsync(() -> action.accept(i), threads))
+                    .toArray(CompletableFuture[]::new)).join();
+        }
     }
 
     /** How many events of each device the store holds now. */
@@ -430,14 +437,14 @@ final class FaultRig implements AutoCloseable {
     }
 
     void stopCollectors() {
-        collectors.values().forEach(CollectorProcess::terminate);
+        List.copyOf(collectors.values()).forEach(CollectorProcess::terminate);
     }
 
     @Override
     public void close() {
         hosts.forEach(DeviceHost::kill);
         offlineRunning.forEach(RoomDevice::close);
-        collectors.values().forEach(CollectorProcess::kill);
+        List.copyOf(collectors.values()).forEach(CollectorProcess::kill);
         broker.close();
         if (influx != null && ownInflux) {
             influx.close();

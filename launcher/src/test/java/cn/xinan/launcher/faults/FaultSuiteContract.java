@@ -49,13 +49,15 @@ abstract class FaultSuiteContract {
         try {
             // devices and collectors start together: what a device sends before a collector has subscribed is
             // dropped by the broker and sent again when no acknowledgement comes (docs/mqtt-contract.md)
-            java.util.concurrent.CompletableFuture<Void> started = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                for (int i = 1; i <= collectors; i++) {
-                    rig.startCollector("c" + i);
+            // (each collector in parallel too: JVM start-up is most of a test's time)
+            List<String> names = java.util.stream.IntStream.rangeClosed(1, collectors).mapToObj(i -> "c" + i).toList();
+            FaultRig.parallel(List.of("collectors", "devices"), what -> {
+                if (what.equals("collectors")) {
+                    FaultRig.parallel(names, rig::startCollector);
+                } else {
+                    rig.startDevices();
                 }
             });
-            rig.startDevices();
-            started.join();
         } catch (RuntimeException e) {
             rig.close();
             throw e;

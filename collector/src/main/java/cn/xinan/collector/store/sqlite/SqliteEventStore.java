@@ -47,7 +47,8 @@ import java.util.Set;
  * key: a re-delivered event changes nothing, whatever room it would be stored under now (the key is the id
  * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for recomputing derived
  * results. In the same transaction, the room-days of the new events are marked in {@code derived_dirty}; the
- * summaries ({@link DerivedStore}) live in {@code day_summary}, keyed by room and epoch day.
+ * summaries ({@link DerivedStore}) live in {@code day_summary}, keyed by room and epoch day. Verified events quarantined as
+ * handled ({@link EventStore#quarantineSeqs}) are kept in {@code quarantined_seqs}, apart from the pruned {@code quarantine}.
  *
  * <p>One connection writes and another reads (WAL lets readers run beside the writer); each is used by one
  * thread at a time.
