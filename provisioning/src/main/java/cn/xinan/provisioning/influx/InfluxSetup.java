@@ -49,9 +49,9 @@ public record InfluxSetup(String database, String rawPolicy, String rawDuration,
     public static final String DEFAULT_DERIVED_POLICY = "xinan_derived";
     public static final String DEFAULT_DERIVED_DURATION = "INF";
     /**
-     * The shortest raw policy: the longest period the collector recomputes from the events (an audit or a verdict
-     * request covers at most 400 days, and the collector re-derives the summaries of the figures' weeks at start);
-     * events gone before that would turn stored figures into NO_DATA when they are recomputed.
+     * The shortest raw policy: at each start the collector re-derives the day summaries of the figures' weeks from
+     * the events (up to 53 weeks back), and a day whose events had expired would become NO_DATA; 400 days also hold
+     * the longest audit (at most 400 days) with its evidence.
      */
     public static final int MIN_RAW_DAYS = 400;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -71,7 +71,8 @@ public record InfluxSetup(String database, String rawPolicy, String rawDuration,
         long derivedHours = hours(derivedDuration, "derived retention duration");
         if (rawHours < MIN_RAW_DAYS * 24L) {
             throw new IllegalArgumentException("raw retention duration '" + rawDuration + "' is shorter than "
-                    + MIN_RAW_DAYS + " days: the collector recomputes figures from events up to 400 days old");
+                    + MIN_RAW_DAYS + " days: the collector re-derives up to 53 weeks of figures from the events, and an "
+                    + "audit covers up to 400 days");
         }
         if (derivedHours < rawHours) {
             throw new IllegalArgumentException("derived retention duration '" + derivedDuration
