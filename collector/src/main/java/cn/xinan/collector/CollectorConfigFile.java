@@ -45,7 +45,8 @@ public final class CollectorConfigFile {
             "mqtt.session-expiry-seconds", "mqtt.receive-maximum", "mqtt.connect-timeout-seconds", "mqtt.ca-file",
             "store.type", "store.sqlite.path",
             "store.influxdb.url", "store.influxdb.database", "store.influxdb.retention-policy",
-            "store.influxdb.retention-duration", "store.influxdb.username", "store.influxdb.password",
+            "store.influxdb.retention-duration", "store.influxdb.derived-retention-policy",
+            "store.influxdb.derived-retention-duration", "store.influxdb.username", "store.influxdb.password",
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
             "broker.enabled", "broker.host", "broker.port", "broker.data-dir", "broker.password-file", "broker.acl-file",
@@ -175,10 +176,14 @@ public final class CollectorConfigFile {
         String type = string("store.type", "sqlite");
         return switch (type) {
             case "sqlite" -> new StoreSettings.Sqlite(path(string("store.sqlite.path", "events.db")));
-            case "influxdb" -> new StoreSettings.Influx(required("store.influxdb.url"),
-                    string("store.influxdb.database", "xinan"), string("store.influxdb.retention-policy", "xinan"),
-                    string("store.influxdb.retention-duration", "INF"), optional("store.influxdb.username").orElse(null),
-                    optional("store.influxdb.password").orElse(null));
+            case "influxdb" -> {
+                String rp = string("store.influxdb.retention-policy", "xinan");
+                yield new StoreSettings.Influx(required("store.influxdb.url"), string("store.influxdb.database", "xinan"),
+                        rp, string("store.influxdb.retention-duration", StoreSettings.Influx.DEFAULT_RETENTION_DURATION),
+                        string("store.influxdb.derived-retention-policy", rp + StoreSettings.Influx.DERIVED_SUFFIX),
+                        string("store.influxdb.derived-retention-duration", "INF"),
+                        optional("store.influxdb.username").orElse(null), optional("store.influxdb.password").orElse(null));
+            }
             default -> throw new IllegalArgumentException("store.type '" + type + "' must be sqlite or influxdb");
         };
     }

@@ -34,7 +34,9 @@ class CollectorConfigFileTest {
         assertThat(c.mqtt().url()).isEqualTo("tcp://mqtt.xinan.jingmen.local:1883");
         assertThat(c.mqtt().sessionExpiry()).isEqualTo(Duration.ofDays(7));
         assertThat(c.store()).isInstanceOf(StoreSettings.Influx.class);
-        assertThat(((StoreSettings.Influx) c.store()).retentionDuration()).isEqualTo("INF");
+        assertThat(((StoreSettings.Influx) c.store()).retentionDuration()).isEqualTo("1095d");
+        assertThat(((StoreSettings.Influx) c.store()).derivedRetentionPolicy()).isEqualTo("xinan_derived");
+        assertThat(((StoreSettings.Influx) c.store()).derivedRetentionDuration()).isEqualTo("INF");
         assertThat(c.rules().weekPolicy()).isEqualTo(WeekPolicy.PRORATE);
         assertThat(c.broker()).isEmpty();
         assertThat(c.figures()).isEqualTo(new FiguresSettings(300, 2));

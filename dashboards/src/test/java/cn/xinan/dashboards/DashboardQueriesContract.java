@@ -110,7 +110,7 @@ abstract class DashboardQueriesContract {
     @Test
     void theQueriedMeasurementsHaveExactlyTheTagsAndFieldsTheDashboardsWereCheckedAgainst() {
         for (String measurement : List.of("events", "quarantine", "room_day", "room_week", "rooms")) {
-            String from = " FROM \"" + KnownData.RETENTION_POLICY + "\".\"" + measurement + "\"";
+            String from = " FROM \"" + KnownData.retentionPolicyOf(measurement) + "\".\"" + measurement + "\"";
             Set<String> fields = new TreeSet<>();
             for (var s : ask("SHOW FIELD KEYS" + from).series()) {
                 s.rows().forEach(r -> fields.add(r.get(0).asText()));

@@ -63,6 +63,8 @@ final class KnownData {
     static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
     static final String DATABASE = "xinan";
     static final String RETENTION_POLICY = "xinan";
+    /** Where the collector writes the day summaries and the figures: store.influxdb.derived-retention-policy. */
+    static final String DERIVED_RETENTION_POLICY = "xinan_derived";
     static final LocalDate MON = LocalDate.of(2025, 3, 3);
     static final LocalDate TUE = MON.plusDays(1);
     static final LocalDate WED = MON.plusDays(2);
@@ -88,10 +90,16 @@ final class KnownData {
         return day.atTime(LocalTime.of(hour, minute)).atZone(LOCAL).toInstant();
     }
 
+    /** The retention policy the collector writes {@code measurement} to: the events' or the derived one. */
+    static String retentionPolicyOf(String measurement) {
+        return measurement.equals("events") || measurement.equals("quarantine") ? RETENTION_POLICY : DERIVED_RETENTION_POLICY;
+    }
+
     /** Writes everything into the InfluxDB at {@code url} through the collector's store. */
     static KnownData writeTo(String url) {
         KnownData data = new KnownData();
-        try (EventStore store = new StoreSettings.Influx(url, DATABASE, RETENTION_POLICY, "INF", null, null).open()) {
+        try (EventStore store = new StoreSettings.Influx(url, DATABASE, RETENTION_POLICY, "INF",
+                DERIVED_RETENTION_POLICY, "INF", null, null).open()) {
             data.write(store);
             writeFigures((InfluxEventStore) store);
         }

@@ -76,6 +76,12 @@ class ProvisioningTest {
             var rp = GrafanaFolder.read(file).path("templating").path("list").get(0);
             assertThat(rp.path("name").asText()).isEqualTo("rp");
             assertThat(rp.path("query").asText()).as("store.influxdb.retention-policy default").isEqualTo(KnownData.RETENTION_POLICY);
+            var derived = GrafanaFolder.read(file).path("templating").path("list").get(1);
+            assertThat(derived.path("name").asText()).isEqualTo("derived");
+            assertThat(derived.path("query").asText()).as("store.influxdb.derived-retention-policy default")
+                    .isEqualTo(KnownData.DERIVED_RETENTION_POLICY)
+                    .isEqualTo(cn.xinan.provisioning.influx.InfluxSetup.DEFAULT_DERIVED_POLICY);
+            assertThat(rp.path("query").asText()).isEqualTo(cn.xinan.provisioning.influx.InfluxSetup.DEFAULT_RAW_POLICY);
         }
     }
 }

@@ -146,6 +146,12 @@ final class CsvTable {
 
     /** Strict UTF-8; the error names the line and column of the first byte that is not UTF-8. */
     private static String decode(String name, byte[] bytes) {
+        if (bytes.length >= 2 && ((bytes[0] & 0xff) == 0xFF && (bytes[1] & 0xff) == 0xFE
+                || (bytes[0] & 0xff) == 0xFE && (bytes[1] & 0xff) == 0xFF)) {
+            throw new RegistryException(name + " line 1, column 1: the file is UTF-16 (its byte order mark is 0x"
+                    + String.format("%02X%02X", bytes[0] & 0xff, bytes[1] & 0xff) + ", Excel's \"Unicode text\"); save it "
+                    + "as UTF-8 (Excel: \"CSV UTF-8\")");
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

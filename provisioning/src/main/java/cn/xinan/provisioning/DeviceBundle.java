@@ -81,6 +81,40 @@ public record DeviceBundle(String deviceId, Path dir, Ed25519Keys.PrivateKey pri
         }
     }
 
+    /** What a bundle still in {@code bundles/DEVICE} holds that the registry does not: the device's secrets. */
+    record Contents(Ed25519Keys.PrivateKey key, String password, String brokerUrl) {
+    }
+
+    /**
+     * Reads the key, broker password and broker URL of the bundle in {@code dir}, if its {@code device.properties}
+     * is there (a bundle is deleted once installed).
+     *
+     * @throws RegistryException when the file is there but is not a bundle of {@code deviceId}
+     */
+    static Optional<Contents> read(Path dir, String deviceId) {
+        Path file = dir.resolve(PROPERTIES);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RegistryException("cannot read the bundle " + file + ": " + e.getMessage(), e);
+        }
+        if (!deviceId.equals(p.getProperty("device.id")) || p.getProperty("mqtt.password") == null
+                || p.getProperty("mqtt.url") == null || p.getProperty("device.privateKey") == null) {
+            throw new RegistryException(file + " is not the bundle of device " + deviceId
+                    + " (device.id, device.privateKey, mqtt.url, mqtt.password); delete or restore it");
+        }
+        try {
+            return Optional.of(new Contents(Ed25519Keys.privateKeyFromBase64(p.getProperty("device.privateKey")),
+                    p.getProperty("mqtt.password"), p.getProperty("mqtt.url")));
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(file + ", device.privateKey: " + e.getMessage(), e);
+        }
+    }
+
     /** Java properties escaping of a value (read as UTF-8 by the device): only what a value needs. */
     private static String escape(String value) {
         StringBuilder b = new StringBuilder();

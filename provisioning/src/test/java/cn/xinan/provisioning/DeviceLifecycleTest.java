@@ -102,6 +102,47 @@ class DeviceLifecycleTest {
     }
 
     @Test
+    void aMovedDeviceWhoseBundleIsStillHereGetsItRewrittenWithTheNewRoomsNameAndTheSameSecrets() throws IOException {
+        DeviceBundle before = district.addDevice("s1-r1", Optional.of("pi-7"), "ssl://h:8883");
+        Properties old = properties(before.dir().resolve(DeviceBundle.PROPERTIES));
+
+        District.Moved moved = district.moveDevice("pi-7", "s1-r2", APRIL);
+
+        assertThat(moved.from().roomId()).isEqualTo("s1-r1");
+        assertThat(moved.to().name()).isEqualTo("沙盘室");
+        DeviceBundle after = moved.bundle().orElseThrow();
+        assertThat(after.dir()).isEqualTo(before.dir());
+        Properties p = properties(after.dir().resolve(DeviceBundle.PROPERTIES));
+        assertThat(p.getProperty("room.name")).isEqualTo("沙盘室");
+        // the card keeps its key and password: what it records until the card is changed is still accepted
+        assertThat(p.getProperty("device.privateKey")).isEqualTo(old.getProperty("device.privateKey"));
+        assertThat(p.getProperty("mqtt.password")).isEqualTo(old.getProperty("mqtt.password"));
+        assertThat(p.getProperty("mqtt.url")).isEqualTo("ssl://h:8883");
+        assertThat(Registry.load(district.registryDir()).keyOf("pi-7", APRIL.plusSeconds(60)))
+                .contains(before.privateKey().publicKey());
+        assertThat(Files.readString(after.dir().resolve(DeviceBundle.CHECKSUMS)))
+                .contains(DeviceBundle.sha256(Files.readAllBytes(after.dir().resolve(DeviceBundle.PROPERTIES)))
+                        + "  device.properties");
+    }
+
+    @Test
+    void aMovedDeviceWhoseBundleWasDeletedAfterInstallationGetsNoNewKey() throws IOException {
+        DeviceBundle installed = district.addDevice("s1-r1", Optional.of("pi-7"), "ssl://h:8883");
+        try (var files = Files.list(installed.dir())) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(installed.dir());
+
+        District.Moved moved = district.moveDevice("pi-7", "s1-r2", APRIL);
+
+        assertThat(moved.bundle()).isEmpty();
+        assertThat(installed.dir()).doesNotExist();
+        assertThat(Registry.load(district.registryDir()).history("pi-7").orElseThrow().keys()).hasSize(1);
+    }
+
+    @Test
     void aRetiredDeviceLosesItsAccountAndItsBundleButKeepsItsPast() throws IOException {
         DeviceBundle bundle = district.addDevice("s1-r1", Optional.of("pi-7"), "ssl://h:8883");
         district.retireDevice("pi-7", APRIL);

@@ -104,6 +104,27 @@ class DistrictImportTest {
     }
 
     @Test
+    void aRoomsFileInGbkIsRefusedAtItsFirstChineseCharacter() throws IOException {
+        Path gbk = writeBytes("rooms.csv", "school,room,tier,name\njm-db-001,jm-db-001-r2,合格,沙盘室\n"
+                .getBytes(Charset.forName("GBK")));
+        assertThatThrownBy(() -> district.importCsv(Optional.empty(), Optional.of(gbk)))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageStartingWith("rooms.csv line 2, column 24: byte 0xBA is not UTF-8; save the file as UTF-8");
+        assertUnchanged();
+    }
+
+    @Test
+    void aUtf16FileWithItsByteOrderMarkIsRefusedByName() throws IOException {
+        // Excel's "Unicode text" and Notepad's "Unicode": UTF-16 little-endian with the byte order mark FF FE
+        byte[] text = "\uFEFFschool,room,tier,name\r\njm-db-001,jm-db-001-r2,合格,沙盘室\r\n".getBytes(StandardCharsets.UTF_16LE);
+        Path utf16 = writeBytes("rooms.csv", text);
+        assertThatThrownBy(() -> district.importCsv(Optional.empty(), Optional.of(utf16)))
+                .hasMessage("rooms.csv line 1, column 1: the file is UTF-16 (its byte order mark is 0xFFFE, Excel's "
+                        + "\"Unicode text\"); save it as UTF-8 (Excel: \"CSV UTF-8\")");
+        assertUnchanged();
+    }
+
+    @Test
     void aByteOrderMarkIsAccepted() throws IOException {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] text = "school,name,county\r\njm-db-002,东宝区第二中学,东宝区\r\n".getBytes(StandardCharsets.UTF_8);

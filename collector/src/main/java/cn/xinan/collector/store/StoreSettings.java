@@ -27,19 +27,36 @@ public sealed interface StoreSettings permits StoreSettings.Sqlite, StoreSetting
     }
 
     /**
-     * InfluxDB through the v1 HTTP API (InfluxDB 1.8+, and 2.x/3.x through their v1 compatibility API).
+     * InfluxDB through the v1 HTTP API (InfluxDB 1.8+, and 2.x/3.x through their v1 compatibility API). Two retention
+     * policies, as {@code xinan provision influxdb} sets them up (docs/provisioning.md, "InfluxDB and Grafana"): the
+     * raw one for the signed events and the quarantine (the audit's evidence), the derived one, kept longer, for what
+     * is computed from them (day summaries, the dashboards' figures).
      *
-     * @param url               for example {@code http://influxdb:8086}
-     * @param database          the database; created when missing
-     * @param retentionPolicy   the retention policy written to and read from; created when missing
-     * @param retentionDuration InfluxQL duration of that policy when it is created, {@code INF} keeps everything
-     * @param username          may be {@code null} (no authentication)
-     * @param password          may be {@code null}; never logged
+     * @param url                      for example {@code http://influxdb:8086}
+     * @param database                 the database; created when missing
+     * @param retentionPolicy          the raw policy: events and quarantine are written to and read from it; created
+     *                                 when missing
+     * @param retentionDuration        InfluxQL duration of that policy when it is created ({@code 1095d}, {@code INF})
+     * @param derivedRetentionPolicy   the derived policy: day summaries and figures; created when missing
+     * @param derivedRetentionDuration its duration when it is created
+     * @param username                 may be {@code null} (no authentication)
+     * @param password                 may be {@code null}; never logged
      */
-    record Influx(String url, String database, String retentionPolicy, String retentionDuration, String username,
+    record Influx(String url, String database, String retentionPolicy, String retentionDuration,
+                  String derivedRetentionPolicy, String derivedRetentionDuration, String username,
                   String password) implements StoreSettings {
+        /** The raw policy's duration the collector and {@code xinan provision influxdb} use by default: 3 years. */
+        public static final String DEFAULT_RETENTION_DURATION = "1095d";
+        public static final String DERIVED_SUFFIX = "_derived";
         private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_-]{1,64}");
         private static final Pattern DURATION = Pattern.compile("INF|([0-9]+(ns|u|µ|ms|s|m|h|d|w))+");
+
+        /** The derived policy named {@code <retentionPolicy>_derived}, kept forever. */
+        public Influx(String url, String database, String retentionPolicy, String retentionDuration, String username,
+                      String password) {
+            this(url, database, retentionPolicy, retentionDuration, retentionPolicy + DERIVED_SUFFIX, "INF", username,
+                    password);
+        }
 
         public Influx {
             if (url == null || url.isBlank()) {
@@ -55,12 +72,21 @@ public sealed interface StoreSettings permits StoreSettings.Sqlite, StoreSetting
             }
             identifier(database, "store.influxdb.database");
             identifier(retentionPolicy, "store.influxdb.retention-policy");
-            if (retentionDuration == null || !DURATION.matcher(retentionDuration).matches()) {
-                throw new IllegalArgumentException("store.influxdb.retention-duration '" + retentionDuration
-                        + "' must be an InfluxQL duration such as 520w, or INF");
+            identifier(derivedRetentionPolicy, "store.influxdb.derived-retention-policy");
+            if (retentionPolicy.equals(derivedRetentionPolicy)) {
+                throw new IllegalArgumentException("store.influxdb.derived-retention-policy '" + derivedRetentionPolicy
+                        + "' must differ from store.influxdb.retention-policy");
             }
+            duration(retentionDuration, "store.influxdb.retention-duration");
+            duration(derivedRetentionDuration, "store.influxdb.derived-retention-duration");
             if (username != null && username.isBlank()) {
                 username = null;
+            }
+        }
+
+        private static void duration(String value, String key) {
+            if (value == null || !DURATION.matcher(value).matches()) {
+                throw new IllegalArgumentException(key + " '" + value + "' must be an InfluxQL duration such as 1095d, or INF");
             }
         }
 
@@ -73,7 +99,8 @@ public sealed interface StoreSettings permits StoreSettings.Sqlite, StoreSetting
         @Override
         public String toString() {
             return "Influx[url=" + url + ", database=" + database + ", retentionPolicy=" + retentionPolicy
-                    + ", retentionDuration=" + retentionDuration + ", username=" + username + ", password="
+                    + ", retentionDuration=" + retentionDuration + ", derivedRetentionPolicy=" + derivedRetentionPolicy
+                    + ", derivedRetentionDuration=" + derivedRetentionDuration + ", username=" + username + ", password="
                     + (password == null ? "(none)" : "****") + "]";
         }
 

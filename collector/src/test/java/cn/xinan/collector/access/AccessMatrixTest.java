@@ -134,6 +134,12 @@ class AccessMatrixTest {
             new Endpoint("/api/v1/rooms/room-db2-a/verdicts?" + PERIOD, Permission.VIEW_VERDICTS, "room-db2-a"),
             new Endpoint("/api/v1/rooms/room-dd1-a/verdicts?" + PERIOD, Permission.VIEW_VERDICTS, "room-dd1-a"),
             new Endpoint("/api/v1/quarantine", Permission.VIEW_QUARANTINE, null),
+            new Endpoint("/api/v1/devices", Permission.VIEW_ROOMS, null),
+            new Endpoint("/api/v1/warnings", Permission.VIEW_VERDICTS, null),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all", Permission.EXPORT, null),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&room=room-db1-a", Permission.EXPORT, "room-db1-a"),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&room=room-dd1-a", Permission.EXPORT, "room-dd1-a"),
+            new Endpoint("/api/v1/audit/bundle?" + PERIOD + "&tier=all", Permission.EXPORT, null),
             new Endpoint("/api/v1/ingest", Permission.VIEW_FLEET_COUNTERS, null),
             new Endpoint("/observe/metrics", Permission.VIEW_FLEET_COUNTERS, null));
 

@@ -273,7 +273,7 @@ class FiguresWriterTest {
 
     private long sum(String measurement, String field) throws Exception {
         JsonNode answer = JSON.readTree(influx.query(database,
-                "SELECT sum(\"" + field + "\") FROM \"xinan\".\"" + measurement + "\""));
+                "SELECT sum(\"" + field + "\") FROM \"xinan_derived\".\"" + measurement + "\""));
         return answer.path("results").get(0).path("series").get(0).path("values").get(0).get(1).asLong();
     }
 
@@ -281,9 +281,12 @@ class FiguresWriterTest {
         return rows(influx, database, measurement);
     }
 
-    /** Every point of the measurement in the retention policy "xinan", columns by name, integers as longs. */
+    /**
+     * Every point of the measurement in the derived retention policy "xinan_derived" (the figures are kept with the
+     * day summaries, longer than the events), columns by name, integers as longs.
+     */
     private static List<Map<String, Object>> rows(InfluxServer server, String db, String measurement) throws Exception {
-        JsonNode answer = JSON.readTree(server.query(db, "SELECT * FROM \"xinan\".\"" + measurement + "\""));
+        JsonNode answer = JSON.readTree(server.query(db, "SELECT * FROM \"xinan_derived\".\"" + measurement + "\""));
         List<Map<String, Object>> out = new ArrayList<>();
         JsonNode series = answer.path("results").get(0).path("series");
         if (series.isMissingNode()) {

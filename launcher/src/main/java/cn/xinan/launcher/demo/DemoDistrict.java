@@ -147,7 +147,8 @@ public final class DemoDistrict {
         }
         Path schoolsCsv = Files.writeString(dir.resolve("schools.csv"), schools);
         Path roomsCsv = Files.writeString(dir.resolve("rooms.csv"), rooms);
-        District district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom());
+        District district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom(),
+                cn.xinan.provisioning.audit.Operator.ofThisProcess("xinan demo"));
         district.importCsv(Optional.of(schoolsCsv), Optional.of(roomsCsv));
         Map<String, Ed25519Keys.PrivateKey> keys = new LinkedHashMap<>();
         Map<String, String> passwords = new LinkedHashMap<>();

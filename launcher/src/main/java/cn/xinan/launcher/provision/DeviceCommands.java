@@ -109,9 +109,20 @@ final class DeviceCommands implements Runnable {
         @Override
         public Integer call() {
             Instant at = DistrictOptions.when("--from", from);
-            district.open().moveDevice(device, room, at);
-            System.out.println("Device " + device + " is in room " + room + " from " + at
-                    + ". Set room.name in its /etc/xinan/device.properties to the new room's name.");
+            District d = district.open();
+            District.Moved moved = d.moveDevice(device, room, at);
+            System.out.println("Device " + device + " is in room " + room + " (" + moved.to().name() + ", school "
+                    + moved.to().school() + ") from " + at + "; before, in " + moved.from().roomId() + ".");
+            if (moved.bundle().isPresent()) {
+                printBundle(d, moved.bundle().get());
+                System.out.println("  It names the new room (room.name=" + moved.to().name() + "), same key and password: "
+                        + "copy it onto the card as for a new device, with the new room's staff PINs and opening hours "
+                        + "(docs/provisioning.md, \"Move\").");
+            } else {
+                System.out.println("Its bundle is no longer in " + d.dir().resolve("bundles") + " (deleted after installation). "
+                        + "On the Pi, set room.name=" + moved.to().name() + " in /etc/xinan/device.properties, with the new "
+                        + "room's staff PINs and opening hours, and restart xinan-device (docs/provisioning.md, \"Move\").");
+            }
             return 0;
         }
     }

@@ -13,29 +13,45 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code xinan provision influxdb}: the InfluxDB set-up as a script, Grafana's data source, and optionally applied. */
 @Command(name = "influxdb", mixinStandardHelpOptions = true,
-        description = "Writes the InfluxDB 1.x set-up (database, retention policy, a read-write user for the collector, "
-                + "a read-only user for Grafana) to DIR/secrets/influxdb-setup.influxql and Grafana's data source to "
-                + "DIR/secrets/grafana/xinan-influxdb.yaml; with --apply also applies it to a running InfluxDB.")
+        description = "Writes the InfluxDB 1.x set-up (database, a raw retention policy for the events kept for the audit "
+                + "period, a derived one kept longer for the day summaries and figures, a read-write user for the "
+                + "collector, a read-only user for Grafana) to DIR/secrets/influxdb-setup.influxql and Grafana's data "
+                + "source to DIR/secrets/grafana/xinan-influxdb.yaml; with --apply also applies it to a running InfluxDB.")
 final class InfluxDbCommand implements Callable<Integer> {
     static final String ADMIN_PASSWORD_ENV = "XINAN_INFLUXDB_ADMIN_PASSWORD";
 
     @Mixin
     DistrictOptions district;
 
-    @Option(names = "--database", defaultValue = "xinan", description = "the collector's store.influxdb.database (default: ${DEFAULT-VALUE})")
+    @Option(names = "--database", defaultValue = InfluxSetup.DEFAULT_DATABASE,
+            description = "the collector's store.influxdb.database (default: ${DEFAULT-VALUE})")
     String database;
 
-    @Option(names = "--retention-policy", defaultValue = "xinan",
-            description = "the collector's store.influxdb.retention-policy (default: ${DEFAULT-VALUE})")
+    @Option(names = "--retention-policy", defaultValue = InfluxSetup.DEFAULT_RAW_POLICY,
+            description = "the raw policy: events and quarantine; the collector's store.influxdb.retention-policy "
+                    + "(default: ${DEFAULT-VALUE})")
     String retentionPolicy;
 
-    @Option(names = "--keep", defaultValue = "INF", paramLabel = "DURATION",
-            description = "how long InfluxDB keeps events, quarantine and figures: INF or e.g. 1095d (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keep", defaultValue = InfluxSetup.DEFAULT_RAW_DURATION, paramLabel = "DURATION",
+            description = "how long the raw policy keeps the events: the audit period, at least 400d, or INF "
+                    + "(default: ${DEFAULT-VALUE}, three years)")
     String keep;
+
+    @Option(names = "--derived-retention-policy", defaultValue = InfluxSetup.DEFAULT_DERIVED_POLICY,
+            description = "the derived policy: day summaries and the dashboards' figures; the collector's "
+                    + "store.influxdb.derived-retention-policy (default: ${DEFAULT-VALUE})")
+    String derivedPolicy;
+
+    @Option(names = "--keep-derived", defaultValue = InfluxSetup.DEFAULT_DERIVED_DURATION, paramLabel = "DURATION",
+            description = "how long the derived policy keeps them: INF or at least --keep (default: ${DEFAULT-VALUE})")
+    String keepDerived;
 
     @Option(names = "--collector-user", defaultValue = "xinan-collector", description = "(default: ${DEFAULT-VALUE})")
     String collectorUser;
@@ -62,12 +78,26 @@ final class InfluxDbCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         District d = district.open();
         SecureRandom random = new SecureRandom();
-        String collectorPassword = d.readSecret("influxdb-collector.password")
-                .orElseGet(() -> MosquittoPasswordHash.newPassword(random));
+        Optional<String> oldCollectorPassword = d.readSecret("influxdb-collector.password");
+        String collectorPassword = oldCollectorPassword.orElseGet(() -> MosquittoPasswordHash.newPassword(random));
         String grafanaPassword = d.readSecret("influxdb-grafana.password")
                 .orElseGet(() -> MosquittoPasswordHash.newPassword(random));
-        InfluxSetup setup = new InfluxSetup(database, retentionPolicy, keep, collectorUser, collectorPassword,
-                grafanaUser, grafanaPassword);
+        Map<String, String> what = new LinkedHashMap<>();
+        what.put("database", database);
+        what.put("rawPolicy", retentionPolicy + " " + keep);
+        what.put("derivedPolicy", derivedPolicy + " " + keepDerived);
+        what.put("collectorUser", collectorUser);
+        what.put("grafanaUser", grafanaUser + " (read only)");
+        InfluxSetup setup;
+        try {
+            setup = new InfluxSetup(database, retentionPolicy, keep, derivedPolicy, keepDerived, collectorUser,
+                    collectorPassword, grafanaUser, grafanaPassword);
+        } catch (IllegalArgumentException e) {
+            Map<String, String> refused = new LinkedHashMap<>(what);
+            refused.put("reason", e.getMessage());
+            d.record("influxdb-setup", "refused", refused);
+            throw new UserInputException(e.getMessage());
+        }
         d.writeSecret("influxdb-collector.password", collectorPassword + "\n");
         d.writeSecret("influxdb-grafana.password", grafanaPassword + "\n");
         Path script = d.writeSecret("influxdb-setup.influxql", setup.script());
@@ -76,20 +106,36 @@ final class InfluxDbCommand implements Callable<Integer> {
         Path datasource = grafana.resolve(GrafanaDatasource.FILE);
         Files.writeString(datasource, GrafanaDatasource.yaml(url, setup));
         Files.setPosixFilePermissions(datasource, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> written = new LinkedHashMap<>(what);
+        written.put("before", oldCollectorPassword.isPresent() ? "set-up files with these users' passwords" : "no set-up");
+        written.put("after", "set-up script and Grafana data source written, passwords kept in secrets/");
+        d.record("influxdb-setup", "success", written);
         System.out.println("InfluxDB set-up: " + script);
+        System.out.println("  raw retention policy " + retentionPolicy + " (" + keep + "): events and quarantine; "
+                + "derived " + derivedPolicy + " (" + keepDerived + "): day summaries and figures");
         System.out.println("Grafana data source (read-only user " + grafanaUser + "): " + datasource);
         System.out.println("Collector: store.influxdb.username " + collectorUser + ", password in "
-                + d.dir().resolve("secrets").resolve("influxdb-collector.password"));
+                + d.dir().resolve("secrets").resolve("influxdb-collector.password") + "; store.influxdb.retention-policy "
+                + retentionPolicy + ", store.influxdb.derived-retention-policy " + derivedPolicy);
         if (!apply) {
             return 0;
         }
         String adminPassword = adminPassword();
+        Map<String, String> applying = new LinkedHashMap<>();
+        applying.put("url", url);
+        applying.putAll(what);
         try {
             InfluxSetup.Applied applied = setup.apply(url, adminUser, adminPassword);
+            applying.put("admin", adminUser);
+            applying.put("after", String.join("; ", applied.steps()));
+            d.record("influxdb-apply", "success", applying);
             System.out.println("Applied to " + url + ":");
             applied.steps().forEach(s -> System.out.println("  " + s));
             return 0;
         } catch (IllegalStateException e) {
+            applying.put("admin", adminUser);
+            applying.put("reason", e.getMessage());
+            d.record("influxdb-apply", "failure", applying);
             System.err.println("xinan: " + e.getMessage());
             return 1;
         }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The generated InfluxDB set-up applied to a real InfluxDB 1.x with authentication on. */
 class InfluxSetupTest {
-    private static final InfluxSetup SETUP = new InfluxSetup("xinan", "xinan", "1095d",
+    private static final InfluxSetup SETUP = new InfluxSetup("xinan", "xinan", "1095d", "xinan_derived", "INF",
             "xinan-collector", "collector-secret", "xinan-grafana", "grafana-secret");
     /** A point time inside the 1095-day policy (ns). */
     private static final long T0 = (System.currentTimeMillis() - 86_400_000L) * 1_000_000L;
@@ -57,7 +57,7 @@ class InfluxSetupTest {
             // what the collector does at start (InfluxEventStore): it finds its database and policy without admin rights
             assertThat(query(influx, "xinan-collector", "collector-secret", "SHOW DATABASES").body()).contains("\"xinan\"");
             assertThat(query(influx, "xinan-collector", "collector-secret", "SHOW RETENTION POLICIES ON \"xinan\"").body())
-                    .contains("[\"xinan\",\"26280h0m0s\"");
+                    .contains("[\"xinan\",\"26280h0m0s\"", "[\"xinan_derived\",\"0s\"");
             assertThat(write(influx, "xinan-collector", "collector-secret", "events,room=r1 seq=1i " + T0)
                     .status()).isEqualTo(204);
             assertThat(query(influx, "xinan-collector", "collector-secret", "SELECT seq FROM \"xinan\".\"events\"").body())
@@ -86,10 +86,11 @@ class InfluxSetupTest {
             SETUP.apply(influx.url(), "admin", "admin-secret");
             assertThat(write(influx, "xinan-collector", "collector-secret", "events,room=r1 seq=1i " + T0)
                     .status()).isEqualTo(204);
-            InfluxSetup renewed = new InfluxSetup("xinan", "xinan", "INF", "xinan-collector", "new-collector-secret",
-                    "xinan-grafana", "new-grafana-secret");
+            InfluxSetup renewed = new InfluxSetup("xinan", "xinan", "INF", "xinan_derived", "INF", "xinan-collector",
+                    "new-collector-secret", "xinan-grafana", "new-grafana-secret");
             InfluxSetup.Applied again = renewed.apply(influx.url(), "admin", "admin-secret");
-            assertThat(again.steps()).contains("retention policy xinan kept, duration set to INF");
+            assertThat(again.steps()).contains("raw retention policy xinan kept, duration set to INF",
+                    "derived retention policy xinan_derived kept, duration set to INF");
             assertThat(write(influx, "xinan-collector", "collector-secret", "events,room=r1 seq=2i " + (T0 + 1_000_000_000L))
                     .status()).isEqualTo(401);
             assertThat(query(influx, "xinan-grafana", "new-grafana-secret", "SELECT count(seq) FROM \"xinan\".\"events\"")
@@ -104,12 +105,19 @@ class InfluxSetupTest {
         assertThat(SETUP.script()).contains(
                 "CREATE DATABASE \"xinan\"",
                 "CREATE RETENTION POLICY \"xinan\" ON \"xinan\" DURATION 1095d REPLICATION 1",
+                "CREATE RETENTION POLICY \"xinan_derived\" ON \"xinan\" DURATION INF REPLICATION 1",
                 "CREATE USER \"xinan-collector\" WITH PASSWORD 'collector-secret'",
                 "GRANT ALL ON \"xinan\" TO \"xinan-collector\"",
                 "GRANT READ ON \"xinan\" TO \"xinan-grafana\"");
         assertThat(GrafanaDatasource.yaml("http://influx:8086", SETUP)).contains("uid: xinan-influxdb",
                 "user: \"xinan-grafana\"", "password: \"grafana-secret\"", "dbName: \"xinan\"");
-        assertThatThrownBy(() -> new InfluxSetup("xinan", "xinan", "3 years", "a", "p", "b", "q"))
-                .hasMessageContaining("retention duration '3 years'");
+        assertThatThrownBy(() -> new InfluxSetup("xinan", "xinan", "3 years", "xinan_derived", "INF", "a", "p", "b", "q"))
+                .hasMessageContaining("raw retention duration '3 years'");
+        assertThatThrownBy(() -> new InfluxSetup("xinan", "xinan", "30d", "xinan_derived", "INF", "a", "p", "b", "q"))
+                .hasMessageContaining("shorter than 400 days");
+        assertThatThrownBy(() -> new InfluxSetup("xinan", "xinan", "1095d", "xinan_derived", "52w", "a", "p", "b", "q"))
+                .hasMessageContaining("derived retention duration '52w' is shorter than the raw one '1095d'");
+        assertThatThrownBy(() -> new InfluxSetup("xinan", "xinan", "1095d", "xinan", "INF", "a", "p", "b", "q"))
+                .hasMessageContaining("two different names");
     }
 }

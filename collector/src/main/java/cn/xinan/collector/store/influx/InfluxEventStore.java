@@ -56,9 +56,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             staff, occupied, purpose, stage
  * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a random 0…999,999 ns
  *             fields topic, device, detail, payload (Base64, ≤ 4 KiB), payloadBytes
- * quarantined_seqs (retention policy {@code <policy>_derived}, infinite) tag device; time = seq ns
+ * quarantined_seqs (the derived retention policy, store.influxdb.derived-retention-policy) tag device; time = seq ns
  *             fields id, seq, reason, receivedAt (epoch ms): a verified event quarantined as handled ({@link #quarantineSeqs})
- * day_summary (retention policy {@code <policy>_derived}, infinite) tag room; time = the local day's 00:00
+ * day_summary (the derived retention policy, store.influxdb.derived-retention-policy) tag room; time = the local day's 00:00
  *             fields openMs, unattendedMs, checkins, alive, unsynced, events, gapSeconds, endOpen, endOpenSince,
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
  * </pre>
@@ -124,7 +124,7 @@ public final class InfluxEventStore implements EventStore {
         String prefix = ident(settings.database()) + "." + ident(settings.retentionPolicy()) + ".";
         this.eventsFrom = prefix + ident(EVENTS);
         this.quarantineFrom = prefix + ident(QUARANTINE);
-        this.derivedPolicy = settings.retentionPolicy() + "_derived";
+        this.derivedPolicy = settings.derivedRetentionPolicy();
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         this.quarantinedSeqsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(QUARANTINED_SEQS);
         AtomicInteger n = new AtomicInteger();
@@ -171,7 +171,7 @@ public final class InfluxEventStore implements EventStore {
         boolean derivedExists = values(rps).stream().anyMatch(row -> derivedPolicy.equals(row.get(0)));
         if (!derivedExists) {
             run("CREATE RETENTION POLICY " + ident(derivedPolicy) + " ON " + ident(settings.database())
-                    + " DURATION INF REPLICATION 1", null);
+                    + " DURATION " + settings.derivedRetentionDuration() + " REPLICATION 1", null);
         }
     }
 
@@ -352,14 +352,25 @@ public final class InfluxEventStore implements EventStore {
     }
 
     /**
-     * Writes derived figures ({@link InfluxFigures}) into this store's database and retention policy, apart from the
-     * event path: no duplicate check, no high-water mark; a point with the same measurement, tags and time replaces
-     * the one stored. Durable when it returns.
+     * Writes derived figures ({@link InfluxFigures}) into this store's database and derived retention policy (with
+     * the day summaries, kept longer than the events), apart from the event path: no duplicate check, no high-water
+     * mark; a point with the same measurement, tags and time replaces the one stored. Durable when it returns.
      *
      * @throws StoreException when any chunk fails
      */
     void writeDerived(List<Point> points) {
-        write(points);
+        for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
+            BatchPoints batch = BatchPoints.database(settings.database()).retentionPolicy(derivedPolicy)
+                    .precision(TimeUnit.NANOSECONDS).points(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)))
+                    .build();
+            try {
+                influx.write(batch);
+            } catch (InfluxDBException e) {
+                throw new StoreException("InfluxDB " + settings.url() + ": writing figures failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The point time in ns: the device time with the sequence number in the sub-millisecond digits. */

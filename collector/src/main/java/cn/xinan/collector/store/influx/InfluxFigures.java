@@ -19,8 +19,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes derived figures into the event store's database and retention policy, beside the events (docs/collector.md,
- * "Derived figures"):
+ * Writes derived figures into the event store's database and derived retention policy
+ * ({@code store.influxdb.derived-retention-policy}, beside the day summaries, kept longer than the events;
+ * docs/collector.md, "Derived figures"):
  *
  * <pre>
  * room_day   tags county, school, room, tier; time = the local day's 00:00 Asia/Shanghai
