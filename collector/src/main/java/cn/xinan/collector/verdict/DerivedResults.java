@@ -369,10 +369,12 @@ public final class DerivedResults implements AutoCloseable {
     /**
      * Brings every stored summary in line with this collector's settings when they changed since the summaries were
      * computed (the fingerprint stored beside them differs): every day of every room computed with another unattended
-     * gap is recomputed, from the stored alive spans (they do not depend on the gap), and the new fingerprint is
-     * stored only once all of them are. A collector stopped half-way does the rest at its next start.
+     * gap whose raw events are still kept is recomputed, from the stored alive spans (they do not depend on the gap),
+     * and the new fingerprint is stored once all of them are. A collector stopped half-way does the rest at its next
+     * start. Days before a room's earliest stored event (its raw events are past their retention) cannot be
+     * recomputed: they keep their gap, and a verdict over them is refused naming the day.
      *
-     * @return the room-days that had another gap
+     * @return the room-days recomputed
      */
     public int reconcileSettings() {
         String fingerprint = fingerprint();
@@ -381,20 +383,44 @@ public final class DerivedResults implements AutoCloseable {
         }
         List<DerivedStore.RoomDay> other = store.summariesWithOtherGap(engine.settings().unattendedGapSeconds());
         Map<String, List<LocalDate>> byRoom = new TreeMap<>();
+        LocalDate min = LocalDate.MAX;
+        LocalDate max = LocalDate.MIN;
         for (DerivedStore.RoomDay d : other) {
             byRoom.computeIfAbsent(d.room(), r -> new ArrayList<>()).add(d.day());
+            min = d.day().isBefore(min) ? d.day() : min;
+            max = d.day().isAfter(max) ? d.day() : max;
+        }
+        Map<String, LocalDate> firstStored = new HashMap<>();
+        if (!other.isEmpty()) {
+            for (DerivedStore.RoomDay d : store.eventCountsByDay(min, max).keySet()) {
+                firstStored.merge(d.room(), d.day(), (a, b) -> a.isBefore(b) ? a : b);
+            }
         }
         boolean all = true;
+        int recomputed = 0;
+        int kept = 0;
         for (Map.Entry<String, List<LocalDate>> room : byRoom.entrySet()) {
-            synchronized (lock) {
-                all &= recompute(room.getKey(), Collections.min(room.getValue()), Collections.max(room.getValue()),
-                        Set.of());
+            LocalDate first = firstStored.get(room.getKey());
+            List<LocalDate> days = first == null ? List.of()
+                    : room.getValue().stream().filter(d -> !d.isBefore(first)).toList();
+            kept += room.getValue().size() - days.size();
+            if (days.isEmpty()) {
+                continue;
             }
+            synchronized (lock) {
+                all &= recompute(room.getKey(), Collections.min(days), Collections.max(days), Set.of());
+            }
+            recomputed += days.size();
+        }
+        if (kept > 0) {
+            int n = kept;
+            LOG.log(System.Logger.Level.WARNING, () -> n + " room-days computed with another unattended gap have no raw"
+                    + " events left (past their retention) and keep it");
         }
         if (all) {
             store.writeDerivedFingerprint(fingerprint);
         }
-        return other.size();
+        return recomputed;
     }
 
     /**
@@ -416,7 +442,7 @@ public final class DerivedResults implements AutoCloseable {
             try {
                 int recomputed = reconcileSettings();
                 LOG.log(System.Logger.Level.INFO, () -> "derived results in line with " + fingerprint() + ": "
-                        + recomputed + " room-days had other settings");
+                        + recomputed + " room-days recomputed");
                 int marked = reconcile(reconcileFrom, reconcileTo);
                 LOG.log(System.Logger.Level.INFO, () -> "derived results reconciled from " + reconcileFrom + " to "
                         + reconcileTo + ": " + marked + " room-days to recompute");
