@@ -145,6 +145,9 @@ public final class Collector implements AutoCloseable {
                     .host(config.http().host())
                     .port(config.http().port())
                     .shutdownHook(false)
+                    // answers go out at once: with Nagle's algorithm a small answer's last segment waited for the
+                    // client's delayed ACK, ~40 ms a request (docs/benchmarks.md, "City")
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .featuresDiscoverServices(false)
                     .addFeature(Observability.feature(store, mqtt, counters, acks))
                     .routing(routing -> {

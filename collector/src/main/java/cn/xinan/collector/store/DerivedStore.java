@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The derived results beside the events (docs/scale.md): one {@link DaySummary} per room and local day, and the
- * days whose events changed since their summary was written. Summaries are caches of the events: written with a
+ * The derived results beside the events (docs/scale.md): one {@link DaySummary} and one {@link AliveDay} (the day's
+ * heartbeats as alive spans) per room and local day, the days whose events changed since they were written (marks
+ * that survive a restart), and the settings they were computed with. Summaries are caches of the events: written with a
  * deterministic key (room, day), so writing the same summary again, from any collector replica, changes nothing,
  * and the events stay the only truth (docs/rules.md §6). {@link cn.xinan.collector.verdict.DerivedResults} keeps them up
  * to date.
@@ -43,8 +44,15 @@ public interface DerivedStore {
      */
     List<DirtyDay> dirtyDays(Collection<String> rooms);
 
-    /** Marks days to be recomputed (a reconciliation found their summary out of date). */
+    /** Marks days to be recomputed (a reconciliation found their summary out of date); durable when it returns. */
     void markDirty(Collection<RoomDay> days);
+
+    /**
+     * Makes the marks other processes wrote on this store (another replica, a collector stopped before deriving what
+     * it stored) visible to {@link #dirtyDays}: where a store keeps its own marks in memory besides the durable ones,
+     * it reads the durable ones again.
+     */
+    void reloadMarks();
 
     /** Clears these marks, each only if it was not marked again since it was read. */
     void clearDirty(Collection<DirtyDay> days);
@@ -60,6 +68,30 @@ public interface DerivedStore {
 
     /** The date of a room's latest summary. */
     Optional<LocalDate> lastSummaryDate(String room);
+
+    /**
+     * The stored events of a room other than heartbeats with a device time in {@code [from, to)}, in the order of
+     * {@link EventStore#eventsForRoom}: with the {@link AliveDay}s, what a recomputation reads.
+     */
+    List<StoredEvent> eventsBesideHeartbeats(String room, Instant from, Instant to);
+
+    /** The stored heartbeats of a room with a device time in {@code [from, to)}, in the order of {@link EventStore#eventsForRoom}. */
+    List<StoredEvent> heartbeats(String room, Instant from, Instant to);
+
+    /** Writes (replaces) the alive days of one room, keyed by room and day; durable when it returns. */
+    void writeAliveDays(String room, List<AliveDay> days);
+
+    /** The stored alive days of a room for the days {@code from..to}; a day never written is left out. */
+    Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to);
+
+    /** The days of every room whose summary was computed with another unattended gap than {@code gapSeconds}. */
+    List<RoomDay> summariesWithOtherGap(long gapSeconds);
+
+    /** The fingerprint of the settings the stored summaries were last brought in line with; empty before the first. */
+    Optional<String> derivedFingerprint();
+
+    /** Records the fingerprint of the settings the stored summaries are now computed with. */
+    void writeDerivedFingerprint(String fingerprint);
 
     /** Distinct stored events of a room with a device time in {@code [from, to)}: only grows as events are appended. */
     long eventCount(String room, Instant from, Instant to);

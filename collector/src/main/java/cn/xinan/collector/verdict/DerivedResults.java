@@ -1,10 +1,14 @@
 package cn.xinan.collector.verdict;
 
+import cn.xinan.collector.store.AliveDay;
+import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.DerivedStore.DirtyDay;
 import cn.xinan.collector.store.DerivedStore.RoomDay;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
+import cn.xinan.event.EventBody;
+import cn.xinan.event.EventKind;
 import cn.xinan.rules.CarriedState;
 import cn.xinan.rules.DaySummary;
 import cn.xinan.rules.RuleSettings;
@@ -14,7 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +51,8 @@ public final class DerivedResults implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DerivedResults.class.getName());
     /** Recomputations of one room in a row whose input changed meanwhile, before leaving it marked for the next pass. */
     private static final int MAX_ATTEMPTS = 5;
+    /** Background passes between two readings of the marks other processes left on the store. */
+    static final int RELOAD_MARKS_EVERY = 150;
 
     private final EventStore store;
     private final RulesEngine engine;
@@ -77,15 +87,13 @@ public final class DerivedResults implements AutoCloseable {
             byRoom.computeIfAbsent(d.day().room(), r -> new ArrayList<>()).add(d);
         }
         for (Map.Entry<String, List<DirtyDay>> room : byRoom.entrySet()) {
-            LocalDate first = LocalDate.MAX;
-            LocalDate last = LocalDate.MIN;
+            Set<LocalDate> changed = new TreeSet<>();
             for (DirtyDay d : room.getValue()) {
-                first = d.day().day().isBefore(first) ? d.day().day() : first;
-                last = d.day().day().isAfter(last) ? d.day().day() : last;
+                changed.add(d.day().day());
             }
             // one room at a time: a request waits for at most one room of a long background pass
             synchronized (lock) {
-                if (recompute(room.getKey(), first, last)) {
+                if (recompute(room.getKey(), changed)) {
                     store.clearDirty(room.getValue());
                 }
             }
@@ -94,11 +102,26 @@ public final class DerivedResults implements AutoCloseable {
     }
 
     /**
-     * Recomputes the summaries a change of the room's events on the days {@code first..last} can affect.
+     * Recomputes the summaries a change of the room's events on the days {@code changed} can affect: the alive spans
+     * of those days from their raw heartbeats, the summaries from the events other than heartbeats and the alive spans.
      *
      * @return false when the room's events kept changing during {@value #MAX_ATTEMPTS} attempts (it stays marked)
      */
-    boolean recompute(String room, LocalDate first, LocalDate last) {
+    public boolean recompute(String room, Set<LocalDate> changed) {
+        if (changed.isEmpty()) {
+            throw new IllegalArgumentException("no day of room " + room + " to recompute");
+        }
+        return recompute(room, Collections.min(changed), Collections.max(changed), changed);
+    }
+
+    /**
+     * Recomputes the summaries of the days {@code first..last} and those a change there can affect, with the alive
+     * spans of the days {@code rebuild} (and of any day without stored spans) rebuilt from the raw heartbeats and the
+     * stored spans of the others.
+     *
+     * @return false when the room's events kept changing during {@value #MAX_ATTEMPTS} attempts
+     */
+    public boolean recompute(String room, LocalDate first, LocalDate last, Set<LocalDate> rebuild) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             // back to a midnight at which the room was closed: the days before it cannot change
             LocalDate from = first;
@@ -120,9 +143,10 @@ public final class DerivedResults implements AutoCloseable {
             LocalDate to = last.isBefore(from) ? from : last;
             Instant startAt = midnight(from);
             long before = store.eventCount(room, startAt, midnight(to.plusDays(1)));
+            Input input = new Input(room, from, rebuild);
             List<DaySummary> days;
             while (true) {
-                days = engine.summarize(start, events(room, startAt, midnight(to.plusDays(1))), from, to);
+                days = input.summarize(start, to);
                 CarriedState end = days.get(days.size() - 1).end();
                 if (!end.open()) {
                     CarriedState stored = store.lastSummaryOnOrBefore(room, to).map(DaySummary::end)
@@ -143,24 +167,160 @@ public final class DerivedResults implements AutoCloseable {
                 }
                 before = store.eventCount(room, startAt, midnight(to.plusDays(1)));
             }
+            // the spans first: summaries are never newer than the spans they were computed from
+            store.writeAliveDays(room, input.rebuilt());
             store.writeSummaries(room, days);
-            if (store.eventCount(room, startAt, midnight(to.plusDays(1))) == before) {
+            if (store.eventCount(room, startAt, midnight(to.plusDays(1))) == before && input.storedSpansUnchanged()) {
                 return true;
             }
-            // another writer appended to these days while they were computed: compute them again
+            // another writer appended to these days (or rewrote their spans) while they were computed: again
         }
         LOG.log(System.Logger.Level.WARNING, "summaries of room " + room + " from " + first + " kept changing while"
                 + " recomputed; left for the next pass");
         return false;
     }
 
-    private List<DeviceEvent> events(String room, Instant from, Instant to) {
-        List<StoredEvent> stored = store.eventsForRoom(room, from, to);
-        List<DeviceEvent> events = new ArrayList<>(stored.size());
-        for (StoredEvent s : stored) {
-            events.add(s.event());
+    /**
+     * What one recomputation of a room reads, from its first day on, extended day by day as it goes further: the
+     * events other than heartbeats, and per day the alive spans (stored, or rebuilt from the raw heartbeats for the
+     * days to rebuild and any day without stored spans). Fed to the engine as the events, with the heartbeats of
+     * each span replaced by its first and last (all the engine takes from them, docs/scale.md "Alive spans") except
+     * for a span a boot falls in, whose raw heartbeats are read.
+     */
+    private final class Input {
+        private final String room;
+        private final LocalDate from;
+        private final Set<LocalDate> rebuild;
+        private final List<DeviceEvent> events = new ArrayList<>();
+        private final Map<LocalDate, AliveDay> alive = new HashMap<>();
+        private final Map<LocalDate, AliveDay> stored = new HashMap<>();
+        private final List<AliveDay> rebuilt = new ArrayList<>();
+        private LocalDate loadedTo;
+
+        Input(String room, LocalDate from, Set<LocalDate> rebuild) {
+            this.room = room;
+            this.from = from;
+            this.rebuild = rebuild;
+            this.loadedTo = from.minusDays(1);
         }
-        return events;
+
+        List<AliveDay> rebuilt() {
+            return rebuilt;
+        }
+
+        /** Whether the stored spans this computation used are still the stored ones (no other replica rewrote them). */
+        boolean storedSpansUnchanged() {
+            if (stored.isEmpty()) {
+                return true;
+            }
+            Map<LocalDate, AliveDay> now = store.aliveDays(room, from, loadedTo);
+            for (Map.Entry<LocalDate, AliveDay> used : stored.entrySet()) {
+                if (!used.getValue().equals(now.get(used.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void load(LocalDate to) {
+            if (!to.isAfter(loadedTo)) {
+                return;
+            }
+            LocalDate a = loadedTo.plusDays(1);
+            for (StoredEvent e : store.eventsBesideHeartbeats(room, midnight(a), midnight(to.plusDays(1)))) {
+                events.add(e.event());
+            }
+            Map<LocalDate, AliveDay> read = store.aliveDays(room, a, to);
+            LocalDate runStart = null;
+            for (LocalDate d = a; !d.isAfter(to); d = d.plusDays(1)) {
+                AliveDay day = read.get(d);
+                boolean fromRaw = day == null || rebuild.contains(d);
+                if (!fromRaw) {
+                    alive.put(d, day);
+                    stored.put(d, day);
+                }
+                if (fromRaw && runStart == null) {
+                    runStart = d;
+                }
+                if (runStart != null && (!fromRaw || d.equals(to))) {
+                    rebuildFromRaw(runStart, fromRaw ? d : d.minusDays(1));
+                    runStart = null;
+                }
+            }
+            loadedTo = to;
+        }
+
+        /** The alive days {@code a..b} from the room's raw heartbeats: one read for the run of days. */
+        private void rebuildFromRaw(LocalDate a, LocalDate b) {
+            Map<LocalDate, List<DeviceEvent>> byDay = new HashMap<>();
+            for (StoredEvent e : store.heartbeats(room, midnight(a), midnight(b.plusDays(1)))) {
+                byDay.computeIfAbsent(LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE), d -> new ArrayList<>())
+                        .add(e.event());
+            }
+            for (LocalDate d = a; !d.isAfter(b); d = d.plusDays(1)) {
+                AliveDay day = AliveDay.of(d, byDay.getOrDefault(d, List.of()));
+                alive.put(d, day);
+                rebuilt.add(day);
+            }
+        }
+
+        List<DaySummary> summarize(CarriedState start, LocalDate to) {
+            load(to);
+            List<Long> boots = new ArrayList<>();
+            for (DeviceEvent e : events) {
+                if (e.kind() == EventKind.BOOT && e.clockSynced() && !e.at().isBefore(midnight(from))
+                        && e.at().isBefore(midnight(to.plusDays(1)))) {
+                    boots.add(e.at().toEpochMilli());
+                }
+            }
+            Collections.sort(boots);
+            List<DeviceEvent> input = new ArrayList<>(events);
+            int dayCount = (int) ChronoUnit.DAYS.between(from, to) + 1;
+            int[] fed = new int[dayCount];
+            for (int i = 0; i < dayCount; i++) {
+                for (AliveDay.Span span : alive.get(from.plusDays(i)).spans()) {
+                    if (bootWithin(boots, span)) {
+                        // the engine needs the last heartbeat before the boot: the span's own heartbeats
+                        for (StoredEvent e : store.heartbeats(room, Instant.ofEpochMilli(span.firstMs()),
+                                Instant.ofEpochMilli(span.lastMs() + 1))) {
+                            if (e.event().clockSynced()) {
+                                input.add(e.event());
+                                fed[i]++;
+                            }
+                        }
+                    } else {
+                        input.add(spanEnd(span.firstMs(), span, "f"));
+                        fed[i]++;
+                        if (span.lastMs() != span.firstMs()) {
+                            input.add(spanEnd(span.lastMs(), span, "l"));
+                            fed[i]++;
+                        }
+                    }
+                }
+            }
+            List<DaySummary> computed = engine.summarize(start, input, from, to);
+            List<DaySummary> out = new ArrayList<>(computed.size());
+            for (int i = 0; i < computed.size(); i++) {
+                DaySummary d = computed.get(i);
+                AliveDay a = alive.get(d.date());
+                out.add(new DaySummary(d.date(), d.openMillis(), d.unattendedMillis(), d.checkins(), d.alive(),
+                        d.unsyncedEvents() + a.unsynced(), d.events() - fed[i] + a.heartbeats(),
+                        d.unattendedGapSeconds(), d.end()));
+            }
+            return out;
+        }
+
+        private static boolean bootWithin(List<Long> sortedBoots, AliveDay.Span span) {
+            int i = Collections.binarySearch(sortedBoots, span.firstMs());
+            int at = i >= 0 ? i : -i - 1;
+            return at < sortedBoots.size() && span.covers(sortedBoots.get(at));
+        }
+
+        /** A heartbeat standing for the first or last of a span; its id is unique to the span and end. */
+        private static DeviceEvent spanEnd(long atMs, AliveDay.Span span, String which) {
+            return new DeviceEvent("alive:" + span.firstMs() + ":" + span.lastMs() + ":" + which, "alive-span", 1,
+                    Instant.ofEpochMilli(atMs), true, new EventBody.Heartbeat());
+        }
     }
 
     private static Instant midnight(LocalDate day) {
@@ -198,8 +358,76 @@ public final class DerivedResults implements AutoCloseable {
     }
 
     /**
-     * On a daemon thread: reconciles {@code from..to} once, then recomputes the marked days of every room every
-     * {@code interval}, until {@link #close()}. A failed pass is logged and retried at the next.
+     * What the stored summaries depend on besides the events: the unattended gap (docs/rules.md §3). The calendar, the
+     * tier, the thresholds and the week policy are applied when a verdict is asked for, so a change of any of them
+     * needs no recomputation.
+     */
+    public String fingerprint() {
+        return "unattended-gap-seconds=" + engine.settings().unattendedGapSeconds();
+    }
+
+    /**
+     * Brings every stored summary in line with this collector's settings when they changed since the summaries were
+     * computed (the fingerprint stored beside them differs): every day of every room computed with another unattended
+     * gap whose raw events are still kept is recomputed, from the stored alive spans (they do not depend on the gap),
+     * and the new fingerprint is stored once all of them are. A collector stopped half-way does the rest at its next
+     * start. Days before a room's earliest stored event (its raw events are past their retention) cannot be
+     * recomputed: they keep their gap, and a verdict over them is refused naming the day.
+     *
+     * @return the room-days recomputed
+     */
+    public int reconcileSettings() {
+        String fingerprint = fingerprint();
+        if (store.derivedFingerprint().filter(fingerprint::equals).isPresent()) {
+            return 0;
+        }
+        List<DerivedStore.RoomDay> other = store.summariesWithOtherGap(engine.settings().unattendedGapSeconds());
+        Map<String, List<LocalDate>> byRoom = new TreeMap<>();
+        LocalDate min = LocalDate.MAX;
+        LocalDate max = LocalDate.MIN;
+        for (DerivedStore.RoomDay d : other) {
+            byRoom.computeIfAbsent(d.room(), r -> new ArrayList<>()).add(d.day());
+            min = d.day().isBefore(min) ? d.day() : min;
+            max = d.day().isAfter(max) ? d.day() : max;
+        }
+        Map<String, LocalDate> firstStored = new HashMap<>();
+        if (!other.isEmpty()) {
+            for (DerivedStore.RoomDay d : store.eventCountsByDay(min, max).keySet()) {
+                firstStored.merge(d.room(), d.day(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        boolean all = true;
+        int recomputed = 0;
+        int kept = 0;
+        for (Map.Entry<String, List<LocalDate>> room : byRoom.entrySet()) {
+            LocalDate first = firstStored.get(room.getKey());
+            List<LocalDate> days = first == null ? List.of()
+                    : room.getValue().stream().filter(d -> !d.isBefore(first)).toList();
+            kept += room.getValue().size() - days.size();
+            if (days.isEmpty()) {
+                continue;
+            }
+            synchronized (lock) {
+                all &= recompute(room.getKey(), Collections.min(days), Collections.max(days), Set.of());
+            }
+            recomputed += days.size();
+        }
+        if (kept > 0) {
+            int n = kept;
+            LOG.log(System.Logger.Level.WARNING, () -> n + " room-days computed with another unattended gap have no raw"
+                    + " events left (past their retention) and keep it");
+        }
+        if (all) {
+            store.writeDerivedFingerprint(fingerprint);
+        }
+        return recomputed;
+    }
+
+    /**
+     * On a daemon thread: brings the summaries in line with the settings ({@link #reconcileSettings()}) and reconciles
+     * {@code from..to} once, then recomputes the marked days of every room every {@code interval}, reading the marks
+     * other processes left on the store ({@link cn.xinan.collector.store.DerivedStore#reloadMarks()}) every
+     * {@link #RELOAD_MARKS_EVERY} passes, until {@link #close()}. A failed pass is logged and retried at the next.
      */
     public synchronized DerivedResults start(Duration interval, LocalDate reconcileFrom, LocalDate reconcileTo) {
         if (scheduler != null) {
@@ -212,6 +440,9 @@ public final class DerivedResults implements AutoCloseable {
         });
         scheduler.execute(() -> {
             try {
+                int recomputed = reconcileSettings();
+                LOG.log(System.Logger.Level.INFO, () -> "derived results in line with " + fingerprint() + ": "
+                        + recomputed + " room-days recomputed");
                 int marked = reconcile(reconcileFrom, reconcileTo);
                 LOG.log(System.Logger.Level.INFO, () -> "derived results reconciled from " + reconcileFrom + " to "
                         + reconcileTo + ": " + marked + " room-days to recompute");
@@ -219,8 +450,12 @@ public final class DerivedResults implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "derived results not reconciled: " + e.getMessage(), e);
             }
         });
+        int[] passes = {0};
         scheduler.scheduleWithFixedDelay(() -> {
             try {
+                if (++passes[0] % RELOAD_MARKS_EVERY == 0) {
+                    store.reloadMarks();
+                }
                 refresh(List.of());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "derived results not brought up to date (retried in "

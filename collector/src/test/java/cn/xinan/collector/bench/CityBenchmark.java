@@ -48,6 +48,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -58,8 +60,9 @@ import java.util.stream.Stream;
  * summaries computed by the engine ({@link RulesEngine#summarize}, the deriver's function) from generated events and
  * written with the store's own {@code writeSummaries}, except for one room whose whole term is loaded raw and derived.
  * Then min / median of several runs of: a city's week through the HTTP API, one room's term through the API, a city's
- * term roll-up (compliance over every room), one figures pass (InfluxDB), recomputing one room's term from its raw
- * events, and the engine alone on the city's week of events in memory.
+ * term roll-up (compliance over every room), one figures pass (InfluxDB), recomputing one room's whole term from its
+ * alive spans and from its raw heartbeats ({@link DerivedResults#recompute}), and the engine alone on the city's week
+ * of events in memory.
  *
  * <p>Usage: {@code CityBenchmark [rooms=1000] [termWeeks=20] [runs=5] [rawRooms=rooms]} (rooms past {@code rawRooms}
  * get their first week as engine-made summaries too); system property {@code xinan.bench.only}
@@ -214,6 +217,7 @@ public final class CityBenchmark {
                 registry, java.time.Clock.systemUTC());
         token = access.internalToken();
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .connectionOptions(o -> o.tcpNoDelay(true)) // as the collector's server (Collector.java)
                 .routing(routing -> Api.routing(routing, new ApiContext(registry, store, verdicts,
                         new IngestCounters(), new DeviceStatusBoard(registry), () -> true, access)))
                 .build().start();
@@ -243,14 +247,28 @@ public final class CityBenchmark {
             time("one figures pass (" + (FiguresSettings.DEFAULT_WEEKS_BACK + 1) + " weeks, InfluxDB)", runs,
                     figures::runOnce);
         }
-        time("recompute room-0000's term from its raw events (store read + engine)", Math.max(3, runs / 2), () -> {
-            List<DeviceEvent> raw = new ArrayList<>();
-            for (StoredEvent s : store.eventsForRoom(room(0), TERM_START.atStartOfDay(RulesEngine.ZONE).toInstant(),
-                    termEnd.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant())) {
-                raw.add(s.event());
-            }
-            engine.summarize(CarriedState.INITIAL, raw, TERM_START, termEnd);
+        // a full recompute of room-0000's term (the worst a late event can cost: a room open the whole term)
+        Instant termFrom = TERM_START.atStartOfDay(RulesEngine.ZONE).toInstant();
+        Instant termTo = termEnd.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant();
+        System.out.printf(Locale.ROOT, "room-0000's term: %,d events, of which %,d besides heartbeats; %d alive days"
+                        + " holding %d spans%n", store.eventCount(room(0), termFrom, termTo),
+                store.eventsBesideHeartbeats(room(0), termFrom, termTo).size(),
+                store.aliveDays(room(0), TERM_START, termEnd).size(),
+                store.aliveDays(room(0), TERM_START, termEnd).values().stream().mapToInt(d -> d.spans().size()).sum());
+        Set<LocalDate> everyDay = new TreeSet<>(TERM_START.datesUntil(termEnd.plusDays(1)).toList());
+        time("recompute room-0000's term from its alive spans (DerivedResults.recompute)", Math.max(3, runs), () -> {
+            check(derived.recompute(room(0), TERM_START, termEnd, Set.of()));
         });
+        time("recompute room-0000's term from its raw heartbeats (spans rebuilt, DerivedResults.recompute)",
+                Math.max(3, runs / 2), () -> {
+                    check(derived.recompute(room(0), TERM_START, termEnd, everyDay));
+                });
+    }
+
+    private static void check(boolean recomputed) {
+        if (!recomputed) {
+            throw new IllegalStateException("the room's events changed while it was recomputed");
+        }
     }
 
     /** The engine alone on the city's week, events in memory (generated per room outside the clock). */
@@ -324,6 +342,42 @@ public final class CityBenchmark {
         }
     }
 
+    /** Bytes of each table and index of the SQLite file (SQLite's dbstat table). */
+    static String sqliteSizes(Path file) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")) {
+            StringBuilder out = new StringBuilder();
+            while (rs.next()) {
+                out.append(out.isEmpty() ? "" : ", ").append(rs.getString(1)).append(' ')
+                        .append(String.format(Locale.ROOT, "%,d", rs.getLong(2)));
+            }
+            return out.toString();
+        } catch (java.sql.SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Bytes under each retention policy's directories (data and WAL) of InfluxDB's data directory. */
+    static String influxSizes(Path dataDir) {
+        java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path rel = dataDir.relativize(f);
+                // <data|wal>/<database>/<policy>/<shard>/...
+                if (rel.getNameCount() > 3 && (rel.getName(0).toString().equals("data") || rel.getName(0).toString().equals("wal"))) {
+                    sizes.merge(rel.getName(1) + "." + rel.getName(2), f.toFile().length(), Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        StringBuilder out = new StringBuilder();
+        sizes.forEach((k, v) -> out.append(out.isEmpty() ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%,d", v)));
+        return out.toString();
+    }
+
     /** Resident memory of the process whose command line mentions {@code marker} (the InfluxDB this run started). */
     static String rssOf(String marker) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -361,6 +415,7 @@ public final class CityBenchmark {
             try (EventStore store = new StoreSettings.Sqlite(file).open()) {
                 bench.run("SQLite", store, () -> du(dir), () -> "heap used " + (Runtime.getRuntime().totalMemory()
                         - Runtime.getRuntime().freeMemory()) / (1 << 20) + " MB");
+                System.out.println("SQLite bytes per table and index: " + sqliteSizes(file));
             } finally {
                 try (Stream<Path> files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -373,6 +428,7 @@ public final class CityBenchmark {
                 try (EventStore store = settings.open()) {
                     String marker = influx.dataDir().toString();
                     bench.run("InfluxDB", store, () -> du(influx.dataDir()), () -> rssOf(marker));
+                    System.out.println("InfluxDB bytes per retention policy (data and WAL): " + influxSizes(influx.dataDir()));
                 }
             }
         }

@@ -476,5 +476,46 @@ class IngestAttackTest {
         public void close() {
             // the test closes the delegate
         }
+
+        @Override
+        public void reloadMarks() {
+            delegate.reloadMarks();
+        }
+
+        @Override
+        public List<StoredEvent> eventsBesideHeartbeats(String room, Instant from, Instant to) {
+            return delegate.eventsBesideHeartbeats(room, from, to);
+        }
+
+        @Override
+        public List<StoredEvent> heartbeats(String room, Instant from, Instant to) {
+            return delegate.heartbeats(room, from, to);
+        }
+
+        @Override
+        public void writeAliveDays(String room, List<cn.xinan.collector.store.AliveDay> days) {
+            delegate.writeAliveDays(room, days);
+        }
+
+        @Override
+        public Map<java.time.LocalDate, cn.xinan.collector.store.AliveDay> aliveDays(String room, java.time.LocalDate from,
+                                                                                     java.time.LocalDate to) {
+            return delegate.aliveDays(room, from, to);
+        }
+
+        @Override
+        public List<RoomDay> summariesWithOtherGap(long gapSeconds) {
+            return delegate.summariesWithOtherGap(gapSeconds);
+        }
+
+        @Override
+        public java.util.Optional<String> derivedFingerprint() {
+            return delegate.derivedFingerprint();
+        }
+
+        @Override
+        public void writeDerivedFingerprint(String fingerprint) {
+            delegate.writeDerivedFingerprint(fingerprint);
+        }
     }
 }

@@ -546,4 +546,75 @@ public abstract class EventStoreContract {
         assertThat(store.lastSummaryOnOrBefore("room-1", D1.plusDays(1)).orElseThrow().unattendedMillis())
                 .isEqualTo(50 * 60_000L);
     }
+
+    @Test
+    void aRoomsEventsSplitIntoHeartbeatsAndTheOthersEachInOrder() {
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 8, 1))),
+                stored(device, device.event(local(D1, 8, 0), new EventBody.StaffOpen("T01"))),
+                stored(device, device.heartbeat(local(D1, 7, 59))),
+                stored(device, device.event(local(D1, 9, 0), new EventBody.Boot("power_on", null))),
+                stored(otherRoomDevice, otherRoomDevice.heartbeat(local(D1, 8, 30)))));
+        Instant from = local(D1, 0, 0);
+        Instant to = local(D1.plusDays(1), 0, 0);
+
+        assertThat(store.heartbeats("room-1", from, to)).extracting(e -> e.event().at())
+                .containsExactly(local(D1, 7, 59), local(D1, 8, 1));
+        assertThat(store.eventsBesideHeartbeats("room-1", from, to)).extracting(e -> e.event().kind().wireName())
+                .containsExactly("staff_open", "boot");
+        assertThat(store.eventsBesideHeartbeats("room-1", from, local(D1, 9, 0))).hasSize(1);
+    }
+
+    @Test
+    void aliveDaysAreReplacedByRoomAndDayAndSurviveAReopen() {
+        long t = local(D1, 8, 0).toEpochMilli();
+        AliveDay spans = new AliveDay(D1, 5, 1, List.of(new AliveDay.Span(t, t + 120_000, 3),
+                new AliveDay.Span(t + 600_000, t + 600_000, 1)));
+        store.writeAliveDays("room-1", List.of(AliveDay.none(D1), AliveDay.none(D1.plusDays(1))));
+        store.writeAliveDays("room-1", List.of(spans));
+        store.writeAliveDays("room-2", List.of(AliveDay.none(D1.plusDays(2))));
+        store.close();
+        store = openStore();
+
+        assertThat(store.aliveDays("room-1", D1, D1.plusDays(6))).containsExactly(
+                org.assertj.core.api.Assertions.entry(D1, spans),
+                org.assertj.core.api.Assertions.entry(D1.plusDays(1), AliveDay.none(D1.plusDays(1))));
+        assertThat(store.aliveDays("room-1", D1.plusDays(1), D1.plusDays(1))).containsOnlyKeys(D1.plusDays(1));
+    }
+
+    @Test
+    void marksSurviveAReopenAndOnlyTheVersionReadIsCleared() {
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 10, 0))),
+                stored(device, device.heartbeat(local(D1.plusDays(40), 10, 0)))));
+        var marked = store.dirtyDays(List.of());
+        store.close(); // stopped before deriving
+        store = openStore();
+
+        assertThat(store.dirtyDays(List.of())).extracting(DerivedStore.DirtyDay::day).containsExactlyInAnyOrder(
+                new DerivedStore.RoomDay("room-1", D1), new DerivedStore.RoomDay("room-1", D1.plusDays(40)));
+        store.markDirty(List.of(new DerivedStore.RoomDay("room-1", D1))); // marked again before the clear
+        store.clearDirty(marked);
+        store.close();
+        store = openStore();
+
+        assertThat(store.dirtyDays(List.of())).extracting(DerivedStore.DirtyDay::day)
+                .containsExactly(new DerivedStore.RoomDay("room-1", D1));
+        store.clearDirty(store.dirtyDays(List.of()));
+        store.close();
+        store = openStore();
+        assertThat(store.dirtyDays(List.of())).isEmpty();
+    }
+
+    @Test
+    void summariesOfAnotherGapAreFoundAndTheSettingsFingerprintIsKept() {
+        store.writeSummaries("room-1", List.of(summary(D1, 1_000, cn.xinan.rules.CarriedState.INITIAL)));
+        store.writeSummaries("room-2", List.of(new cn.xinan.rules.DaySummary(D1.plusDays(1), 0, 0, 0, false, 0, 0, 600,
+                cn.xinan.rules.CarriedState.INITIAL)));
+        assertThat(store.derivedFingerprint()).isEmpty();
+        store.writeDerivedFingerprint("gap=600");
+        store.writeDerivedFingerprint("gap=1800");
+
+        assertThat(store.summariesWithOtherGap(1_800)).containsExactly(new DerivedStore.RoomDay("room-2", D1.plusDays(1)));
+        assertThat(store.summariesWithOtherGap(600)).containsExactly(new DerivedStore.RoomDay("room-1", D1));
+        assertThat(store.derivedFingerprint()).contains("gap=1800");
+    }
 }

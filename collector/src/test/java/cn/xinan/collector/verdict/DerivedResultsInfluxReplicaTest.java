@@ -33,7 +33,10 @@ class DerivedResultsInfluxReplicaTest {
                 null);
         ReplicaStream stream = new ReplicaStream(seed);
         try (EventStore a = settings.open(); EventStore b = settings.open()) {
-            stream.deliver(a, new DerivedResults(a, stream.settings), b, new DerivedResults(b, stream.settings));
+            DerivedResults derivedA = new DerivedResults(a, stream.settings);
+            stream.deliver(derivedA.store(), derivedA, b, new DerivedResults(b, stream.settings));
+            stream.assertSummariesMatchTheEngine(b);
+            stream.recomputeFromSpans(derivedA);
             stream.assertSummariesMatchTheEngine(b);
         }
     }

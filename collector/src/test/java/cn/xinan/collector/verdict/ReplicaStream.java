@@ -1,9 +1,11 @@
 package cn.xinan.collector.verdict;
 
+import cn.xinan.collector.store.AliveDay;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
+import cn.xinan.event.EventKind;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
 import cn.xinan.rules.DaySummary;
@@ -49,33 +51,59 @@ final class ReplicaStream {
         Instant origin = FIRST.atStartOfDay(RulesEngine.ZONE).toInstant();
         for (String room : ROOMS) {
             int steps = 20 + random.nextInt(120);
-            List<Integer> minutes = new ArrayList<>();
+            List<long[]> moments = new ArrayList<>(); // {minute, kind}: kind -1 is a heartbeat of a run
             for (int i = 0; i < steps; i++) {
-                minutes.add(random.nextBoolean()
+                int minute = random.nextBoolean()
                         ? random.nextInt(DAYS * 1440)
                         // around a midnight: stretches and intervals that cross it
-                        : Math.floorMod(1440 * (1 + random.nextInt(DAYS - 1)) + random.nextInt(181) - 90, DAYS * 1440));
+                        : Math.floorMod(1440 * (1 + random.nextInt(DAYS - 1)) + random.nextInt(181) - 90, DAYS * 1440);
+                moments.add(new long[]{minute, random.nextInt(40)});
             }
-            Collections.sort(minutes);
+            // runs of heartbeats a minute apart (what alive spans summarise), some across a midnight, with a few
+            // missed (a new span) and boots falling inside them
+            int runs = 1 + random.nextInt(3);
+            for (int r = 0; r < runs; r++) {
+                int start = random.nextBoolean() ? random.nextInt(DAYS * 1440)
+                        : 1440 * (1 + random.nextInt(DAYS - 1)) - random.nextInt(240);
+                int length = 30 + random.nextInt(300);
+                for (int m = start; m < Math.min(DAYS * 1440, start + length); m++) {
+                    if (random.nextInt(30) == 0) {
+                        m += 2 + random.nextInt(4);
+                        continue;
+                    }
+                    moments.add(new long[]{m, -1});
+                    if (random.nextInt(120) == 0) {
+                        moments.add(new long[]{m, 0}); // a boot in the same minute
+                    }
+                }
+            }
+            moments.sort((x, y) -> Long.compare(x[0], y[0]));
             List<DeviceEvent> list = new ArrayList<>();
             String device = room + "-dev";
             long seq = 0;
-            for (int minute : minutes) {
+            for (long[] moment : moments) {
                 seq++;
-                EventBody body = switch (random.nextInt(40)) {
+                EventBody body = switch ((int) moment[1]) {
+                    case -1, 2, 3, 4, 5, 6, 7, 8, 9 -> new EventBody.Heartbeat();
                     case 0, 1 -> new EventBody.Boot("power_on", null);
-                    case 2, 3, 4, 5, 6, 7, 8, 9 -> new EventBody.Heartbeat();
                     case 10, 11, 12, 13, 14, 15, 16, 17 -> new EventBody.StaffOpen("T01");
                     case 18, 19, 20, 21, 22, 23 -> new EventBody.StaffClose("T01");
                     case 24, 25, 26, 27, 28, 29 -> new EventBody.Presence(true);
                     case 30, 31, 32, 33, 34, 35 -> new EventBody.Presence(false);
                     default -> new EventBody.CheckIn(Purpose.GROUP, Stage.JUNIOR);
                 };
-                list.add(new DeviceEvent(device + "-" + seq, device, seq, origin.plusSeconds(minute * 60L),
+                // heartbeats of a run at a random second of their minute, so a boot can fall just before or after one
+                long second = moment[1] == -1 || moment[1] == 0 ? random.nextInt(60) : 0;
+                list.add(new DeviceEvent(device + "-" + seq, device, seq, origin.plusSeconds(moment[0] * 60L + second),
                         random.nextInt(12) != 0, body));
             }
             events.put(room, list);
         }
+    }
+
+    /** The room's events as a collector stores them. */
+    static StoredEvent stored(String room, DeviceEvent e) {
+        return new StoredEvent(new SignedEvent(e, SIGNATURE), room, Instant.parse("2025-03-20T00:00:00Z"));
     }
 
     /** Delivers every event (shuffled, some twice) in batches to the two replicas, which derive at random moments. */
@@ -116,8 +144,16 @@ final class ReplicaStream {
         derivedB.refresh(List.of());
     }
 
-    /** Every day and week of every room from the stored summaries equals the engine on all the room's events. */
+    /**
+     * Every day and week of every room from the stored summaries equals the engine on all the room's events; each
+     * summary counts the day's distinct events, and the stored alive spans are those of the day's raw heartbeats.
+     */
     void assertSummariesMatchTheEngine(EventStore store) {
+        assertSummariesMatchTheEngine(store, settings);
+    }
+
+    /** {@link #assertSummariesMatchTheEngine(EventStore)} with the engine on these settings. */
+    void assertSummariesMatchTheEngine(EventStore store, RuleSettings settings) {
         RulesEngine engine = new RulesEngine(settings);
         Map<String, List<DaySummary>> summaries = store.summaries(List.of(), FIRST, LAST);
         for (String room : ROOMS) {
@@ -128,6 +164,31 @@ final class ReplicaStream {
             assertThat(actual.weeks()).as("weeks of %s", room).isEqualTo(expected.weeks());
             assertThat(actual.excludedUnsyncedEvents()).as("unsynced of %s", room)
                     .isEqualTo(expected.excludedUnsyncedEvents());
+            Map<LocalDate, Integer> perDay = new HashMap<>();
+            Map<LocalDate, List<DeviceEvent>> heartbeats = new HashMap<>();
+            for (DeviceEvent e : events.get(room)) {
+                LocalDate day = LocalDate.ofInstant(e.at(), RulesEngine.ZONE);
+                perDay.merge(day, 1, Integer::sum);
+                if (e.kind() == EventKind.HEARTBEAT) {
+                    heartbeats.computeIfAbsent(day, d -> new ArrayList<>()).add(e);
+                }
+            }
+            for (DaySummary d : summaries.getOrDefault(room, List.of())) {
+                assertThat(d.events()).as("events of %s on %s", room, d.date()).isEqualTo(perDay.getOrDefault(d.date(), 0));
+            }
+            Map<LocalDate, AliveDay> alive = store.aliveDays(room, FIRST, LAST);
+            heartbeats.forEach((day, list) -> assertThat(alive.get(day)).as("alive spans of %s on %s", room, day)
+                    .isEqualTo(AliveDay.of(day, list)));
+        }
+    }
+
+    /**
+     * Recomputes every room's whole fortnight from the stored alive spans alone (no day's raw heartbeats read again),
+     * as after a change of the unattended gap: the summaries stay those of the engine on all events.
+     */
+    void recomputeFromSpans(DerivedResults derived) {
+        for (String room : ROOMS) {
+            assertThat(derived.recompute(room, FIRST, LAST, java.util.Set.of())).isTrue();
         }
     }
 }

@@ -1,5 +1,6 @@
 package cn.xinan.collector.store.influx;
 
+import cn.xinan.collector.store.AliveDay;
 import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.BodyColumns;
 import cn.xinan.collector.store.DerivedStore;
@@ -61,11 +62,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * day_summary (the derived retention policy, store.influxdb.derived-retention-policy) tag room; time = the local day's 00:00
  *             fields openMs, unattendedMs, checkins, alive, unsynced, events, gapSeconds, endOpen, endOpenSince,
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
+ * alive_day   (the derived retention policy) tag room; time = the local day's 00:00
+ *             fields heartbeats, unsynced, spans ({@link AliveDay#encodedSpans()})
+ * derived_mark (the derived retention policy) tag room; time = the local day's 00:00
+ *             fields marked (the version of the latest mark), cleared (the version last cleared)
+ * derived_settings (the derived retention policy) time 0; field fingerprint
  * </pre>
  *
- * <p>The days changed by appends ({@link DerivedStore#dirtyDays}) are kept in memory: another replica's appends are
- * its own to derive, and a collector that stopped before deriving what it stored is caught up by the reconciliation
- * at start ({@link cn.xinan.collector.verdict.DerivedResults#reconcile}).
+ * <p>The days changed by appends ({@link DerivedStore#dirtyDays}) are marked durably in {@code derived_mark} once the
+ * events are stored (and for the days of duplicates too: a collector stopped between storing a message's events and
+ * marking them did not acknowledge it, so its redelivery marks them), and kept in memory for this store's own
+ * derivation. Each mark is a fresh random version; clearing writes that version into {@code cleared} (InfluxDB merges
+ * the fields of one point), so a day is marked while {@code marked} differs from {@code cleared}, and a mark written
+ * while the day was recomputed is not lost. The durable marks are read when the store opens and at
+ * {@link #reloadMarks()}.
  *
  * <p>Why this time: InfluxDB keeps one point per measurement, tag set and time. The event id is not a
  * tag (one series per event would explode the index), so the time must separate events: device times are
@@ -87,6 +97,9 @@ public final class InfluxEventStore implements EventStore {
     static final String QUARANTINE = "quarantine";
     static final String DAY_SUMMARY = "day_summary";
     static final String QUARANTINED_SEQS = "quarantined_seqs";
+    static final String ALIVE_DAY = "alive_day";
+    static final String DERIVED_MARK = "derived_mark";
+    static final String DERIVED_SETTINGS = "derived_settings";
     /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
     private static final int WRITE_CHUNK = 5_000;
     /** HTTP writes of one append in flight at once: InfluxDB parses and indexes them on its own threads. */
@@ -106,9 +119,14 @@ public final class InfluxEventStore implements EventStore {
     private final String derivedPolicy;
     private final String summariesFrom;
     private final String quarantinedSeqsFrom;
-    /** Days changed by this store's appends, with a version per mark ({@link DerivedStore#clearDirty}). */
+    private final String aliveFrom;
+    private final String marksFrom;
+    private final String derivedSettingsFrom;
+    /**
+     * Marked days: this store's own marks and the durable ones read at {@link #reloadMarks()}, with the version of
+     * each mark ({@link DerivedStore#clearDirty}).
+     */
     private final Map<RoomDay, Long> dirty = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong dirtyVersions = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Per device, the highest sequence number stored: an event above it cannot be stored already (a device
      * never reuses a number and this store is the only writer it knows of), so only events at or below it need
@@ -127,6 +145,9 @@ public final class InfluxEventStore implements EventStore {
         this.derivedPolicy = settings.derivedRetentionPolicy();
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         this.quarantinedSeqsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(QUARANTINED_SEQS);
+        this.aliveFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(ALIVE_DAY);
+        this.marksFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_MARK);
+        this.derivedSettingsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_SETTINGS);
         AtomicInteger n = new AtomicInteger();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
             Thread t = new Thread(r, "xinan-influx-write-" + n.incrementAndGet());
@@ -149,6 +170,7 @@ public final class InfluxEventStore implements EventStore {
         InfluxEventStore store = new InfluxEventStore(settings, influx);
         try {
             store.createIfMissing();
+            store.reloadMarks();
             return store;
         } catch (RuntimeException e) {
             influx.close();
@@ -203,11 +225,10 @@ public final class InfluxEventStore implements EventStore {
         for (StoredEvent e : unique.values()) {
             storedHighWater.merge(e.event().deviceId(), e.event().seq(), Math::max);
         }
+        // the days of duplicates too: they may be the redelivery of a message whose events were stored but not marked
         Set<RoomDay> changed = new HashSet<>();
         for (StoredEvent e : unique.values()) {
-            if (!existing.contains(e.eventId())) {
-                changed.add(new RoomDay(e.roomId(), LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE)));
-            }
+            changed.add(new RoomDay(e.roomId(), LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE)));
         }
         markDirty(changed);
         return new AppendResult(points.size(), events.size() - points.size());
@@ -414,6 +435,21 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
+        return roomEvents(roomId, from, to, "");
+    }
+
+    /** {@inheritDoc} The kind is a tag: the heartbeats' series are not read at all. */
+    @Override
+    public List<StoredEvent> eventsBesideHeartbeats(String room, Instant from, Instant to) {
+        return roomEvents(room, from, to, " AND \"kind\" != " + literal(EventKind.HEARTBEAT.wireName()));
+    }
+
+    @Override
+    public List<StoredEvent> heartbeats(String room, Instant from, Instant to) {
+        return roomEvents(room, from, to, " AND \"kind\" = " + literal(EventKind.HEARTBEAT.wireName()));
+    }
+
+    private List<StoredEvent> roomEvents(String roomId, Instant from, Instant to, String condition) {
         TimeRange range = TimeRange.of(from, to);
         long fromNs = range.fromMs() * 1_000_000L;
         long toNs = range.toMs() * 1_000_000L;
@@ -422,8 +458,8 @@ public final class InfluxEventStore implements EventStore {
         while (true) {
             // Paged by time: a page starts at the last time seen (inclusive); points at that time seen twice are
             // removed by the de-duplication by id.
-            String q = "SELECT * FROM " + eventsFrom + " WHERE \"room\" = " + literal(roomId) + " AND time >= " + cursor
-                    + " AND time < " + toNs + " ORDER BY time ASC LIMIT " + READ_PAGE;
+            String q = "SELECT * FROM " + eventsFrom + " WHERE \"room\" = " + literal(roomId) + condition
+                    + " AND time >= " + cursor + " AND time < " + toNs + " ORDER BY time ASC LIMIT " + READ_PAGE;
             QueryResult result = run(q, settings.database());
             List<String> columns = columns(result);
             List<List<Object>> rows = values(result);
@@ -655,18 +691,143 @@ public final class InfluxEventStore implements EventStore {
         return out;
     }
 
+    /** Writes a fresh version of each mark durably, then keeps it in memory for this store's derivation. */
     @Override
     public void markDirty(Collection<RoomDay> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        Map<RoomDay, Long> versions = new HashMap<>();
+        List<Point> points = new ArrayList<>(days.size());
         for (RoomDay d : days) {
-            dirty.put(d, dirtyVersions.incrementAndGet());
+            long version = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            versions.put(d, version);
+            points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day()), TimeUnit.NANOSECONDS)
+                    .tag("room", d.room()).addField("marked", version).build());
+        }
+        writeToDerived(points, "marking changed days");
+        dirty.putAll(versions);
+    }
+
+    /** Writes each cleared version beside its mark: a mark written since (another version) stays. */
+    @Override
+    public void clearDirty(Collection<DirtyDay> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        List<Point> points = new ArrayList<>(days.size());
+        for (DirtyDay d : days) {
+            points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day().day()), TimeUnit.NANOSECONDS)
+                    .tag("room", d.day().room()).addField("cleared", d.version()).build());
+        }
+        writeToDerived(points, "clearing changed days");
+        for (DirtyDay d : days) {
+            dirty.remove(d.day(), d.version());
+        }
+    }
+
+    /** One query over every mark ever written (one point per room-day), at open and when asked. */
+    @Override
+    public void reloadMarks() {
+        QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " GROUP BY \"room\"",
+                settings.database());
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String room = series.getTags().get("room");
+                for (List<Object> row : series.getValues()) {
+                    Row v = new Row(series.getColumns(), row);
+                    Long marked = v.longOrNull("marked");
+                    Long cleared = v.longOrNull("cleared");
+                    if (marked != null && !marked.equals(cleared)) {
+                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                                RulesEngine.ZONE);
+                        dirty.putIfAbsent(new RoomDay(room, day), marked);
+                    }
+                }
+            }
+        }
+    }
+
+    private void writeToDerived(List<Point> points, String what) {
+        for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
+            BatchPoints batch = BatchPoints.database(settings.database()).retentionPolicy(derivedPolicy)
+                    .precision(TimeUnit.NANOSECONDS).points(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)))
+                    .build();
+            try {
+                influx.write(batch);
+            } catch (InfluxDBException e) {
+                throw new StoreException("InfluxDB " + settings.url() + ": " + what + " failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
+            }
         }
     }
 
     @Override
-    public void clearDirty(Collection<DirtyDay> days) {
-        for (DirtyDay d : days) {
-            dirty.remove(d.day(), d.version());
+    public void writeAliveDays(String room, List<AliveDay> days) {
+        List<Point> points = new ArrayList<>(days.size());
+        for (AliveDay d : days) {
+            points.add(Point.measurement(ALIVE_DAY).time(midnightNs(d.day()), TimeUnit.NANOSECONDS).tag("room", room)
+                    .addField("heartbeats", (long) d.heartbeats()).addField("unsynced", (long) d.unsynced())
+                    .addField("spans", d.encodedSpans()).build());
         }
+        writeToDerived(points, "writing the alive spans of room " + room);
+    }
+
+    @Override
+    public Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to) {
+        QueryResult result = run("SELECT \"heartbeats\", \"unsynced\", \"spans\" FROM " + aliveFrom + " WHERE \"room\" = "
+                + literal(room) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)),
+                settings.database());
+        List<String> columns = columns(result);
+        Map<LocalDate, AliveDay> out = new TreeMap<>();
+        for (List<Object> row : values(result)) {
+            Row r = new Row(columns, row);
+            LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(r.timeNs(), 1_000_000L)), RulesEngine.ZONE);
+            try {
+                out.put(day, AliveDay.decode(day, r.longOrNull("heartbeats").intValue(),
+                        r.longOrNull("unsynced").intValue(), r.string("spans")));
+            } catch (RuntimeException e) {
+                throw new StoreException("stored alive spans of " + room + " on " + day + " are unreadable: "
+                        + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<RoomDay> summariesWithOtherGap(long gapSeconds) {
+        QueryResult result = run("SELECT \"gapSeconds\" FROM " + summariesFrom + " WHERE \"gapSeconds\" != " + gapSeconds
+                + " GROUP BY \"room\"", settings.database());
+        List<RoomDay> out = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                for (List<Object> row : series.getValues()) {
+                    long ns = new Row(series.getColumns(), row).timeNs();
+                    out.add(new RoomDay(series.getTags().get("room"),
+                            LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(ns, 1_000_000L)), RulesEngine.ZONE)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> derivedFingerprint() {
+        List<List<Object>> rows = values(run("SELECT \"fingerprint\" FROM " + derivedSettingsFrom, settings.database()));
+        return rows.isEmpty() ? Optional.empty() : Optional.of((String) rows.get(rows.size() - 1).get(1));
+    }
+
+    @Override
+    public void writeDerivedFingerprint(String fingerprint) {
+        writeToDerived(List.of(Point.measurement(DERIVED_SETTINGS).time(0, TimeUnit.NANOSECONDS)
+                .addField("fingerprint", fingerprint).build()), "writing the derived settings");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package cn.xinan.collector.store.sqlite;
 
+import cn.xinan.collector.store.AliveDay;
 import cn.xinan.collector.store.AppendResult;
 import cn.xinan.collector.store.BodyColumns;
 import cn.xinan.collector.store.DerivedStore;
@@ -46,9 +47,11 @@ import java.util.Set;
  * survives a power cut. An append is one transaction of {@code INSERT OR IGNORE} on the event id primary
  * key: a re-delivered event changes nothing, whatever room it would be stored under now (the key is the id
  * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for recomputing derived
- * results. In the same transaction, the room-days of the new events are marked in {@code derived_dirty}; the
- * summaries ({@link DerivedStore}) live in {@code day_summary}, keyed by room and epoch day. Verified events quarantined as
- * handled ({@link EventStore#quarantineSeqs}) are kept in {@code quarantined_seqs}, apart from the pruned {@code quarantine}.
+ * results (and, for the events other than heartbeats alone, by a partial index). In the same transaction, the
+ * room-days of the new events are marked in {@code derived_dirty}; the summaries ({@link DerivedStore}) live in
+ * {@code day_summary}, the alive spans in {@code alive_day}, both keyed by room and epoch day, and the settings they
+ * were computed with in {@code derived_settings}. Verified events quarantined as handled
+ * ({@link EventStore#quarantineSeqs}) are kept in {@code quarantined_seqs}, apart from the pruned {@code quarantine}.
  *
  * <p>One connection writes and another reads (WAL lets readers run beside the writer); each is used by one
  * thread at a time.
@@ -110,6 +113,19 @@ public final class SqliteEventStore implements EventStore {
               end_last_alive_ms   INTEGER NOT NULL,
               PRIMARY KEY (room, day)
             ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS events_room_at_beside_heartbeats ON events (room, at_ms) WHERE kind <> 'heartbeat';
+            CREATE TABLE IF NOT EXISTS alive_day (
+              room       TEXT    NOT NULL,
+              day        INTEGER NOT NULL,
+              heartbeats INTEGER NOT NULL,
+              unsynced   INTEGER NOT NULL,
+              spans      TEXT    NOT NULL,
+              PRIMARY KEY (room, day)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS derived_settings (
+              name  TEXT NOT NULL PRIMARY KEY,
+              value TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS derived_dirty (
               room    TEXT    NOT NULL,
               day     INTEGER NOT NULL,
@@ -128,10 +144,17 @@ public final class SqliteEventStore implements EventStore {
     private static final String INSERT_EVENT = """
             INSERT OR IGNORE INTO events (event_id, room, device, seq, at_ms, synced, kind, reason, prev_alive_at_ms,
               staff, occupied, purpose, stage, signature, received_at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
-    private static final String SELECT_ROOM = """
+    private static final String EVENT_COLUMNS = """
             SELECT event_id, device, seq, at_ms, synced, kind, reason, prev_alive_at_ms, staff, occupied, purpose, stage,
-              signature, received_at_ms, room FROM events WHERE room = ? AND at_ms >= ? AND at_ms < ?
-            ORDER BY at_ms, device, seq""";
+              signature, received_at_ms, room FROM events""";
+    private static final String SELECT_ROOM = EVENT_COLUMNS
+            + " WHERE room = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms, device, seq";
+    /** The partial index holds only the events other than heartbeats (a few per cent): a term's are read from it alone. */
+    private static final String SELECT_ROOM_BESIDE_HEARTBEATS = EVENT_COLUMNS
+            + " INDEXED BY events_room_at_beside_heartbeats WHERE room = ? AND at_ms >= ? AND at_ms < ?"
+            + " AND kind <> 'heartbeat' ORDER BY at_ms, device, seq";
+    private static final String SELECT_ROOM_HEARTBEATS = EVENT_COLUMNS
+            + " WHERE room = ? AND at_ms >= ? AND at_ms < ? AND kind = 'heartbeat' ORDER BY at_ms, device, seq";
 
     private final Path path;
     private final Connection writer;
@@ -252,9 +275,23 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
+        return roomEvents(SELECT_ROOM, roomId, from, to);
+    }
+
+    @Override
+    public List<StoredEvent> eventsBesideHeartbeats(String room, Instant from, Instant to) {
+        return roomEvents(SELECT_ROOM_BESIDE_HEARTBEATS, room, from, to);
+    }
+
+    @Override
+    public List<StoredEvent> heartbeats(String room, Instant from, Instant to) {
+        return roomEvents(SELECT_ROOM_HEARTBEATS, room, from, to);
+    }
+
+    private List<StoredEvent> roomEvents(String sql, String roomId, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(SELECT_ROOM)) {
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
                 ps.setString(1, roomId);
                 ps.setLong(2, range.fromMs());
                 ps.setLong(3, range.toMs());
@@ -526,6 +563,11 @@ public final class SqliteEventStore implements EventStore {
         }
     }
 
+    /** Nothing to reload: {@link #dirtyDays} reads the marks of every process on the file. */
+    @Override
+    public void reloadMarks() {
+    }
+
     @Override
     public void clearDirty(Collection<DirtyDay> days) {
         if (days.isEmpty()) {
@@ -581,6 +623,107 @@ public final class SqliteEventStore implements EventStore {
                 rollbackQuietly();
                 throw new StoreException("SQLite store " + path + ": writing the summaries of room " + room + " failed: "
                         + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void writeAliveDays(String room, List<AliveDay> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "INSERT OR REPLACE INTO alive_day (room, day, heartbeats, unsynced, spans) VALUES (?,?,?,?,?)")) {
+                for (AliveDay d : days) {
+                    ps.setString(1, room);
+                    ps.setLong(2, d.day().toEpochDay());
+                    ps.setInt(3, d.heartbeats());
+                    ps.setInt(4, d.unsynced());
+                    ps.setString(5, d.encodedSpans());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": writing the alive spans of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT day, heartbeats, unsynced, spans FROM alive_day"
+                    + " WHERE room = ? AND day >= ? AND day <= ? ORDER BY day")) {
+                ps.setString(1, room);
+                ps.setLong(2, from.toEpochDay());
+                ps.setLong(3, to.toEpochDay());
+                Map<LocalDate, AliveDay> out = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        LocalDate day = LocalDate.ofEpochDay(rs.getLong(1));
+                        try {
+                            out.put(day, AliveDay.decode(day, rs.getInt(2), rs.getInt(3), rs.getString(4)));
+                        } catch (IllegalArgumentException e) {
+                            throw new StoreException("stored alive spans of " + room + " on " + day + " are unreadable: "
+                                    + e.getMessage(), e);
+                        }
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the alive spans of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public List<RoomDay> summariesWithOtherGap(long gapSeconds) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT room, day FROM day_summary WHERE gap_s <> ? ORDER BY room, day")) {
+                ps.setLong(1, gapSeconds);
+                List<RoomDay> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RoomDay(rs.getString(1), LocalDate.ofEpochDay(rs.getLong(2))));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the summaries' gaps failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> derivedFingerprint() {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT value FROM derived_settings WHERE name = 'fingerprint'");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the derived settings failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void writeDerivedFingerprint(String fingerprint) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "INSERT OR REPLACE INTO derived_settings (name, value) VALUES ('fingerprint', ?)")) {
+                ps.setString(1, fingerprint);
+                ps.executeUpdate();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": writing the derived settings failed: " + e.getMessage(), e);
             }
         }
     }
