@@ -50,7 +50,8 @@ class BundleVerifierTest {
         fixture = new AuditFixture(dir);
         key = CollectorKey.loadOrCreate(dir.resolve("data").resolve(CollectorKey.FILE_NAME), new SecureRandom());
         bundle = dir.resolve("bundle.zip");
-        EvidenceBundle.write(fixture.audits.evidence(AuditScope.allRooms(), AuditFixture.FROM, AuditFixture.TO), key, bundle);
+        EvidenceBundle.write(fixture.audits.evidence(AuditScope.allRooms(), AuditFixture.FROM, AuditFixture.TO), key,
+                java.util.Optional.of(AuditPdf.locate(java.util.Optional.empty())), bundle);
     }
 
     @AfterAll
@@ -76,7 +77,8 @@ class BundleVerifierTest {
         Map<String, byte[]> files = unzip(bundle);
         assertThat(files.keySet()).containsExactlyInAnyOrder("manifest.json", "manifest.sig", "report.json", "report.csv",
                 "rule.json", "keys/devices.csv", "calendars/jm-db-001.json", "calendars/jm-db-002.json",
-                "calendars/jm-dd-001.json", "events/r1.jsonl", "events/r2.jsonl", "events/r3.jsonl", "collector-key.pub");
+                "calendars/jm-dd-001.json", "events/r1.jsonl", "events/r2.jsonl", "events/r3.jsonl", "collector-key.pub",
+                "report.pdf", "received/r1.csv", "received/r2.csv", "received/r3.csv");
         long events = new String(files.get("events/r1.jsonl"), StandardCharsets.UTF_8).lines().count();
         assertThat(events).isEqualTo(fixture.store.eventsForRoom("r1", java.time.Instant.EPOCH,
                 java.time.Instant.parse("2030-01-01T00:00:00Z")).size());
