@@ -211,12 +211,16 @@ class BundleVerifierTest {
 
     /** A copy of the bundle with one file changed, everything else (the manifest and its signature too) as it was. */
     private Path tamper(String file, UnaryOperator<String> change) throws IOException {
+        return rewrite(bundle, dir.resolve("tampered-" + file.replace('/', '_') + ".zip"), file, change);
+    }
+
+    /** A copy of {@code bundle} at {@code copy} with {@code file} changed (the change must change something). */
+    static Path rewrite(Path bundle, Path copy, String file, UnaryOperator<String> change) throws IOException {
         Map<String, byte[]> files = unzip(bundle);
         byte[] before = files.get(file);
         byte[] after = change.apply(new String(before, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         assertThat(Arrays.equals(before, after)).as("the tampering changed %s", file).isFalse();
         files.put(file, after);
-        Path copy = dir.resolve("tampered-" + file.replace('/', '_') + ".zip");
         try (OutputStream out = Files.newOutputStream(copy); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 zip.putNextEntry(new ZipEntry(f.getKey()));
