@@ -30,11 +30,12 @@ import java.util.Optional;
  * @param figures      the derived figures written for the dashboards (InfluxDB store only)
  * @param access       people files, sessions, sign-in limits and the audit log (docs/security.md)
  * @param warnings     the warnings to school staff (docs/warnings.md), or empty when off
+ * @param audit        the audit's PDF font and late-event delay (docs/audit.md)
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                               Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
-                              Optional<WarningSettings> warnings) {
+                              Optional<WarningSettings> warnings, cn.xinan.collector.audit.AuditSettings audit) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -47,6 +48,26 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(figures, "figures are missing");
         Objects.requireNonNull(access, "access is missing");
         Objects.requireNonNull(warnings, "warnings are missing (use Optional.empty())");
+        Objects.requireNonNull(audit, "audit settings are missing");
+    }
+
+    /** With the audit's default settings ({@link cn.xinan.collector.audit.AuditSettings#defaults()}). */
+    public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
+                           MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                           Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
+                           Optional<WarningSettings> warnings) {
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access, warnings,
+                cn.xinan.collector.audit.AuditSettings.defaults());
+    }
+
+    public CollectorConfig withAudit(cn.xinan.collector.audit.AuditSettings settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
+                warnings, settings);
+    }
+
+    /** What the audit's exceptions are found with: the warnings' opening hours and silence, and {@code audit.*}. */
+    public cn.xinan.collector.audit.AuditSettings.ExceptionSettings auditExceptions() {
+        return audit.exceptions(warnings);
     }
 
     /** With the people files and the audit log in the registry folder ({@link AccessSettings#in}), no warnings. */
@@ -59,12 +80,12 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
 
     public CollectorConfig withWarnings(Optional<WarningSettings> settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
-                settings);
+                settings, audit);
     }
 
     public CollectorConfig withAccess(AccessSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings,
-                warnings);
+                warnings, audit);
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -98,32 +119,32 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
         BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
-                Optional.of(b.withAccess(files)), figures, access, warnings);
+                Optional.of(b.withAccess(files)), figures, access, warnings, audit);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures,
-                access, warnings);
+                access, warnings, audit);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures,
-                access, warnings);
+                access, warnings, audit);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures,
-                access, warnings);
+                access, warnings, audit);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures,
-                access, warnings);
+                access, warnings, audit);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings,
-                access, warnings);
+                access, warnings, audit);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -132,6 +153,7 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
-                + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)") + "]";
+                + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)")
+                + ", audit=" + audit + "]";
     }
 }

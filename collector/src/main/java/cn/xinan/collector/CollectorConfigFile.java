@@ -53,7 +53,8 @@ public final class CollectorConfigFile {
             "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back",
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
-            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute");
+            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute",
+            "audit.pdf-font", "audit.late-after-minutes");
 
     private final Path file;
     private final Path base;
@@ -129,7 +130,10 @@ public final class CollectorConfigFile {
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
             return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
-                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path));
+                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path),
+                    new cn.xinan.collector.audit.AuditSettings(optional("audit.pdf-font").map(this::path),
+                            java.time.Duration.ofMinutes(integer("audit.late-after-minutes",
+                                    (int) cn.xinan.collector.audit.AuditSettings.DEFAULT_LATE_AFTER.toMinutes()))));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }

@@ -30,7 +30,11 @@ import java.util.Set;
  * {@code GET /api/v1/audit} (JSON or CSV) and {@code GET /api/v1/audit/bundle} (the signed evidence ZIP),
  * docs/audit.md. Parameters: {@code from}, {@code to} (dates, required), {@code county}, {@code school},
  * {@code room} (repeatable), {@code tier} (repeatable: 合格/示范/未评定 or qualified/demonstration/unrated, or
- * {@code all}; default 示范), {@code format} ({@code json} or {@code csv}).
+ * {@code all}; default 示范), {@code format} ({@code json}, {@code csv} or {@code pdf}: the printable 台帐).
+ *
+ * <pre>
+ * curl -H "Authorization: Bearer $TOKEN" 'http://localhost:8080/api/v1/audit?from=2025-02-17&amp;to=2025-07-04&amp;format=pdf' -o audit.pdf
+ * </pre>
  */
 public final class AuditEndpoints implements HttpService {
     private static final System.Logger LOG = System.getLogger(AuditEndpoints.class.getName());
@@ -38,16 +42,57 @@ public final class AuditEndpoints implements HttpService {
     private final CollectorKey key;
 
     private final cn.xinan.collector.access.Access access; // null: no access filter (tests of the audit alone)
+    private final PdfSource pdf;
 
-    public AuditEndpoints(AuditService audits, CollectorKey key) {
-        this(audits, key, null);
+    /**
+     * Where the PDF renderer comes from: {@link #renderer()} gives it, or throws {@link AuditPdf.NoFontException} when the
+     * collector found no font (then {@code format=pdf} answers 503 naming {@link AuditPdf#FONT_KEY}, and bundles hold no
+     * {@code report.pdf}).
+     */
+    @FunctionalInterface
+    public interface PdfSource {
+        AuditPdf renderer();
+
+        /** The renderer if there is one. */
+        default Optional<AuditPdf> available() {
+            try {
+                return Optional.of(renderer());
+            } catch (AuditPdf.NoFontException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The configured font, or the first default one; when none is found, every use says why. */
+        static PdfSource locate(Optional<java.nio.file.Path> configured) {
+            try {
+                AuditPdf found = AuditPdf.locate(configured);
+                return () -> found;
+            } catch (AuditPdf.NoFontException e) {
+                if (configured.isPresent()) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; audits are served as JSON and CSV only");
+                return () -> {
+                    throw e;
+                };
+            }
+        }
     }
 
-    /** Every request limited to its caller's scope and recorded in the audit log as an export (docs/security.md). */
-    public AuditEndpoints(AuditService audits, CollectorKey key, cn.xinan.collector.access.Access access) {
+    public AuditEndpoints(AuditService audits, CollectorKey key) {
+        this(audits, key, null, PdfSource.locate(Optional.empty()));
+    }
+
+    /**
+     * Every request limited to its caller's scope and recorded in the audit log as an export (docs/security.md).
+     *
+     * @param access null for no access filter (tests of the audit alone)
+     */
+    public AuditEndpoints(AuditService audits, CollectorKey key, cn.xinan.collector.access.Access access, PdfSource pdf) {
         this.access = access;
         this.audits = Objects.requireNonNull(audits, "audits are missing");
         this.key = Objects.requireNonNull(key, "collector key is missing");
+        this.pdf = Objects.requireNonNull(pdf, "pdf source is missing");
     }
 
     /**
@@ -60,7 +105,15 @@ public final class AuditEndpoints implements HttpService {
         CollectorKey key = CollectorKey.loadOrCreate(CollectorKey.defaultFile(config), new SecureRandom());
         LOG.log(System.Logger.Level.INFO, "evidence bundles are signed with collector key " + key.publicKey().toBase64()
                 + " (private key in " + key.file() + ")");
-        return new AuditEndpoints(new AuditService(store, registry, verdicts, calendars, clock), key, access);
+        PdfSource pdf;
+        try {
+            pdf = PdfSource.locate(config.audit().pdfFont());
+        } catch (AuditPdf.NoFontException e) {
+            throw new cn.xinan.collector.ConfigException(e.getMessage(), e);
+        }
+        pdf.available().ifPresent(p -> LOG.log(System.Logger.Level.INFO, "audit PDFs use the font " + p.fontFile()));
+        return new AuditEndpoints(new AuditService(store, registry, verdicts, calendars, clock, config.auditExceptions()),
+                key, access, pdf);
     }
 
     @Override
@@ -71,14 +124,31 @@ public final class AuditEndpoints implements HttpService {
 
     private void audit(ServerRequest req, ServerResponse res) {
         String format = req.query().first("format").asOptional().orElse("json");
-        if (!format.equals("json") && !format.equals("csv")) {
-            throw new BadParameterException("format", "query parameter 'format' is '" + format + "', expected json or csv");
+        if (!format.equals("json") && !format.equals("csv") && !format.equals("pdf")) {
+            throw new BadParameterException("format", "query parameter 'format' is '" + format + "', expected json, csv or pdf");
         }
         Request r = within(req, request(req));
+        AuditPdf renderer = null;
+        if (format.equals("pdf")) {
+            try {
+                renderer = pdf.renderer();
+            } catch (AuditPdf.NoFontException e) {
+                res.status(Status.SERVICE_UNAVAILABLE_503);
+                res.header(HeaderNames.CONTENT_TYPE, "application/json; charset=UTF-8");
+                res.send(AuditJson.write(java.util.Map.of("error", e.getMessage(), "setting", AuditPdf.FONT_KEY))
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
         AuditReport report = audits.audit(r.scope(), r.from(), r.to());
+        byte[] pdfBytes = renderer == null ? null : renderer.render(report, audits.schoolNames(), key.publicKey());
         recordExport(req, "audit-" + format, r);
         res.status(Status.OK_200);
-        if (format.equals("csv")) {
+        if (pdfBytes != null) {
+            res.header(HeaderNames.CONTENT_TYPE, "application/pdf");
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.fileName() + ".pdf\"");
+            res.send(pdfBytes);
+        } else if (format.equals("csv")) {
             res.header(HeaderNames.CONTENT_TYPE, "text/csv; charset=UTF-8");
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.fileName() + ".csv\"");
             res.send(AuditCsv.bytes(report));
@@ -90,7 +160,7 @@ public final class AuditEndpoints implements HttpService {
 
     private void bundle(ServerRequest req, ServerResponse res) {
         Request r = within(req, request(req));
-        byte[] zip = EvidenceBundle.bytes(audits.evidence(r.scope(), r.from(), r.to()), key);
+        byte[] zip = EvidenceBundle.bytes(audits.evidence(r.scope(), r.from(), r.to()), key, pdf.available());
         recordExport(req, "audit-bundle", r);
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/zip");

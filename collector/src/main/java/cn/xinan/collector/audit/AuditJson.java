@@ -70,6 +70,7 @@ public final class AuditJson {
         scope.put("tiers", report.scope().tierList().stream().map(Tier::chineseName).toList());
         out.put("scope", scope);
         out.put("rule", ruleTree(report.settings()));
+        out.put("exceptionSettings", exceptionSettingsTree(report));
         out.put("compliance", compliance(report.compliance()));
         List<Object> rooms = new ArrayList<>();
         for (AuditRoom room : report.rooms()) {
@@ -94,6 +95,7 @@ public final class AuditJson {
             x.put("unit", e.unit());
             x.put("kind", e.kind().name());
             x.put("reason", e.reason());
+            x.put("reasonZh", e.reasonZh());
             exceptions.add(x);
         }
         room.put("exceptions", exceptions);
@@ -157,6 +159,33 @@ public final class AuditJson {
 
     private static Double rate(OptionalDouble rate) {
         return rate.isPresent() ? rate.getAsDouble() : null;
+    }
+
+    /** The settings the events' exceptions were found with: the opening hours of every audited school, the thresholds. */
+    static Map<String, Object> exceptionSettingsTree(AuditReport report) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> hours = new java.util.TreeMap<>();
+        for (AuditRoom r : report.rooms()) {
+            hours.put(r.room().school(), EventExceptions.text(report.exceptions().hoursOf(r.room().school())));
+        }
+        out.put("openingHours", hours);
+        out.put("offlineAfterSeconds", report.exceptions().offlineAfter().toSeconds());
+        out.put("lateAfterSeconds", report.exceptions().lateAfter().toSeconds());
+        return out;
+    }
+
+    /**
+     * Reads {@link #exceptionSettingsTree} back: the schools' hours as per-school hours over a default none uses.
+     *
+     * @throws IllegalArgumentException naming the field that is missing or wrong
+     */
+    static AuditSettings.ExceptionSettings readExceptionSettings(JsonNode node) {
+        Map<String, cn.xinan.collector.warnings.OpeningHours> hours = new LinkedHashMap<>();
+        field(node, "openingHours").fields().forEachRemaining(e ->
+                hours.put(e.getKey(), cn.xinan.collector.warnings.OpeningHours.parse(e.getValue().asText())));
+        return new AuditSettings.ExceptionSettings(AuditSettings.ExceptionSettings.defaults().openingHours(), hours,
+                java.time.Duration.ofSeconds(number(node, "offlineAfterSeconds")),
+                java.time.Duration.ofSeconds(number(node, "lateAfterSeconds")));
     }
 
     /** The rule settings: version, week policy, unattended gap, time zone and every tier's thresholds. */

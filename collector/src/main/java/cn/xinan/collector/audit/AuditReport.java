@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param settings    the rule settings every verdict was computed with
  * @param generatedAt when the collector computed it (its clock)
  * @param rooms       the audited rooms in registry order
+ * @param exceptions  the opening hours and thresholds the events' exceptions were found with
  */
 public record AuditReport(LocalDate from, LocalDate to, AuditScope scope, RuleSettings settings, Instant generatedAt,
-                          List<AuditRoom> rooms) {
+                          List<AuditRoom> rooms, AuditSettings.ExceptionSettings exceptions) {
     public AuditReport {
         Objects.requireNonNull(from, "from is missing");
         Objects.requireNonNull(to, "to is missing");
@@ -28,6 +29,7 @@ public record AuditReport(LocalDate from, LocalDate to, AuditScope scope, RuleSe
         Objects.requireNonNull(settings, "settings is missing");
         Objects.requireNonNull(generatedAt, "generatedAt is missing");
         rooms = List.copyOf(Objects.requireNonNull(rooms, "rooms is missing"));
+        Objects.requireNonNull(exceptions, "exception settings are missing");
     }
 
     /** The compliance rates of every audited room together. */

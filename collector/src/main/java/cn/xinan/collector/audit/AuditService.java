@@ -5,6 +5,7 @@ import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.event.DeviceEvent;
+import cn.xinan.provisioning.DeviceHistory;
 import cn.xinan.provisioning.DeviceRecord;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
@@ -38,9 +39,18 @@ public final class AuditService {
     private final VerdictService verdicts;
     private final SchoolCalendars calendars;
     private final Clock clock;
+    private final AuditSettings.ExceptionSettings exceptions;
 
+    /** With the default exception settings ({@link AuditSettings.ExceptionSettings#defaults()}). */
     public AuditService(EventStore store, Registry registry, VerdictService verdicts, SchoolCalendars calendars,
                         Clock clock) {
+        this(store, registry, verdicts, calendars, clock, AuditSettings.ExceptionSettings.defaults());
+    }
+
+    /** @param exceptions the opening hours and thresholds of the exceptions found in the events */
+    public AuditService(EventStore store, Registry registry, VerdictService verdicts, SchoolCalendars calendars,
+                        Clock clock, AuditSettings.ExceptionSettings exceptions) {
+        this.exceptions = Objects.requireNonNull(exceptions, "exception settings are missing");
         this.store = Objects.requireNonNull(store, "store is missing");
         this.registry = Objects.requireNonNull(registry, "registry is missing");
         this.verdicts = Objects.requireNonNull(verdicts, "verdicts are missing");
@@ -65,18 +75,22 @@ public final class AuditService {
         LocalDate gridFirst = WeekResult.mondayOf(from);
         LocalDate gridEnd = WeekResult.mondayOf(to).plusDays(7);
 
+        Instant now = clock.instant();
         List<AuditRoom> audited = new ArrayList<>(rooms.size());
         Map<String, List<SignedEvent>> events = new LinkedHashMap<>();
+        Map<String, Map<String, Instant>> received = new LinkedHashMap<>();
         Map<String, ResolvedCalendar> resolved = new TreeMap<>();
-        Map<String, DeviceRecord> keys = new TreeMap<>();
+        Map<String, DeviceHistory> keys = new TreeMap<>();
         for (RoomRecord room : rooms) {
             List<StoredEvent> stored = store.eventsForRoom(room.roomId(), start, end);
             List<DeviceEvent> deviceEvents = new ArrayList<>(stored.size());
             List<SignedEvent> signed = new ArrayList<>(stored.size());
+            Map<String, Instant> receivedAt = new LinkedHashMap<>();
             Map<String, List<Long>> seqs = new TreeMap<>();
             for (StoredEvent s : stored) {
                 deviceEvents.add(s.event());
                 signed.add(s.signed());
+                receivedAt.put(s.eventId(), s.receivedAt());
                 seqs.computeIfAbsent(s.event().deviceId(), d -> new ArrayList<>()).add(s.event().seq());
             }
             SchoolCalendar calendar = calendars.forSchool(room.school());
@@ -85,18 +99,27 @@ public final class AuditService {
             for (Map.Entry<String, List<Long>> e : seqs.entrySet()) {
                 evidence.add(DeviceEvidence.of(e.getKey(), e.getValue().stream().mapToLong(Long::longValue).toArray()));
             }
-            audited.add(new AuditRoom(room, report, evidence));
+            List<AuditException> found = EventExceptions.find(room.school(), room.tier(), report, deviceEvents, receivedAt,
+                    calendar, engine, exceptions, from, to, now);
+            audited.add(new AuditRoom(room, report, evidence, found));
             events.put(room.roomId(), signed);
+            received.put(room.roomId(), receivedAt);
             resolved.computeIfAbsent(room.school(), school -> ResolvedCalendar.of(school, calendar, gridFirst, gridEnd));
             for (DeviceRecord d : registry.devicesOfRoom(room.roomId())) {
-                keys.put(d.deviceId(), d);
+                registry.history(d.deviceId()).ifPresent(h -> keys.put(h.deviceId(), h));
             }
             for (String device : seqs.keySet()) {
-                registry.device(device).ifPresent(d -> keys.put(d.deviceId(), d));
+                registry.history(device).ifPresent(h -> keys.put(h.deviceId(), h));
             }
         }
-        AuditReport report = new AuditReport(from, to, scope, verdicts.settings(), clock.instant(), audited);
-        return new Evidence(report, events, List.copyOf(resolved.values()), List.copyOf(keys.values()));
+        AuditReport report = new AuditReport(from, to, scope, verdicts.settings(), now, audited, exceptions);
+        return new Evidence(report, events, received, List.copyOf(resolved.values()), List.copyOf(keys.values()),
+                schoolNames());
+    }
+
+    /** School id → name, from the registry. */
+    public Map<String, String> schoolNames() {
+        return AuditPdf.names(registry.schools());
     }
 
     private static void checkPeriod(LocalDate from, LocalDate to) {
@@ -115,17 +138,23 @@ public final class AuditService {
      * An audit with what it was computed from.
      *
      * @param report    the audit
-     * @param events    per room id, the stored signed events the room's figures were computed from
-     * @param calendars the school calendars used, resolved day by day over the reported weeks
-     * @param keys      the public keys of the rooms' devices and of every device with an event in the audit
+     * @param events      per room id, the stored signed events the room's figures were computed from
+     * @param received    per room id, event id → when the collector received it
+     * @param calendars   the school calendars used, resolved day by day over the reported weeks
+     * @param keys        the key history (every key with its period) of the rooms' devices and of every device with
+     *                    an event in the audit
+     * @param schoolNames school id → name, for the printed 台帐
      */
-    public record Evidence(AuditReport report, Map<String, List<SignedEvent>> events, List<ResolvedCalendar> calendars,
-                           List<DeviceRecord> keys) {
+    public record Evidence(AuditReport report, Map<String, List<SignedEvent>> events,
+                           Map<String, Map<String, Instant>> received, List<ResolvedCalendar> calendars,
+                           List<DeviceHistory> keys, Map<String, String> schoolNames) {
         public Evidence {
             Objects.requireNonNull(report, "report is missing");
             events = Map.copyOf(events);
+            received = Map.copyOf(received);
             calendars = List.copyOf(calendars);
             keys = List.copyOf(keys);
+            schoolNames = Map.copyOf(schoolNames);
         }
     }
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ public final class BundleVerifier {
         checkManifest(manifest, files, pinned);
 
         Optional<RuleSettings> settings = readRule(files);
-        Map<String, Ed25519Keys.PublicKey> keys = readKeys(files);
+        Map<String, List<KeyPeriod>> keys = readKeys(files);
         JsonNode report;
         try {
             report = AuditJson.MAPPER.readTree(Objects.requireNonNull(files.get(EvidenceBundle.REPORT),
@@ -275,12 +276,75 @@ public final class BundleVerifier {
         }
     }
 
-    private Map<String, Ed25519Keys.PublicKey> readKeys(Map<String, byte[]> files) {
-        Map<String, Ed25519Keys.PublicKey> keys = new TreeMap<>();
+    /** One key of a device with the period it was valid in: {@code from} inclusive, {@code until} exclusive. */
+    record KeyPeriod(Ed25519Keys.PublicKey key, Optional<Instant> from, Optional<Instant> until) {
+        boolean covers(Instant at) {
+            return (from.isEmpty() || !at.isBefore(from.get())) && (until.isEmpty() || at.isBefore(until.get()));
+        }
+
+        String period() {
+            return "valid " + from.map(f -> "from " + f).orElse("from the start") + " "
+                    + until.map(u -> "until " + u).orElse("on");
+        }
+    }
+
+    private Map<String, List<KeyPeriod>> readKeys(Map<String, byte[]> files) {
+        Map<String, List<KeyPeriod>> keys = new TreeMap<>();
         byte[] csv = files.get(EvidenceBundle.DEVICE_KEYS);
         if (csv == null) {
             problem(EvidenceBundle.DEVICE_KEYS + " is missing: no event signature can be checked");
             return keys;
+        }
+        String[] rows = new String(csv, StandardCharsets.UTF_8).split("\n");
+        boolean v1 = rows.length > 0 && rows[0].strip().equals(EvidenceBundle.DEVICE_KEYS_HEADER_V1);
+        int total = 0;
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i].isBlank()) {
+                continue;
+            }
+            String[] f = rows[i].split(",", -1);
+            try {
+                if (v1) {
+                    if (f.length != 3) {
+                        throw new IllegalArgumentException("expected 3 fields (" + EvidenceBundle.DEVICE_KEYS_HEADER_V1 + ")");
+                    }
+                    keys.computeIfAbsent(f[0], d -> new ArrayList<>()).add(new KeyPeriod(
+                            Ed25519Keys.publicKeyFromBase64(f[2]), Optional.empty(), Optional.empty()));
+                } else {
+                    if (f.length != 4) {
+                        throw new IllegalArgumentException("expected 4 fields (" + EvidenceBundle.DEVICE_KEYS_HEADER + ")");
+                    }
+                    keys.computeIfAbsent(f[0], d -> new ArrayList<>()).add(new KeyPeriod(
+                            Ed25519Keys.publicKeyFromBase64(f[1]), instant(f[2]), instant(f[3])));
+                }
+                total++;
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                problem(EvidenceBundle.DEVICE_KEYS + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        ok("device keys: " + total + " of " + keys.size() + " devices");
+        for (Map.Entry<String, List<KeyPeriod>> d : keys.entrySet()) {
+            for (int k = 1; k < d.getValue().size(); k++) {
+                ok("device " + d.getKey() + ": key replaced at " + d.getValue().get(k).from().map(Instant::toString).orElse("?")
+                        + " (" + d.getValue().get(k - 1).key().toBase64() + " -> " + d.getValue().get(k).key().toBase64()
+                        + "): each event is checked with the key valid at its time");
+            }
+        }
+        return keys;
+    }
+
+    private static Optional<Instant> instant(String text) {
+        return text.isBlank() ? Optional.empty() : Optional.of(Instant.parse(text.strip()));
+    }
+
+    /** Event id → receive time from {@code received/{room}.csv}; empty (and named) when the file is missing or bad. */
+    private Map<String, Instant> readReceived(Map<String, byte[]> files, String roomId) {
+        String path = EvidenceBundle.receivedFile(roomId);
+        byte[] csv = files.get(path);
+        Map<String, Instant> out = new java.util.HashMap<>();
+        if (csv == null) {
+            problem("room " + roomId + ": " + path + " is missing: late events cannot be recomputed");
+            return out;
         }
         String[] rows = new String(csv, StandardCharsets.UTF_8).split("\n");
         for (int i = 1; i < rows.length; i++) {
@@ -289,16 +353,15 @@ public final class BundleVerifier {
             }
             String[] f = rows[i].split(",", -1);
             try {
-                if (f.length != 3) {
-                    throw new IllegalArgumentException("expected 3 fields (" + EvidenceBundle.DEVICE_KEYS_HEADER + ")");
+                if (f.length != 2) {
+                    throw new IllegalArgumentException("expected 2 fields (" + EvidenceBundle.RECEIVED_HEADER + ")");
                 }
-                keys.put(f[0], Ed25519Keys.publicKeyFromBase64(f[2]));
-            } catch (IllegalArgumentException e) {
-                problem(EvidenceBundle.DEVICE_KEYS + " line " + (i + 1) + ": " + e.getMessage());
+                out.put(f[0], Instant.parse(f[1].strip()));
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                problem(path + " line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        ok("device keys: " + keys.size());
-        return keys;
+        return out;
     }
 
     private Optional<AuditService.ResolvedCalendar> readCalendar(Map<String, byte[]> files, String school) {
@@ -323,9 +386,12 @@ public final class BundleVerifier {
     }
 
     private void checkRooms(JsonNode report, Map<String, byte[]> files, RuleSettings settings,
-                            Map<String, Ed25519Keys.PublicKey> keys) {
+                            Map<String, List<KeyPeriod>> keys) {
         LocalDate from = LocalDate.parse(AuditJson.text(report, "from"));
         LocalDate to = LocalDate.parse(AuditJson.text(report, "to"));
+        Instant generatedAt = Instant.parse(AuditJson.text(report, "generatedAt"));
+        AuditSettings.ExceptionSettings exceptionSettings = AuditJson.readExceptionSettings(
+                AuditJson.field(report, "exceptionSettings"));
         ok("period " + from + " to " + to);
         RulesEngine engine = new RulesEngine(settings);
         Map<String, Optional<AuditService.ResolvedCalendar>> calendars = new TreeMap<>();
@@ -352,7 +418,9 @@ public final class BundleVerifier {
             recomputed.add(again);
             RoomRecord record = new RoomRecord(AuditJson.text(room, "county"), school, roomId, tier,
                     AuditJson.text(room, "name"));
-            compareRoom(roomId, room, new AuditRoom(record, again, List.of()), EvidenceBundle.calendarFile(school));
+            List<AuditException> found = EventExceptions.find(school, tier, again, verified, readReceived(files, roomId),
+                    calendar.get(), engine, exceptionSettings, from, to, generatedAt);
+            compareRoom(roomId, room, new AuditRoom(record, again, List.of(), found), EvidenceBundle.calendarFile(school));
         }
         if (complete) {
             JsonNode stated = report.get("compliance");
@@ -369,7 +437,7 @@ public final class BundleVerifier {
 
     /** The room's events that verify, or null when its events file is missing. */
     private List<DeviceEvent> checkEvents(String roomId, JsonNode room, Map<String, byte[]> files,
-                                          Map<String, Ed25519Keys.PublicKey> keys) {
+                                          Map<String, List<KeyPeriod>> keys) {
         String path = EvidenceBundle.eventsFile(roomId);
         byte[] content = files.get(path);
         if (content == null) {
@@ -378,6 +446,7 @@ public final class BundleVerifier {
         }
         List<DeviceEvent> verified = new ArrayList<>();
         Map<String, List<String>> failed = new TreeMap<>();
+        List<String> outOfPeriod = new ArrayList<>();
         Map<String, Integer> perDevice = new TreeMap<>();
         Map<String, Set<Long>> seqs = new TreeMap<>();
         Set<String> ids = new HashSet<>();
@@ -406,24 +475,37 @@ public final class BundleVerifier {
             }
             perDevice.merge(event.deviceId(), 1, Integer::sum);
             seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
-            Ed25519Keys.PublicKey key = keys.get(event.deviceId());
-            if (key != null && SignatureVerifier.verifyEvent(signed, key)) {
+            List<KeyPeriod> deviceKeys = keys.getOrDefault(event.deviceId(), List.of());
+            Optional<KeyPeriod> valid = deviceKeys.stream().filter(k -> k.covers(event.at())).findFirst();
+            if (valid.isPresent() && SignatureVerifier.verifyEvent(signed, valid.get().key())) {
                 verified.add(event);
+            } else if (deviceKeys.stream().anyMatch(k -> SignatureVerifier.verifyEvent(signed, k.key()))) {
+                KeyPeriod other = deviceKeys.stream().filter(k -> SignatureVerifier.verifyEvent(signed, k.key())).findFirst().orElseThrow();
+                outOfPeriod.add("event " + event.eventId() + " (seq " + event.seq() + ", " + event.at() + ", "
+                        + event.kind().wireName() + ") of device " + event.deviceId() + " is signed with key "
+                        + other.key().toBase64() + ", " + other.period() + ", not the key valid at its time");
             } else {
                 failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
                         + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
             }
         }
+        for (String e : outOfPeriod.subList(0, Math.min(MAX_NAMED, outOfPeriod.size()))) {
+            problem("room " + roomId + ": " + e + "; left out");
+        }
+        if (outOfPeriod.size() > MAX_NAMED) {
+            problem("room " + roomId + ": and " + (outOfPeriod.size() - MAX_NAMED) + " more events signed outside their key's period");
+        }
         for (Map.Entry<String, List<String>> f : failed.entrySet()) {
             String device = f.getKey();
-            Ed25519Keys.PublicKey key = keys.get(device);
+            List<KeyPeriod> deviceKeys = keys.get(device);
+            String key = deviceKeys == null ? null : String.join(", ", deviceKeys.stream().map(k -> k.key().toBase64()).toList());
             int total = perDevice.get(device);
             if (key == null) {
                 problem("room " + roomId + ": device " + device + " has no key in " + EvidenceBundle.DEVICE_KEYS
                         + ": its " + total + " events cannot be verified and are left out");
             } else if (f.getValue().size() == total && total > 1) {
                 problem("room " + roomId + ": none of the " + total + " events of device " + device
-                        + " verifies with its key " + key.toBase64() + " in " + EvidenceBundle.DEVICE_KEYS
+                        + " verifies with its key " + key + " in " + EvidenceBundle.DEVICE_KEYS
                         + " (the key was swapped); they are left out");
             } else {
                 for (String e : f.getValue().subList(0, Math.min(MAX_NAMED, f.getValue().size()))) {

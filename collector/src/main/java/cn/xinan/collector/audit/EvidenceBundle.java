@@ -1,6 +1,6 @@
 package cn.xinan.collector.audit;
 
-import cn.xinan.provisioning.DeviceRecord;
+import cn.xinan.provisioning.DeviceHistory;
 import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.SignedEvent;
 import cn.xinan.wire.WireCodec;
@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.time.Instant;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -33,7 +35,7 @@ import java.util.zip.ZipOutputStream;
  */
 public final class EvidenceBundle {
     /** The bundle format, stated in the manifest. */
-    public static final String FORMAT = "xinan-audit-bundle-1";
+    public static final String FORMAT = "xinan-audit-bundle-2";
     public static final String MANIFEST = "manifest.json";
     public static final String MANIFEST_SIGNATURE = "manifest.sig";
     public static final String COLLECTOR_KEY = "collector-key.pub";
@@ -41,7 +43,12 @@ public final class EvidenceBundle {
     public static final String REPORT_CSV = "report.csv";
     public static final String RULE = "rule.json";
     public static final String DEVICE_KEYS = "keys/devices.csv";
-    public static final String DEVICE_KEYS_HEADER = "device,room,publicKey";
+    public static final String REPORT_PDF = "report.pdf";
+    /** Every key each device had, with its period: {@code from} inclusive, {@code until} exclusive, empty for open. */
+    public static final String DEVICE_KEYS_HEADER = "device,publicKey,from,until";
+    /** The header of the first bundles, one current key per device: still read. */
+    public static final String DEVICE_KEYS_HEADER_V1 = "device,room,publicKey";
+    public static final String RECEIVED_HEADER = "eventId,receivedAt";
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     private EvidenceBundle() {
@@ -50,6 +57,11 @@ public final class EvidenceBundle {
     /** The archive path of a room's events. */
     public static String eventsFile(String room) {
         return "events/" + safe(room) + ".jsonl";
+    }
+
+    /** The archive path of the times a room's events were received. */
+    public static String receivedFile(String room) {
+        return "received/" + safe(room) + ".csv";
     }
 
     /** The archive path of a school's calendar. */
@@ -64,15 +76,19 @@ public final class EvidenceBundle {
         return name;
     }
 
-    /** Writes the bundle to {@code file} (through a temporary file in the same folder, then renamed). */
-    public static void write(AuditService.Evidence evidence, CollectorKey key, Path file) {
+    /**
+     * Writes the bundle to {@code file} (through a temporary file in the same folder, then renamed).
+     *
+     * @param pdf the 台帐's renderer, or empty for a bundle without {@code report.pdf} (no font)
+     */
+    public static void write(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf, Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    write(evidence, key, out);
+                    write(evidence, key, pdf, out);
                 }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -84,10 +100,10 @@ public final class EvidenceBundle {
     }
 
     /** The bundle as bytes. */
-    public static byte[] bytes(AuditService.Evidence evidence, CollectorKey key) {
+    public static byte[] bytes(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            write(evidence, key, out);
+            write(evidence, key, pdf, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,17 +111,27 @@ public final class EvidenceBundle {
     }
 
     /** Writes the bundle as a ZIP archive to {@code out} (not closed). */
-    public static void write(AuditService.Evidence evidence, CollectorKey key, OutputStream out) throws IOException {
+    public static void write(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf, OutputStream out)
+            throws IOException {
         Objects.requireNonNull(evidence, "evidence is missing");
         Objects.requireNonNull(key, "collector key is missing");
+        Objects.requireNonNull(pdf, "pdf is missing (use Optional.empty())");
         Map<String, byte[]> files = new LinkedHashMap<>();
         AuditReport report = evidence.report();
         files.put(REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
         files.put(REPORT_CSV, AuditCsv.bytes(report));
+        if (pdf.isPresent()) {
+            files.put(REPORT_PDF, pdf.get().render(report, evidence.schoolNames(), key.publicKey()));
+        }
         files.put(RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8));
         StringBuilder keys = new StringBuilder(DEVICE_KEYS_HEADER).append('\n');
-        for (DeviceRecord d : evidence.keys()) {
-            keys.append(d.deviceId()).append(',').append(d.roomId()).append(',').append(d.publicKey().toBase64()).append('\n');
+        for (DeviceHistory d : evidence.keys()) {
+            for (int i = 0; i < d.keys().size(); i++) {
+                Optional<Instant> until = i + 1 < d.keys().size() ? d.keys().get(i + 1).from() : d.retiredAt();
+                keys.append(d.deviceId()).append(',').append(d.keys().get(i).key().toBase64()).append(',')
+                        .append(d.keys().get(i).from().map(Instant::toString).orElse("")).append(',')
+                        .append(until.map(Instant::toString).orElse("")).append('\n');
+            }
         }
         files.put(DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8));
         for (AuditService.ResolvedCalendar c : evidence.calendars()) {
@@ -123,6 +149,10 @@ public final class EvidenceBundle {
                 lines.write('\n');
             }
             files.put(eventsFile(room.room().roomId()), lines.toByteArray());
+            StringBuilder received = new StringBuilder(RECEIVED_HEADER).append('\n');
+            evidence.received().getOrDefault(room.room().roomId(), Map.of()).forEach((id, at) ->
+                    received.append(id).append(',').append(at).append('\n'));
+            files.put(receivedFile(room.room().roomId()), received.toString().getBytes(StandardCharsets.UTF_8));
         }
         files.put(COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
 

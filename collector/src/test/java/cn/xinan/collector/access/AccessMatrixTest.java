@@ -133,6 +133,13 @@ class AccessMatrixTest {
             new Endpoint("/api/v1/rooms/room-db1-a/verdicts?" + PERIOD, Permission.VIEW_VERDICTS, "room-db1-a"),
             new Endpoint("/api/v1/rooms/room-db2-a/verdicts?" + PERIOD, Permission.VIEW_VERDICTS, "room-db2-a"),
             new Endpoint("/api/v1/rooms/room-dd1-a/verdicts?" + PERIOD, Permission.VIEW_VERDICTS, "room-dd1-a"),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all", Permission.EXPORT, null),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&format=csv", Permission.EXPORT, null),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&format=pdf", Permission.EXPORT, null),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&format=pdf&room=room-db1-a", Permission.EXPORT, "room-db1-a"),
+            new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&format=pdf&room=room-dd1-a", Permission.EXPORT, "room-dd1-a"),
+            new Endpoint("/api/v1/audit/bundle?" + PERIOD + "&tier=all", Permission.EXPORT, null),
+            new Endpoint("/api/v1/audit/bundle?" + PERIOD + "&tier=all&room=room-dd1-a", Permission.EXPORT, "room-dd1-a"),
             new Endpoint("/api/v1/quarantine", Permission.VIEW_QUARANTINE, null),
             new Endpoint("/api/v1/devices", Permission.VIEW_ROOMS, null),
             new Endpoint("/api/v1/warnings", Permission.VIEW_VERDICTS, null),
@@ -201,6 +208,22 @@ class AccessMatrixTest {
         assertThat(county).contains("dev-db1", "\"bad_signature\":1", "\"malformed\":0", "\"unknown_device\":0", "\"countsOfNewest\":1000")
                 .doesNotContain("dev-dd1", "ghost");
         assertThat(get("/observe/metrics", "Authorization", "Bearer " + accounts.token("city")).body()).contains("xinan_ingest");
+    }
+
+    @Test
+    void theAuditsPdfHoldsTheCallersScopeOnlyAndIsRecordedAsAnExport() throws Exception {
+        HttpResponse<byte[]> res = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(base() + "/api/v1/audit?" + PERIOD + "&tier=all&format=pdf"))
+                .header("Authorization", "Bearer " + accounts.token("dongbao")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).contains("application/pdf");
+        String text;
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(res.body())) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
+        assertThat(text).contains("room-db1-a", "room-db2-a", "东宝区").doesNotContain("room-dd1-a", "掇刀");
+        assertThat(auditLines()).anyMatch(l -> l.contains("\"action\":\"export\"") && l.contains("\"what\":\"audit-pdf\"")
+                && l.contains("\"user\":\"dongbao\"") && l.contains("\"county\":\"东宝区\""));
     }
 
     @Test

@@ -53,7 +53,8 @@ class AuditEndpointsTest {
         token = access.internalToken();
         Api.routing(routing, new ApiContext(fixture.registry, fixture.store, fixture.verdicts, new IngestCounters(),
                 new DeviceStatusBoard(fixture.registry), () -> true, access));
-        routing.register(Api.PREFIX, new AuditEndpoints(fixture.audits, key, access));
+        routing.register(Api.PREFIX, new AuditEndpoints(fixture.audits, key, access,
+                AuditEndpoints.PdfSource.locate(java.util.Optional.empty())));
     }
 
     @AfterAll
@@ -122,7 +123,7 @@ class AuditEndpointsTest {
         var tier = get(Map.of("from", new String[]{"2025-03-03"}, "to", new String[]{"2025-03-09"}, "tier", new String[]{"gold"}));
         assertThat(tier.status()).isEqualTo(Status.BAD_REQUEST_400);
         assertThat(JSON.readTree(tier.entity()).get("parameter").asText()).isEqualTo("tier");
-        var format = get(Map.of("from", new String[]{"2025-03-03"}, "to", new String[]{"2025-03-09"}, "format", new String[]{"pdf"}));
+        var format = get(Map.of("from", new String[]{"2025-03-03"}, "to", new String[]{"2025-03-09"}, "format", new String[]{"docx"}));
         assertThat(format.status()).isEqualTo(Status.BAD_REQUEST_400);
         assertThat(JSON.readTree(format.entity()).get("parameter").asText()).isEqualTo("format");
         var room = get(Map.of("from", new String[]{"2025-03-03"}, "to", new String[]{"2025-03-09"}, "room", new String[]{"r9"}));

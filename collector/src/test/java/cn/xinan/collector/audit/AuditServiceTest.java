@@ -78,23 +78,25 @@ class AuditServiceTest {
     @Test
     void exceptionsNameEveryDayAndWeekNotMetWithItsReason() {
         AuditRoom r1 = fixture.audits.audit(AuditScope.allRooms(), AuditFixture.FROM, AuditFixture.TO).rooms().getFirst();
-        List<AuditException> exceptions = r1.exceptions();
+        // the English reasons (reasonZh says the same for the printed 台帐)
+        List<AuditException> exceptions = r1.exceptions().stream()
+                .map(e -> new AuditException(e.unit(), e.kind(), e.reason(), "")).toList();
 
         // Monday: the worked example has an unattended stretch and stays below the 示范 room's 2 h
         DayResult monday = r1.report().days().getFirst();
         assertThat(monday.unattendedSeconds()).isPositive();
         assertThat(exceptions).contains(new AuditException("2025-03-03", AuditException.Kind.UNATTENDED,
                 "open " + AuditRoom.hours(monday.openSeconds()) + ", of which " + AuditRoom.hours(monday.unattendedSeconds())
-                        + " with nobody present"));
+                        + " with nobody present", ""));
         assertThat(exceptions).contains(new AuditException("2025-03-03", AuditException.Kind.NOT_MET_DAY,
-                "attended " + AuditRoom.hours(monday.attendedSeconds()) + " of the 2.00 h required"));
+                "attended " + AuditRoom.hours(monday.attendedSeconds()) + " of the 2.00 h required", ""));
         // Tuesday to Friday: no sign of life (the Tuesday's events were recorded before clock sync and are left out)
         for (String day : List.of("2025-03-04", "2025-03-05", "2025-03-06", "2025-03-07")) {
             assertThat(exceptions).contains(new AuditException(day, AuditException.Kind.NO_DATA_DAY,
-                    "school day without any sign of life from the room's devices (counts as not met)"));
+                    "school day without any sign of life from the room's devices (counts as not met)", ""));
         }
         assertThat(exceptions).contains(new AuditException("2025-03-03..2025-03-09", AuditException.Kind.UNSYNCED_EXCLUDED,
-                "2 events recorded before the device clock was synchronised were left out"));
+                "2 events recorded before the device clock was synchronised were left out", ""));
         assertThat(exceptions).anySatisfy(e -> {
             assertThat(e.unit()).isEqualTo("2025-W10");
             assertThat(e.kind()).isEqualTo(AuditException.Kind.NOT_MET_WEEK);

@@ -50,7 +50,8 @@ class BundleVerifierTest {
         fixture = new AuditFixture(dir);
         key = CollectorKey.loadOrCreate(dir.resolve("data").resolve(CollectorKey.FILE_NAME), new SecureRandom());
         bundle = dir.resolve("bundle.zip");
-        EvidenceBundle.write(fixture.audits.evidence(AuditScope.allRooms(), AuditFixture.FROM, AuditFixture.TO), key, bundle);
+        EvidenceBundle.write(fixture.audits.evidence(AuditScope.allRooms(), AuditFixture.FROM, AuditFixture.TO), key,
+                java.util.Optional.of(AuditPdf.locate(java.util.Optional.empty())), bundle);
     }
 
     @AfterAll
@@ -76,7 +77,8 @@ class BundleVerifierTest {
         Map<String, byte[]> files = unzip(bundle);
         assertThat(files.keySet()).containsExactlyInAnyOrder("manifest.json", "manifest.sig", "report.json", "report.csv",
                 "rule.json", "keys/devices.csv", "calendars/jm-db-001.json", "calendars/jm-db-002.json",
-                "calendars/jm-dd-001.json", "events/r1.jsonl", "events/r2.jsonl", "events/r3.jsonl", "collector-key.pub");
+                "calendars/jm-dd-001.json", "events/r1.jsonl", "events/r2.jsonl", "events/r3.jsonl", "collector-key.pub",
+                "report.pdf", "received/r1.csv", "received/r2.csv", "received/r3.csv");
         long events = new String(files.get("events/r1.jsonl"), StandardCharsets.UTF_8).lines().count();
         assertThat(events).isEqualTo(fixture.store.eventsForRoom("r1", java.time.Instant.EPOCH,
                 java.time.Instant.parse("2030-01-01T00:00:00Z")).size());
@@ -209,12 +211,16 @@ class BundleVerifierTest {
 
     /** A copy of the bundle with one file changed, everything else (the manifest and its signature too) as it was. */
     private Path tamper(String file, UnaryOperator<String> change) throws IOException {
+        return rewrite(bundle, dir.resolve("tampered-" + file.replace('/', '_') + ".zip"), file, change);
+    }
+
+    /** A copy of {@code bundle} at {@code copy} with {@code file} changed (the change must change something). */
+    static Path rewrite(Path bundle, Path copy, String file, UnaryOperator<String> change) throws IOException {
         Map<String, byte[]> files = unzip(bundle);
         byte[] before = files.get(file);
         byte[] after = change.apply(new String(before, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
         assertThat(Arrays.equals(before, after)).as("the tampering changed %s", file).isFalse();
         files.put(file, after);
-        Path copy = dir.resolve("tampered-" + file.replace('/', '_') + ".zip");
         try (OutputStream out = Files.newOutputStream(copy); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 zip.putNextEntry(new ZipEntry(f.getKey()));

@@ -2,6 +2,12 @@ package cn.xinan.launcher.replay;
 
 import cn.xinan.collector.CalendarSources;
 import cn.xinan.collector.audit.AuditJson;
+import cn.xinan.collector.audit.AuditPdf;
+import cn.xinan.rules.WeekResult;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
 import cn.xinan.collector.audit.AuditReport;
 import cn.xinan.collector.audit.AuditRoom;
 import cn.xinan.collector.audit.AuditScope;
@@ -78,7 +84,11 @@ class AuditOverAcceptanceTest {
             AuditService audits = new AuditService(store, registry, verdicts, calendars, Clock.systemUTC());
             AuditService.Evidence evidence = audits.evidence(AuditScope.allRooms(), scenario.firstDate(), scenario.lastDate());
             assertFiguresAreTheReplays(evidence.report(), JSON.readTree(replay.json()));
-            EvidenceBundle.write(evidence, CollectorKey.loadOrCreate(dir.resolve("collector.key"), new SecureRandom()), bundle);
+            CollectorKey key = CollectorKey.loadOrCreate(dir.resolve("collector.key"), new SecureRandom());
+            AuditPdf pdf = AuditPdf.locate(Optional.empty());
+            EvidenceBundle.write(evidence, key, Optional.of(pdf), bundle);
+            assertThePdfShowsTheReportsFigures(evidence.report(),
+                    pdf.render(evidence.report(), audits.schoolNames(), key.publicKey()), name);
         }
 
         Run genuine = verify(bundle);
@@ -111,6 +121,43 @@ class AuditOverAcceptanceTest {
             JsonNode figures = JSON.readTree(JSON.writeValueAsString(AuditJson.figures(room.report())));
             assertThat(figures).as("room %s", room.room().roomId()).isEqualTo(expected.get(room.room().roomId()));
         }
+    }
+
+    /**
+     * The 台帐's text, extracted with PDFBox, has a row per room and week with the report's figures, and each room's
+     * rates; page 1 is kept as {@code target/audit-pdf/acceptance-NAME.png}.
+     */
+    private static void assertThePdfShowsTheReportsFigures(AuditReport report, byte[] pdf, String name) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            PDFTextStripper stripper = new PDFTextStripper();
+            stripper.setSortByPosition(true);
+            List<String> lines = stripper.getText(doc).lines().toList();
+            for (AuditRoom room : report.rooms()) {
+                for (WeekResult w : room.report().weeks()) {
+                    String row = String.join(" ", room.report().tier().chineseName(), w.week(), Integer.toString(w.schoolDays()),
+                            hours(w.requiredSeconds()), hours(w.attendedSeconds()), AuditPdf.daysMet(room, w),
+                            AuditPdf.verdictText(w.verdict()));
+                    assertThat(lines).as("room %s week %s", room.room().roomId(), w.week()).anyMatch(l -> l.contains(row));
+                }
+                var c = room.report().compliance();
+                String rates = c.metDays() + "/" + c.requiredDays() + " " + percent(c.dayRate()) + " " + c.metWeeks() + "/"
+                        + c.requiredWeeks() + " " + percent(c.weekRate()) + " " + room.exceptions().size();
+                assertThat(lines).as("rates of room %s", room.room().roomId()).anyMatch(l -> l.contains(rates));
+            }
+            var total = report.compliance();
+            assertThat(lines).anyMatch(l -> l.startsWith("合计") && l.contains(total.metDays() + "/" + total.requiredDays()));
+            java.nio.file.Files.createDirectories(Path.of("target", "audit-pdf"));
+            javax.imageio.ImageIO.write(new PDFRenderer(doc).renderImageWithDPI(0, 110), "png",
+                    Path.of("target", "audit-pdf", "acceptance-" + name + ".png").toFile());
+        }
+    }
+
+    private static String percent(java.util.OptionalDouble rate) {
+        return rate.isPresent() ? String.format(java.util.Locale.ROOT, "%.1f%%", rate.getAsDouble() * 100) : "—";
+    }
+
+    private static String hours(long seconds) {
+        return String.format(java.util.Locale.ROOT, "%.2f", seconds / 3600.0);
     }
 
     private record Run(int exit, String out, String err) {

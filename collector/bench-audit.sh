@@ -1,0 +1,16 @@
+#!/bin/sh
+# Audit benchmark: the term audit of a city's 示范 rooms (1,000 rooms, 20 % 示范, 20 weeks of realistic raw events):
+# the engine alone, the audit's computation, its JSON, CSV and PDF, and the production path from SQLite with the
+# evidence bundle for a few rooms (docs/benchmarks.md, section "Audit").
+# Usage: collector/bench-audit.sh [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10]
+set -eu
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+cd "$(dirname "$0")/.."
+# one reactor build (nothing installed into ~/.m2): the classpath names the reactor's own jars
+mvn -B -q -pl collector -am -DskipTests package dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/bench.classpath
+CP="collector/target/test-classes:collector/target/classes:$(cat collector/target/bench.classpath)"
+JVM_FLAGS="-Xms2g -Xmx6g -XX:+UseParallelGC -Djava.awt.headless=true"
+echo "JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), flags: $JVM_FLAGS; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
+exec "$JAVA_HOME/bin/java" $JVM_FLAGS --enable-native-access=ALL-UNNAMED -cp "$CP" cn.xinan.collector.bench.AuditBenchmark "$@"

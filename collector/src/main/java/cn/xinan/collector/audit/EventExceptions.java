@@ -1,0 +1,182 @@
+package cn.xinan.collector.audit;
+
+import cn.xinan.collector.warnings.OpeningHours;
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.rules.DayResult;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Tier;
+import cn.xinan.rules.WeekResult;
+import cn.xinan.rules.calendar.SchoolCalendar;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The exceptions an audit finds in a room's events rather than in its verdicts (docs/audit.md): a device offline
+ * during the posted opening hours, and events that arrived late. Pure: the collector runs it on the stored events and
+ * {@code xinan verify} again on the bundled ones, with the settings stated in the report.
+ */
+public final class EventExceptions {
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    private EventExceptions() {
+    }
+
+    /**
+     * The exceptions of one room, days in date order, offline before late on the same day.
+     *
+     * @param school      the room's school (for its opening hours)
+     * @param tier        the room's tier
+     * @param report      the engine's report of the room over {@code [from, to]}
+     * @param events      every event the report was computed from (any order)
+     * @param receivedAt  event id → when the collector received it (events missing here are never late)
+     * @param calendar    the school's calendar the report was computed with
+     * @param engine      the engine the report was computed with
+     * @param settings    opening hours, offline and late thresholds
+     * @param generatedAt when the audit was computed: time after it is not offline yet
+     */
+    public static List<AuditException> find(String school, Tier tier, RoomReport report, List<DeviceEvent> events,
+                                            Map<String, Instant> receivedAt, SchoolCalendar calendar, RulesEngine engine,
+                                            AuditSettings.ExceptionSettings settings, LocalDate from, LocalDate to,
+                                            Instant generatedAt) {
+        Objects.requireNonNull(report, "report is missing");
+        Map<LocalDate, List<AuditException>> byDay = new TreeMap<>();
+        offline(report, events, settings.hoursOf(school), settings.offlineAfter(), generatedAt, byDay);
+        late(tier, report, events, receivedAt, calendar, engine, settings.lateAfter(), from, to, byDay);
+        List<AuditException> out = new ArrayList<>();
+        byDay.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Signs of life: the times of the events the engine counts (those with a synchronised clock), sorted. */
+    private static long[] signsOfLife(List<DeviceEvent> events) {
+        return events.stream().filter(DeviceEvent::clockSynced).mapToLong(e -> e.at().toEpochMilli()).sorted().toArray();
+    }
+
+    private static void offline(RoomReport report, List<DeviceEvent> events, OpeningHours hours, Duration min,
+                                Instant generatedAt, Map<LocalDate, List<AuditException>> out) {
+        long[] times = signsOfLife(events);
+        for (DayResult d : report.days()) {
+            if (!d.schoolDay() || d.verdict() == cn.xinan.rules.Verdict.NO_DATA) {
+                continue; // a NO_DATA day is its own exception
+            }
+            long open = d.date().atTime(hours.start()).atZone(RulesEngine.ZONE).toInstant().toEpochMilli();
+            long close = Math.min(d.date().atTime(hours.end()).atZone(RulesEngine.ZONE).toInstant().toEpochMilli(),
+                    generatedAt.toEpochMilli());
+            if (close <= open) {
+                continue;
+            }
+            // the last sign of life at or before the opening, then every gap up to the close
+            int i = Arrays.binarySearch(times, open);
+            int next = i >= 0 ? i : -i - 1; // first time >= open
+            long previous = i >= 0 ? open : (next > 0 ? times[next - 1] : Long.MIN_VALUE);
+            List<long[]> stretches = new ArrayList<>();
+            long cursor = previous;
+            for (int k = next; ; k++) {
+                long t = k < times.length ? times[k] : Long.MAX_VALUE;
+                long gapStart = Math.max(cursor, open);
+                long gapEnd = Math.min(t, close);
+                // a silence counts by its part inside the opening hours
+                if (gapEnd - gapStart >= min.toMillis()) {
+                    stretches.add(new long[]{gapStart, gapEnd});
+                }
+                if (t >= close) {
+                    break;
+                }
+                cursor = t;
+            }
+            if (stretches.isEmpty()) {
+                continue;
+            }
+            long total = stretches.stream().mapToLong(s -> s[1] - s[0]).sum() / 1000;
+            List<String> parts = stretches.stream().map(s -> time(s[0]) + "–" + time(s[1])).toList();
+            out.computeIfAbsent(d.date(), k -> new ArrayList<>()).add(new AuditException(d.date().toString(),
+                    AuditException.Kind.DEVICE_OFFLINE,
+                    "no sign of life from the room's devices during " + String.join(", ", parts) + " ("
+                            + AuditRoom.hours(total) + " of the posted opening hours " + hours + ")",
+                    "开放时间 " + hours + " 内设备无信号：" + String.join("、", parts) + "（共 " + AuditRoom.hoursZh(total) + "）"));
+        }
+    }
+
+    private static String time(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(RulesEngine.ZONE).toLocalTime().format(HH_MM);
+    }
+
+    private static void late(Tier tier, RoomReport report, List<DeviceEvent> events, Map<String, Instant> receivedAt,
+                             SchoolCalendar calendar, RulesEngine engine, Duration lateAfter, LocalDate from, LocalDate to,
+                             Map<LocalDate, List<AuditException>> out) {
+        Map<LocalDate, List<DeviceEvent>> lateByDay = new TreeMap<>();
+        List<DeviceEvent> onTime = new ArrayList<>(events.size());
+        for (DeviceEvent e : events) {
+            Instant received = receivedAt.get(e.eventId());
+            LocalDate day = LocalDate.ofInstant(e.at(), RulesEngine.ZONE);
+            Instant deadline = day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
+            if (e.clockSynced() && received != null && received.isAfter(deadline) && !day.isBefore(from) && !day.isAfter(to)) {
+                lateByDay.computeIfAbsent(day, k -> new ArrayList<>()).add(e);
+            } else {
+                onTime.add(e);
+            }
+        }
+        if (lateByDay.isEmpty()) {
+            return;
+        }
+        // the verdicts as they stood before the late events arrived
+        RoomReport before = engine.evaluate(report.room(), tier, onTime, calendar, from, to);
+        Map<LocalDate, DayResult> daysBefore = new TreeMap<>();
+        before.days().forEach(d -> daysBefore.put(d.date(), d));
+        Map<String, WeekResult> weeksBefore = new TreeMap<>();
+        before.weeks().forEach(w -> weeksBefore.put(w.week(), w));
+        for (DayResult d : report.days()) {
+            List<DeviceEvent> late = lateByDay.get(d.date());
+            if (late == null) {
+                continue;
+            }
+            Instant deadline = d.date().plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
+            Instant last = late.stream().map(e -> receivedAt.get(e.eventId())).max(Instant::compareTo).orElseThrow();
+            String lastText = last.atZone(RulesEngine.ZONE).format(DAY_TIME);
+            String deadlineText = deadline.atZone(RulesEngine.ZONE).format(DAY_TIME);
+            DayResult dayBefore = daysBefore.get(d.date());
+            String week = WeekResult.isoWeekOf(d.date());
+            WeekResult weekNow = report.weeks().stream().filter(w -> w.week().equals(week)).findFirst().orElseThrow();
+            WeekResult weekBefore = weeksBefore.get(week);
+            List<String> changed = new ArrayList<>();
+            List<String> changedZh = new ArrayList<>();
+            if (dayBefore.verdict() != d.verdict()) {
+                changed.add("the day's verdict was " + dayBefore.verdict() + " without them and is " + d.verdict());
+                changedZh.add("当日结论由「" + AuditPdf.verdictText(dayBefore.verdict()) + "」变为「"
+                        + AuditPdf.verdictText(d.verdict()) + "」");
+            }
+            if (weekBefore.verdict() != weekNow.verdict()) {
+                changed.add("week " + week + "'s verdict was " + weekBefore.verdict() + " without them and is "
+                        + weekNow.verdict());
+                changedZh.add(week + " 周结论由「" + AuditPdf.verdictText(weekBefore.verdict()) + "」变为「"
+                        + AuditPdf.verdictText(weekNow.verdict()) + "」");
+            }
+            long attendedDelta = d.attendedSeconds() - dayBefore.attendedSeconds();
+            out.computeIfAbsent(d.date(), k -> new ArrayList<>()).add(new AuditException(d.date().toString(),
+                    AuditException.Kind.LATE_EVENTS,
+                    late.size() + " events of this day were received after " + deadlineText + " (the last at " + lastText
+                            + "); they add " + AuditRoom.hours(attendedDelta) + " attended; "
+                            + (changed.isEmpty() ? "no verdict changed" : String.join("; ", changed)),
+                    late.size() + " 条当日事件于 " + deadlineText + " 之后才送达（最晚 " + lastText + "），计入有效开放 "
+                            + AuditRoom.hoursZh(attendedDelta) + "；"
+                            + (changedZh.isEmpty() ? "结论未因此改变" : String.join("，", changedZh))));
+        }
+    }
+
+    /** Opening hours as text, for the report's settings. */
+    static String text(OpeningHours hours) {
+        return hours.start().format(HH_MM) + "-" + hours.end().format(HH_MM);
+    }
+}

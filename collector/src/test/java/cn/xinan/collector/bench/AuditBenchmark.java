@@ -1,0 +1,226 @@
+package cn.xinan.collector.bench;
+
+import cn.xinan.collector.audit.AuditCsv;
+import cn.xinan.collector.audit.AuditJson;
+import cn.xinan.collector.audit.AuditPdf;
+import cn.xinan.collector.audit.AuditReport;
+import cn.xinan.collector.audit.AuditRoom;
+import cn.xinan.collector.audit.AuditScope;
+import cn.xinan.collector.audit.AuditService;
+import cn.xinan.collector.audit.AuditSettings;
+import cn.xinan.collector.audit.CollectorKey;
+import cn.xinan.collector.audit.DeviceEvidence;
+import cn.xinan.collector.audit.EventExceptions;
+import cn.xinan.collector.audit.EvidenceBundle;
+import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.store.StoredEvent;
+import cn.xinan.collector.verdict.SchoolCalendars;
+import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.event.DeviceEvent;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.rules.RoomReport;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Tier;
+import cn.xinan.wire.SignedEvent;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The term audit of a city's 示范 rooms (docs/benchmarks.md, "Audit"): a city of {@code rooms} rooms of which
+ * {@code demoPercent} % are 示范, each with a term of realistic raw events ({@link CityBenchmark#week}: a heartbeat every
+ * 60 s, two sessions on weekdays; each event received 30 s after it was recorded).
+ * <ol>
+ *   <li>In memory, per 示范 room, events generated outside the clock: the engine alone (the peer figure), and the audit's
+ *       own computation (engine, then the exceptions found in the events).</li>
+ *   <li>The report of every 示范 room rendered as JSON, CSV and PDF (the printable 台帐): min / median of {@code runs}.</li>
+ *   <li>Through the production code from SQLite: {@code storeRooms} 示范 rooms' terms loaded raw, then
+ *       {@code AuditService.evidence} (store read, engine, exceptions) and the whole evidence bundle with its PDF.</li>
+ * </ol>
+ * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10]}.
+ */
+public final class AuditBenchmark {
+    private static final LocalDate TERM_START = CityBenchmark.TERM_START;
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static long[] time(int n, Step step) throws Exception {
+        step.run(); // first call apart: cold JIT and caches
+        long[] ns = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            step.run();
+            ns[i] = System.nanoTime() - t;
+        }
+        return ns;
+    }
+
+    private static void print(String what, long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%-78s min %9.1f ms   median %9.1f ms   (%d runs)%n", what, sorted[0] / 1e6,
+                sorted[sorted.length / 2] / 1e6, sorted.length);
+    }
+
+    private static long min(long[] ns) {
+        return Arrays.stream(ns).min().orElseThrow();
+    }
+
+    private static List<DeviceEvent> term(int r, int termWeeks) {
+        List<DeviceEvent> out = new ArrayList<>(termWeeks * 10_200);
+        // the audit's event window starts a week before the term (docs/audit.md): that week is quiet here
+        for (int w = 0; w < termWeeks; w++) {
+            out.addAll(CityBenchmark.week(r, TERM_START.plusWeeks(w)));
+        }
+        return out;
+    }
+
+    private static Map<String, Instant> receivedAt(List<DeviceEvent> events) {
+        Map<String, Instant> out = new HashMap<>(events.size() * 2);
+        for (DeviceEvent e : events) {
+            out.put(e.eventId(), e.at().plusSeconds(30));
+        }
+        return out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+        int demoPercent = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int termWeeks = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int storeRooms = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        int every = Math.max(1, 100 / demoPercent);
+        List<RoomRecord> records = new ArrayList<>();
+        List<Integer> demo = new ArrayList<>();
+        for (int r = 0; r < rooms; r++) {
+            boolean isDemo = r % every == 0;
+            if (isDemo) {
+                demo.add(r);
+            }
+            records.add(new RoomRecord("county-" + ((r / 2) % 7), "school-" + (r / 2), CityBenchmark.room(r),
+                    isDemo ? Tier.DEMONSTRATION : Tier.QUALIFIED, "第 " + r + " 号心理辅导室"));
+        }
+        Registry registry = new Registry(records, List.of());
+        LocalDate termEnd = TERM_START.plusWeeks(termWeeks).minusDays(1);
+        Instant generatedAt = termEnd.plusDays(3).atStartOfDay(RulesEngine.ZONE).toInstant();
+        RulesEngine engine = new RulesEngine(CityBenchmark.RULES);
+        AuditSettings.ExceptionSettings settings = AuditSettings.ExceptionSettings.defaults();
+        System.out.printf(Locale.ROOT, "city: %d rooms, %d 示范 (%d %%), term %s..%s (%d weeks), %d runs%n", rooms,
+                demo.size(), demoPercent, TERM_START, termEnd, termWeeks, runs);
+
+        // 1. in memory: the engine alone, and the audit's computation (engine + exceptions), per room summed
+        long[] engineAlone = new long[Math.max(1, Math.min(runs, 3))];
+        long[] computation = new long[engineAlone.length];
+        long events = 0;
+        List<AuditRoom> audited = new ArrayList<>();
+        for (int run = 0; run < engineAlone.length; run++) {
+            audited.clear();
+            events = 0;
+            for (int r : demo) {
+                RoomRecord room = records.get(r);
+                List<DeviceEvent> term = term(r, termWeeks);
+                Map<String, Instant> received = receivedAt(term);
+                events += term.size();
+                long t0 = System.nanoTime();
+                engine.evaluate(room.roomId(), room.tier(), term, CityBenchmark.CALENDAR, TERM_START, termEnd);
+                long t1 = System.nanoTime();
+                RoomReport report = engine.evaluate(room.roomId(), room.tier(), term, CityBenchmark.CALENDAR, TERM_START, termEnd);
+                var found = EventExceptions.find(room.school(), room.tier(), report, term, received, CityBenchmark.CALENDAR,
+                        engine, settings, TERM_START, termEnd, generatedAt);
+                long t2 = System.nanoTime();
+                engineAlone[run] += t1 - t0;
+                computation[run] += t2 - t1;
+                audited.add(new AuditRoom(room, report, List.of(DeviceEvidence.of("dev-" + r,
+                        term.stream().mapToLong(DeviceEvent::seq).toArray())), found));
+            }
+        }
+        System.out.printf(Locale.ROOT, "events in memory: %,d (%,d per room)%n", events, events / demo.size());
+        print("engine alone, every 示范 room's term, events in memory (peer figure)", engineAlone);
+        print("audit computation: engine + exceptions found in the events", computation);
+
+        // 2. the outputs
+        AuditReport report = new AuditReport(TERM_START, termEnd, AuditScope.demonstrationRooms(), CityBenchmark.RULES,
+                generatedAt, audited, settings);
+        AuditPdf pdf = AuditPdf.locate(Optional.empty());
+        CollectorKey key = CollectorKey.loadOrCreate(Files.createTempDirectory("xinan-audit-bench-key")
+                .resolve(CollectorKey.FILE_NAME), new SecureRandom());
+        Map<String, String> schools = new HashMap<>();
+        byte[][] out = new byte[3][];
+        long[] json = time(runs, () -> out[0] = AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
+        print("JSON of the audit", json);
+        long[] csv = time(runs, () -> out[1] = AuditCsv.bytes(report));
+        print("CSV of the audit", csv);
+        long[] pdfNs = time(runs, () -> out[2] = pdf.render(report, schools, key.publicKey()));
+        print("PDF of the audit (the printable 台帐, font " + pdf.fontFile().getFileName() + ")", pdfNs);
+        int pages;
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(out[2])) {
+            pages = doc.getNumberOfPages();
+        }
+        System.out.printf(Locale.ROOT, "  sizes: JSON %,d bytes, CSV %,d bytes, PDF %,d bytes (%d pages); %d exceptions%n",
+                out[0].length, out[1].length, out[2].length, pages,
+                audited.stream().mapToInt(r -> r.exceptions().size()).sum());
+        long memoryTotal = min(computation) + Math.max(Math.max(min(json), min(csv)), min(pdfNs));
+        System.out.printf(Locale.ROOT, "audit from events in memory (computation + the slowest format), minimum: %.1f s"
+                + " (bar < 10 s)%n", memoryTotal / 1e9);
+
+        // 3. the production path from SQLite, for storeRooms 示范 rooms
+        if (storeRooms > 0) {
+            Path dir = Files.createTempDirectory("xinan-audit-bench");
+            try (EventStore store = new StoreSettings.Sqlite(dir.resolve("events.db")).open()) {
+                List<String> loaded = new ArrayList<>();
+                long t = System.nanoTime();
+                long stored = 0;
+                for (int r : demo.subList(0, Math.min(storeRooms, demo.size()))) {
+                    List<DeviceEvent> term = term(r, termWeeks);
+                    List<StoredEvent> batch = new ArrayList<>(term.size());
+                    for (DeviceEvent e : term) {
+                        batch.add(new StoredEvent(new SignedEvent(e, CityBenchmark.SIGNATURE), CityBenchmark.room(r),
+                                e.at().plusSeconds(30)));
+                    }
+                    for (int i = 0; i < batch.size(); i += 10_000) {
+                        store.append(batch.subList(i, Math.min(batch.size(), i + 10_000)));
+                    }
+                    stored += batch.size();
+                    loaded.add(CityBenchmark.room(r));
+                }
+                System.out.printf(Locale.ROOT, "SQLite: %d 示范 rooms' terms loaded raw, %,d events in %.1f s%n", loaded.size(),
+                        stored, (System.nanoTime() - t) / 1e9);
+                SchoolCalendars calendars = SchoolCalendars.uniform(CityBenchmark.CALENDAR);
+                AuditService audits = new AuditService(store, registry, new VerdictService(store, registry,
+                        CityBenchmark.RULES, calendars), calendars, Clock.fixed(generatedAt, ZoneOffset.UTC), settings);
+                AuditScope scope = new AuditScope(Optional.empty(), Optional.empty(), loaded, java.util.EnumSet.of(Tier.DEMONSTRATION));
+                long[] evidence = time(Math.max(1, Math.min(runs, 3)), () -> audits.evidence(scope, TERM_START, termEnd));
+                print("AuditService.evidence from SQLite (" + loaded.size() + " rooms: read, engine, exceptions)", evidence);
+                long[] size = new long[1];
+                long[] bundle = time(Math.max(1, Math.min(runs, 3)), () -> size[0] = EvidenceBundle.bytes(
+                        audits.evidence(scope, TERM_START, termEnd), key, Optional.of(pdf)).length);
+                print("evidence bundle with its PDF from SQLite (" + loaded.size() + " rooms)", bundle);
+                System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.2f s; for all %d 示范 rooms, extrapolated"
+                                + " linearly: %.0f s (bar < 10 s)%n", size[0], min(bundle) / 1e9 / loaded.size(), demo.size(),
+                        min(bundle) / 1e9 / loaded.size() * demo.size());
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+}
