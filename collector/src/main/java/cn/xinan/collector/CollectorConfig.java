@@ -6,6 +6,7 @@ import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.rollup.Targets;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.warnings.WarningSettings;
 import cn.xinan.rules.RuleSettings;
@@ -30,11 +31,12 @@ import java.util.Optional;
  * @param figures      the derived figures written for the dashboards (InfluxDB store only)
  * @param access       people files, sessions, sign-in limits and the audit log (docs/security.md)
  * @param warnings     the warnings to school staff (docs/warnings.md), or empty when off
+ * @param targets      the action plan's targets the roll-ups are measured against ({@code targets.*})
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                               Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
-                              Optional<WarningSettings> warnings) {
+                              Optional<WarningSettings> warnings, Targets targets) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -47,6 +49,20 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(figures, "figures are missing");
         Objects.requireNonNull(access, "access is missing");
         Objects.requireNonNull(warnings, "warnings are missing (use Optional.empty())");
+        Objects.requireNonNull(targets, "targets are missing (use Targets.DEFAULTS)");
+    }
+
+    /** With the plan's default targets ({@link Targets#DEFAULTS}). */
+    public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
+                           MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
+                           Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
+                           Optional<WarningSettings> warnings) {
+        this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access, warnings, Targets.DEFAULTS);
+    }
+
+    public CollectorConfig withTargets(Targets settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
+                warnings, settings);
     }
 
     /** With the people files and the audit log in the registry folder ({@link AccessSettings#in}), no warnings. */
@@ -59,12 +75,12 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
 
     public CollectorConfig withWarnings(Optional<WarningSettings> settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
-                settings);
+                settings, targets);
     }
 
     public CollectorConfig withAccess(AccessSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings,
-                warnings);
+                warnings, targets);
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -98,32 +114,32 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
         BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
-                Optional.of(b.withAccess(files)), figures, access, warnings);
+                Optional.of(b.withAccess(files)), figures, access, warnings, targets);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures,
-                access, warnings);
+                access, warnings, targets);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures,
-                access, warnings);
+                access, warnings, targets);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures,
-                access, warnings);
+                access, warnings, targets);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures,
-                access, warnings);
+                access, warnings, targets);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings,
-                access, warnings);
+                access, warnings, targets);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -132,6 +148,6 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         return "CollectorConfig[http=" + http + ", registryDir=" + registryDir + ", calendar=" + calendar
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
-                + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)") + "]";
+                + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)") + ", targets=" + targets + "]";
     }
 }

@@ -7,6 +7,7 @@ import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.ingest.QuarantineSettings;
+import cn.xinan.collector.rollup.Targets;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.warnings.WarningSettingsFile;
 import cn.xinan.rules.RuleSettings;
@@ -52,7 +53,8 @@ public final class CollectorConfigFile {
             "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back",
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
-            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute");
+            "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute",
+            "targets.qualified-percent", "targets.demonstration-percent", "targets.by-year");
 
     private final Path file;
     private final Path base;
@@ -128,7 +130,7 @@ public final class CollectorConfigFile {
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
             return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
-                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path));
+                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path), targets());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -158,6 +160,12 @@ public final class CollectorConfigFile {
                     integer(prefix + "weekly-seconds", (int) all.weeklySeconds())));
         }
         return rules;
+    }
+
+    private Targets targets() {
+        return new Targets(integer("targets.qualified-percent", Targets.DEFAULTS.qualifiedPercent()),
+                integer("targets.demonstration-percent", Targets.DEFAULTS.demonstrationPercent()),
+                integer("targets.by-year", Targets.DEFAULTS.byYear()));
     }
 
     private AccessSettings access(Path registry) {

@@ -13,20 +13,27 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The collector's web UI: one page that shows a week of every room's verdicts from the REST API
- * (plain HTML, CSS and JavaScript from the class path, read once). Read-only, like the API it calls; signed-out
+ * The collector's web UI (docs/web-ui.md): one page with the week of every room, the roll-ups and each room's page,
+ * all from the REST API (plain HTML, CSS and JavaScript from the class path, read once; ECharts from its webjar). Read-only, like the API it calls; signed-out
  * visitors are sent to the sign-in page by {@link cn.xinan.collector.access.Access}.
  *
  * <pre>
  * curl http://127.0.0.1:8080/                 # the page
  * curl http://127.0.0.1:8080/?week=2025-03-03  # opens on that week
+ * curl http://127.0.0.1:8080/ui/echarts.min.js
  * </pre>
  */
 public final class WebUi implements HttpService {
     private static final String FOLDER = "/cn/xinan/collector/web/";
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=UTF-8",
-            "app.css", "text/css; charset=UTF-8");
+            "app.css", "text/css; charset=UTF-8",
+            "echarts.min.js", "text/javascript; charset=UTF-8");
+    /**
+     * ECharts from its webjar ({@code org.webjars.npm:echarts}, collector/pom.xml), served by the collector itself:
+     * schools' networks are closed, so no page may load anything from a CDN.
+     */
+    private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
 
     private final byte[] page;
     private final Map<String, byte[]> assets = new HashMap<>();
@@ -61,9 +68,10 @@ public final class WebUi implements HttpService {
     }
 
     private static byte[] read(String name) {
-        try (InputStream in = WebUi.class.getResourceAsStream(FOLDER + name)) {
+        String resource = name.equals("echarts.min.js") ? ECHARTS : FOLDER + name;
+        try (InputStream in = WebUi.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("web UI resource " + FOLDER + name + " is missing from the build");
+                throw new IllegalStateException("web UI resource " + resource + " is missing from the build");
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -397,6 +397,16 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
+        return select(roomId, "", from, to);
+    }
+
+    @Override
+    public List<StoredEvent> eventsOfKindForRoom(String roomId, EventKind kind, Instant from, Instant to) {
+        return select(roomId, " AND \"kind\" = " + literal(kind.wireName()), from, to);
+    }
+
+    /** @param kindFilter an InfluxQL condition on the kind tag, or empty */
+    private List<StoredEvent> select(String roomId, String kindFilter, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         long fromNs = range.fromMs() * 1_000_000L;
         long toNs = range.toMs() * 1_000_000L;
@@ -405,7 +415,7 @@ public final class InfluxEventStore implements EventStore {
         while (true) {
             // Paged by time: a page starts at the last time seen (inclusive); points at that time seen twice are
             // removed by the de-duplication by id.
-            String q = "SELECT * FROM " + eventsFrom + " WHERE \"room\" = " + literal(roomId) + " AND time >= " + cursor
+            String q = "SELECT * FROM " + eventsFrom + " WHERE \"room\" = " + literal(roomId) + kindFilter + " AND time >= " + cursor
                     + " AND time < " + toNs + " ORDER BY time ASC LIMIT " + READ_PAGE;
             QueryResult result = run(q, settings.database());
             List<String> columns = columns(result);

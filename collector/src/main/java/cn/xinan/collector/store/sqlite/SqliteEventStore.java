@@ -122,6 +122,7 @@ public final class SqliteEventStore implements EventStore {
             SELECT event_id, device, seq, at_ms, synced, kind, reason, prev_alive_at_ms, staff, occupied, purpose, stage,
               signature, received_at_ms, room FROM events WHERE room = ? AND at_ms >= ? AND at_ms < ?
             ORDER BY at_ms, device, seq""";
+    private static final String SELECT_ROOM_KIND = SELECT_ROOM.replace("AND at_ms < ?", "AND at_ms < ? AND kind = ?");
 
     private final Path path;
     private final Connection writer;
@@ -242,12 +243,24 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
+        return select(SELECT_ROOM, roomId, null, from, to);
+    }
+
+    @Override
+    public List<StoredEvent> eventsOfKindForRoom(String roomId, EventKind kind, Instant from, Instant to) {
+        return select(SELECT_ROOM_KIND, roomId, kind, from, to);
+    }
+
+    private List<StoredEvent> select(String sql, String roomId, EventKind kind, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement(SELECT_ROOM)) {
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
                 ps.setString(1, roomId);
                 ps.setLong(2, range.fromMs());
                 ps.setLong(3, range.toMs());
+                if (kind != null) {
+                    ps.setString(4, kind.wireName());
+                }
                 List<StoredEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
