@@ -28,6 +28,7 @@ public final class WebUi implements HttpService {
     private static final Map<String, String> ASSETS = Map.of(
             "app.js", "text/javascript; charset=UTF-8",
             "app.css", "text/css; charset=UTF-8",
+            "signin.js", "text/javascript; charset=UTF-8",
             "echarts.min.js", "text/javascript; charset=UTF-8");
     /**
      * ECharts from its webjar ({@code org.webjars.npm:echarts}, collector/pom.xml), served by the collector itself:
@@ -52,14 +53,19 @@ public final class WebUi implements HttpService {
                     if (body == null) {
                         res.status(Status.NOT_FOUND_404).send("no such file: " + file);
                     } else {
-                        send(res, ASSETS.get(file), body);
+                        // the library changes only with a release; the UI's own files are revalidated every time
+                        send(res, ASSETS.get(file), body, file.equals("echarts.min.js") ? "public, max-age=86400" : "no-cache");
                     }
                 });
     }
 
     private static void send(ServerResponse res, String contentType, byte[] body) {
+        send(res, contentType, body, "no-cache");
+    }
+
+    private static void send(ServerResponse res, String contentType, byte[] body, String cacheControl) {
         res.header(HeaderNames.CONTENT_TYPE, contentType)
-                .header(HeaderNames.CACHE_CONTROL, "no-cache")
+                .header(HeaderNames.CACHE_CONTROL, cacheControl)
                 .header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff")
                 // never inside another site's frame (clickjacking of the signed-in page, docs/security.md)
                 .header(HeaderNames.create("X-Frame-Options"), "DENY")
