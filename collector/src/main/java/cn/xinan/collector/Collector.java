@@ -156,6 +156,10 @@ public final class Collector implements AutoCloseable {
                                 req -> java.util.Set.copyOf(access.scope(req).roomIds())));
                         routing.register(Api.PREFIX, cn.xinan.collector.audit.AuditEndpoints.create(config, clock, store,
                                 registry, verdicts, calendars, access));
+                        routing.register(Api.PREFIX, new cn.xinan.collector.api.RollupService(verdicts, access,
+                                config.targets(), clock));
+                        routing.register(Api.PREFIX, new cn.xinan.collector.api.RoomDetailService(verdicts, store, board,
+                                access, clock));
                         routing.register(new WebUi());
                     })
                     .build()

@@ -6,6 +6,7 @@ import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.rollup.Targets;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.warnings.WarningSettings;
 import cn.xinan.rules.RuleSettings;
@@ -31,11 +32,13 @@ import java.util.Optional;
  * @param access       people files, sessions, sign-in limits and the audit log (docs/security.md)
  * @param warnings     the warnings to school staff (docs/warnings.md), or empty when off
  * @param audit        the audit's PDF font and late-event delay (docs/audit.md)
+ * @param targets      the action plan's targets the roll-ups are measured against ({@code targets.*})
  */
 public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                               MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                               Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
-                              Optional<WarningSettings> warnings, cn.xinan.collector.audit.AuditSettings audit) {
+                              Optional<WarningSettings> warnings, cn.xinan.collector.audit.AuditSettings audit,
+                              Targets targets) {
     public CollectorConfig {
         Objects.requireNonNull(http, "http is missing");
         Objects.requireNonNull(registryDir, "registry.dir is missing");
@@ -49,20 +52,26 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
         Objects.requireNonNull(access, "access is missing");
         Objects.requireNonNull(warnings, "warnings are missing (use Optional.empty())");
         Objects.requireNonNull(audit, "audit settings are missing");
+        Objects.requireNonNull(targets, "targets are missing (use Targets.DEFAULTS)");
     }
 
-    /** With the audit's default settings ({@link cn.xinan.collector.audit.AuditSettings#defaults()}). */
+    /** With the audit's default settings ({@link cn.xinan.collector.audit.AuditSettings#defaults()}) and the plan's default targets ({@link Targets#DEFAULTS}). */
     public CollectorConfig(HttpSettings http, Path registryDir, CalendarSources calendar, RuleSettings rules,
                            MqttSettings mqtt, StoreSettings store, IngestSettings ingest,
                            Optional<BrokerSettings> broker, FiguresSettings figures, AccessSettings access,
                            Optional<WarningSettings> warnings) {
         this(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access, warnings,
-                cn.xinan.collector.audit.AuditSettings.defaults());
+                cn.xinan.collector.audit.AuditSettings.defaults(), Targets.DEFAULTS);
     }
 
     public CollectorConfig withAudit(cn.xinan.collector.audit.AuditSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
-                warnings, settings);
+                warnings, settings, targets);
+    }
+
+    public CollectorConfig withTargets(Targets settings) {
+        return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
+                warnings, audit, settings);
     }
 
     /** What the audit's exceptions are found with: the warnings' opening hours and silence, and {@code audit.*}. */
@@ -80,12 +89,12 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
 
     public CollectorConfig withWarnings(Optional<WarningSettings> settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, access,
-                settings, audit);
+                settings, audit, targets);
     }
 
     public CollectorConfig withAccess(AccessSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, figures, settings,
-                warnings, audit);
+                warnings, audit, targets);
     }
 
     /** With the default figures settings ({@link FiguresSettings#defaults()}). */
@@ -119,32 +128,32 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
     public CollectorConfig withEmbeddedBrokerAccess(BrokerAccessFiles files, String user, String password) {
         BrokerSettings b = broker.orElseThrow(() -> new IllegalStateException("no embedded broker is configured"));
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt.withCredentials(user, password), store, ingest,
-                Optional.of(b.withAccess(files)), figures, access, warnings, audit);
+                Optional.of(b.withAccess(files)), figures, access, warnings, audit, targets);
     }
 
     public CollectorConfig withMqtt(MqttSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, settings, store, ingest, broker, figures,
-                access, warnings, audit);
+                access, warnings, audit, targets);
     }
 
     public CollectorConfig withIngest(IngestSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, settings, broker, figures,
-                access, warnings, audit);
+                access, warnings, audit, targets);
     }
 
     public CollectorConfig withStore(StoreSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, settings, ingest, broker, figures,
-                access, warnings, audit);
+                access, warnings, audit, targets);
     }
 
     public CollectorConfig withRules(RuleSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, settings, mqtt, store, ingest, broker, figures,
-                access, warnings, audit);
+                access, warnings, audit, targets);
     }
 
     public CollectorConfig withFigures(FiguresSettings settings) {
         return new CollectorConfig(http, registryDir, calendar, rules, mqtt, store, ingest, broker, settings,
-                access, warnings, audit);
+                access, warnings, audit, targets);
     }
 
     /** The effective configuration for the log: every value, passwords masked. */
@@ -154,6 +163,6 @@ public record CollectorConfig(HttpSettings http, Path registryDir, CalendarSourc
                 + ", rules=" + rules + ", mqtt=" + mqtt
                 + ", store=" + store + ", ingest=" + ingest + ", broker=" + broker.map(Object::toString).orElse("(external)")
                 + ", figures=" + figures + ", access=" + access + ", warnings=" + warnings.map(Object::toString).orElse("(off)")
-                + ", audit=" + audit + "]";
+                + ", audit=" + audit + ", targets=" + targets + "]";
     }
 }

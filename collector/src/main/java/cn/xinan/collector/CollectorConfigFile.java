@@ -7,6 +7,7 @@ import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.ingest.QuarantineSettings;
+import cn.xinan.collector.rollup.Targets;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.warnings.WarningSettingsFile;
 import cn.xinan.rules.RuleSettings;
@@ -54,7 +55,8 @@ public final class CollectorConfigFile {
             "figures.interval-seconds", "figures.weeks-back",
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
             "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute",
-            "audit.pdf-font", "audit.late-after-minutes");
+            "audit.pdf-font", "audit.late-after-minutes",
+            "targets.qualified-percent", "targets.demonstration-percent", "targets.by-year");
 
     private final Path file;
     private final Path base;
@@ -133,7 +135,8 @@ public final class CollectorConfigFile {
                     access(registry), WarningSettingsFile.read(config.get("warnings"), this::path),
                     new cn.xinan.collector.audit.AuditSettings(optional("audit.pdf-font").map(this::path),
                             java.time.Duration.ofMinutes(integer("audit.late-after-minutes",
-                                    (int) cn.xinan.collector.audit.AuditSettings.DEFAULT_LATE_AFTER.toMinutes()))));
+                                    (int) cn.xinan.collector.audit.AuditSettings.DEFAULT_LATE_AFTER.toMinutes()))),
+                    targets());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -163,6 +166,12 @@ public final class CollectorConfigFile {
                     integer(prefix + "weekly-seconds", (int) all.weeklySeconds())));
         }
         return rules;
+    }
+
+    private Targets targets() {
+        return new Targets(integer("targets.qualified-percent", Targets.DEFAULTS.qualifiedPercent()),
+                integer("targets.demonstration-percent", Targets.DEFAULTS.demonstrationPercent()),
+                integer("targets.by-year", Targets.DEFAULTS.byYear()));
     }
 
     private AccessSettings access(Path registry) {

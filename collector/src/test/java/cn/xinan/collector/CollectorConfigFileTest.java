@@ -135,6 +135,25 @@ class CollectorConfigFileTest {
     }
 
     @Test
+    void theRollUpTargetsAreSettingsWithThePlanAsDefaultAndBadValuesNameTheirKey() throws IOException {
+        String base = "registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\n";
+        assertThat(CollectorConfigFile.read(write(base)).targets())
+                .isEqualTo(new cn.xinan.collector.rollup.Targets(100, 20, 2025));
+        assertThat(CollectorConfigFile.read(write(base + "targets:\n  qualified-percent: 90\n  demonstration-percent: 30\n"
+                + "  by-year: 2027\n")).targets()).isEqualTo(new cn.xinan.collector.rollup.Targets(90, 30, 2027));
+
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "targets:\n  demonstration-percent: 120\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("targets.demonstration-percent must be between 0 and 100, was 120");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "targets:\n  qualified-percent: most\n")))
+                .hasMessageContaining("targets.qualified-percent 'most' must be a whole number");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "targets:\n  qualified-percent: 10\n")))
+                .hasMessageContaining("targets.demonstration-percent (20) must not exceed targets.qualified-percent (10)");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "targets:\n  demonstration: 20\n")))
+                .hasMessageContaining("unknown key targets.demonstration");
+    }
+
+    @Test
     void errorsNameTheKey() throws IOException {
         assertThatThrownBy(() -> CollectorConfigFile.read(write("registry:\n  dir: r\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mqtt.url is missing");

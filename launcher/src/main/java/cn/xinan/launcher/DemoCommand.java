@@ -292,6 +292,8 @@ final class DemoCommand implements Callable<Integer> {
         String base = "http://127.0.0.1:" + collector.httpPort();
         LocalDate lastMonday = today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1);
         out.println("Web UI:   " + base + "/?week=" + lastMonday);
+        out.println("Roll-up:  " + base + "/?view=rollup&p=range&from=" + lastMonday + "&to=" + today
+                + "   (a room's page: " + base + "/?view=room&room=jm-db-001-r1&p=range&from=" + lastMonday + "&to=" + today + ")");
         out.println("Collector API:");
         out.println("  rooms      " + base + "/api/v1/rooms");
         out.println("  verdicts   " + base + "/api/v1/verdicts?from=" + lastMonday + "&to=" + today);

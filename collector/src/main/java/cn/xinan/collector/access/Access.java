@@ -68,7 +68,7 @@ public final class Access {
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[A-Za-z0-9/_.\\-?=&%]*");
-    private static final Pattern ROOM_VERDICTS = Pattern.compile("/api/v1/rooms/[^/]+/verdicts");
+    private static final Pattern ROOM_VERDICTS = Pattern.compile("/api/v1/rooms/[^/]+/(verdicts|detail)");
 
     private final AccessSettings settings;
     private final Registry registry;
@@ -162,7 +162,7 @@ public final class Access {
         }
         Permission p = switch (path) {
             case "/", "/signout", "/api/v1/session", "/api/v1/rooms", "/api/v1/devices" -> Permission.VIEW_ROOMS;
-            case "/api/v1/verdicts", "/api/v1/warnings" -> Permission.VIEW_VERDICTS;
+            case "/api/v1/verdicts", "/api/v1/warnings", "/api/v1/rollup" -> Permission.VIEW_VERDICTS;
             case "/api/v1/quarantine" -> Permission.VIEW_QUARANTINE;
             case "/api/v1/audit", "/api/v1/audit/bundle" -> Permission.EXPORT;
             case "/api/v1/ingest", "/observe/metrics" -> Permission.VIEW_FLEET_COUNTERS;

@@ -37,6 +37,23 @@ final class Parameters {
         return date;
     }
 
+    /**
+     * {@code from} and {@code to}: dates, {@code to} not before {@code from}, at most
+     * {@link cn.xinan.collector.verdict.VerdictService#MAX_PERIOD_DAYS} days.
+     */
+    static LocalDate[] period(ServerRequest req) {
+        LocalDate from = date(req, "from");
+        LocalDate to = date(req, "to");
+        if (to.isBefore(from)) {
+            throw new BadParameterException("to", "query parameter 'to' (" + to + ") is before 'from' (" + from + ")");
+        }
+        if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= cn.xinan.collector.verdict.VerdictService.MAX_PERIOD_DAYS) {
+            throw new BadParameterException("to", "the period from " + from + " to " + to + " is longer than "
+                    + cn.xinan.collector.verdict.VerdictService.MAX_PERIOD_DAYS + " days");
+        }
+        return new LocalDate[]{from, to};
+    }
+
     static int integer(ServerRequest req, String name, int defaultValue, int min, int max) {
         var value = req.query().first(name).asOptional();
         if (value.isEmpty()) {

@@ -62,15 +62,6 @@ final class VerdictsService implements HttpService {
     }
 
     private static LocalDate[] period(ServerRequest req) {
-        LocalDate from = Parameters.date(req, "from");
-        LocalDate to = Parameters.date(req, "to");
-        if (to.isBefore(from)) {
-            throw new BadParameterException("to", "query parameter 'to' (" + to + ") is before 'from' (" + from + ")");
-        }
-        if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= VerdictService.MAX_PERIOD_DAYS) {
-            throw new BadParameterException("to", "the period from " + from + " to " + to + " is longer than "
-                    + VerdictService.MAX_PERIOD_DAYS + " days");
-        }
-        return new LocalDate[]{from, to};
+        return Parameters.period(req);
     }
 }

@@ -34,6 +34,15 @@ public interface EventStore extends DerivedStore, AutoCloseable {
     List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to);
 
     /**
+     * The stored events of one kind of a room in {@code [from, to)}, as {@link #eventsForRoom} orders them: the
+     * web UI's room page counts check-ins by purpose and stage from these without reading every heartbeat. Adapters
+     * filter in the query; this default filters {@link #eventsForRoom}.
+     */
+    default List<StoredEvent> eventsOfKindForRoom(String roomId, cn.xinan.event.EventKind kind, Instant from, Instant to) {
+        return eventsForRoom(roomId, from, to).stream().filter(e -> e.event().kind() == kind).toList();
+    }
+
+    /**
      * The sequence numbers <b>handled</b> for {@code deviceId} above {@code after}: stored, or verified and quarantined
      * ({@link #quarantineSeqs}), each once, ascending, the lowest {@code limit} of them. The collectors'
      * acknowledgement ({@code {deviceId}/ack}) and gap tracking are computed from it, so they are exact whichever

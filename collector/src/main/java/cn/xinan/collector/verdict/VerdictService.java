@@ -84,6 +84,21 @@ public final class VerdictService {
         }
         return reports;
     }
+
+    /**
+     * The day summaries of one room for the days {@code from..to} as the verdicts read them (after the days changed
+     * by this store's appends are recomputed): per day whether the device showed a sign of life and how many events
+     * were left out as unsynchronised (docs/rules.md §6). Days without a summary (no event) are absent.
+     *
+     * @throws UnknownRoomException when the room is not registered
+     */
+    public List<DaySummary> summaries(String roomId, LocalDate from, LocalDate to) {
+        checkPeriod(from, to);
+        registry.room(roomId).orElseThrow(() -> new UnknownRoomException(roomId));
+        derived.refresh(List.of(roomId));
+        return derived.store().summaries(List.of(roomId), from, to).getOrDefault(roomId, List.of());
+    }
+
     private static void checkPeriod(LocalDate from, LocalDate to) {
         Objects.requireNonNull(from, "from is missing");
         Objects.requireNonNull(to, "to is missing");

@@ -119,8 +119,14 @@ class AccessMatrixTest {
         return "http://127.0.0.1:" + collector.httpPort();
     }
 
-    /** A route, with the permission it needs and the room it is about (null: a list, or no room). */
-    private record Endpoint(String path, Permission permission, String room) {
+    /**
+     * A route, with the permission it needs, the room it is about (null: a list, or no room) and what its 404 may
+     * repeat of the request (the room id, or the county or school asked for).
+     */
+    private record Endpoint(String path, Permission permission, String room, String echo) {
+        Endpoint(String path, Permission permission, String room) {
+            this(path, permission, room, room);
+        }
     }
 
     private static final List<Endpoint> ENDPOINTS = List.of(
@@ -140,6 +146,15 @@ class AccessMatrixTest {
             new Endpoint("/api/v1/audit?" + PERIOD + "&tier=all&format=pdf&room=room-dd1-a", Permission.EXPORT, "room-dd1-a"),
             new Endpoint("/api/v1/audit/bundle?" + PERIOD + "&tier=all", Permission.EXPORT, null),
             new Endpoint("/api/v1/audit/bundle?" + PERIOD + "&tier=all&room=room-dd1-a", Permission.EXPORT, "room-dd1-a"),
+            new Endpoint("/api/v1/rollup?" + PERIOD, Permission.VIEW_VERDICTS, null),
+            new Endpoint("/api/v1/rollup?" + PERIOD + "&level=room&tier=qualified", Permission.VIEW_VERDICTS, null),
+            // 掇刀区 holds room-dd1-a only, jm-db-002 holds room-db2-a only: visible exactly when that room is
+            new Endpoint("/api/v1/rollup?" + PERIOD + "&level=school&county=" + java.net.URLEncoder.encode("掇刀区",
+                    StandardCharsets.UTF_8), Permission.VIEW_VERDICTS, "room-dd1-a", "掇刀区"),
+            new Endpoint("/api/v1/rollup?" + PERIOD + "&level=room&school=jm-db-002", Permission.VIEW_VERDICTS,
+                    "room-db2-a", "jm-db-002"),
+            new Endpoint("/api/v1/rooms/room-db1-a/detail?" + PERIOD, Permission.VIEW_VERDICTS, "room-db1-a"),
+            new Endpoint("/api/v1/rooms/room-dd1-a/detail?" + PERIOD, Permission.VIEW_VERDICTS, "room-dd1-a"),
             new Endpoint("/api/v1/quarantine", Permission.VIEW_QUARANTINE, null),
             new Endpoint("/api/v1/devices", Permission.VIEW_ROOMS, null),
             new Endpoint("/api/v1/warnings", Permission.VIEW_VERDICTS, null),
@@ -183,7 +198,7 @@ class AccessMatrixTest {
                         mismatches.add(what + ": " + res.statusCode() + " (expected " + expected + ") " + res.body());
                     }
                     // a 404 repeats the id the caller asked for, as for a room that does not exist; nothing else
-                    String body = expected == 404 ? res.body().replace(e.room(), "") : res.body();
+                    String body = expected == 404 ? res.body().replace(e.echo(), "") : res.body();
                     List<String> leaks = foreignNames(scope).stream().filter(body::contains).toList();
                     if (!leaks.isEmpty()) {
                         mismatches.add(what + " shows " + leaks + " outside " + scope + ": " + res.body());
@@ -208,6 +223,13 @@ class AccessMatrixTest {
         assertThat(county).contains("dev-db1", "\"bad_signature\":1", "\"malformed\":0", "\"unknown_device\":0", "\"countsOfNewest\":1000")
                 .doesNotContain("dev-dd1", "ghost");
         assertThat(get("/observe/metrics", "Authorization", "Bearer " + accounts.token("city")).body()).contains("xinan_ingest");
+        // the roll-up's counts: the whole city for the city, the county's two rooms for its admin, one for a school
+        assertThat(get("/api/v1/rollup?" + PERIOD, "Authorization", "Bearer " + accounts.token("city")).body())
+                .contains("\"total\":{\"key\":\"\",\"name\":\"\",\"county\":\"\"", "\"allRooms\":3");
+        assertThat(get("/api/v1/rollup?" + PERIOD, "Authorization", "Bearer " + accounts.token("dongbao")).body())
+                .contains("\"allRooms\":2").doesNotContain("\"allRooms\":3", "\"allRooms\":1,");
+        assertThat(get("/api/v1/rollup?" + PERIOD + "&level=room", "Authorization", "Bearer " + accounts.token("school1")).body())
+                .contains("\"allRooms\":1", "room-db1-a").doesNotContain("\"allRooms\":2", "\"allRooms\":3");
     }
 
     @Test

@@ -61,6 +61,20 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void eventsOfOneKindAreTheRoomsEventsOfThatKindInTheRangeInOrder() {
+        SignedEvent early = device.event(T0.plusSeconds(10), new EventBody.CheckIn(Purpose.GROUP, Stage.JUNIOR));
+        SignedEvent late = device.event(T0.plusSeconds(70), new EventBody.CheckIn(null, null));
+        SignedEvent outside = device.event(T0.plusSeconds(200), new EventBody.CheckIn(Purpose.INDIVIDUAL, null));
+        SignedEvent otherRoom = otherRoomDevice.event(T0.plusSeconds(20), new EventBody.CheckIn(null, Stage.SENIOR));
+        store.append(heartbeats(device, T0, 3));
+        store.append(List.of(stored(device, late), stored(device, early), stored(device, outside), stored(otherRoomDevice, otherRoom)));
+
+        List<StoredEvent> checkins = store.eventsOfKindForRoom("room-1", cn.xinan.event.EventKind.CHECKIN, T0, T0.plusSeconds(200));
+        assertThat(checkins).extracting(StoredEvent::signed).containsExactly(early, late);
+        assertThat(store.eventsOfKindForRoom("room-1", cn.xinan.event.EventKind.HEARTBEAT, T0, T0.plusSeconds(200))).hasSize(3);
+    }
+
+    @Test
     void appendingTheSameEventsAgainChangesNothingAndCountsThemAsDuplicates() {
         List<StoredEvent> events = heartbeats(device, T0, 4);
         store.append(events);

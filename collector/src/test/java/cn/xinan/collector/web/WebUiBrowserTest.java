@@ -111,6 +111,7 @@ class WebUiBrowserTest {
         browser.manage().deleteAllCookies();
         browser.get(base() + path);
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/signin"));
+        browser.executeScript("localStorage.clear()"); // the UI remembers English: each test starts in Chinese
         browser.findElement(By.id("user")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("signin")).click();
@@ -165,7 +166,9 @@ class WebUiBrowserTest {
     void aWrongPasswordIsRefusedOnThePageWithoutSayingWhichPartWasWrong() throws IOException {
         signInAt("/", "zhang.wei", "not-the-password-1");
 
-        WebElement error = browser.findElement(By.id("signin-error"));
+        // the answer page comes after the password check (Argon2id, about a second on a busy machine)
+        WebElement error = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.id("signin-error"))
+                .stream().filter(e -> !e.getText().isEmpty()).findFirst().orElse(null));
         assertThat(error.getText()).isEqualTo("用户名或密码错误。");
         assertThat(browser.manage().getCookieNamed("xinan_session")).isNull();
         screenshot("signin-wrong-password");

@@ -449,6 +449,12 @@ public final class InfluxEventStore implements EventStore {
         return roomEvents(room, from, to, " AND \"kind\" = " + literal(EventKind.HEARTBEAT.wireName()));
     }
 
+    @Override
+    public List<StoredEvent> eventsOfKindForRoom(String roomId, EventKind kind, Instant from, Instant to) {
+        return roomEvents(roomId, from, to, " AND \"kind\" = " + literal(kind.wireName()));
+    }
+
+    /** @param condition an InfluxQL condition on the kind tag, or empty */
     private List<StoredEvent> roomEvents(String roomId, Instant from, Instant to, String condition) {
         TimeRange range = TimeRange.of(from, to);
         long fromNs = range.fromMs() * 1_000_000L;

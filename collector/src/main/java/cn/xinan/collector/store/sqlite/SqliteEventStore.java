@@ -155,6 +155,8 @@ public final class SqliteEventStore implements EventStore {
             + " AND kind <> 'heartbeat' ORDER BY at_ms, device, seq";
     private static final String SELECT_ROOM_HEARTBEATS = EVENT_COLUMNS
             + " WHERE room = ? AND at_ms >= ? AND at_ms < ? AND kind = 'heartbeat' ORDER BY at_ms, device, seq";
+    private static final String SELECT_ROOM_KIND = EVENT_COLUMNS
+            + " WHERE room = ? AND at_ms >= ? AND at_ms < ? AND kind = ? ORDER BY at_ms, device, seq";
 
     private final Path path;
     private final Connection writer;
@@ -275,26 +277,35 @@ public final class SqliteEventStore implements EventStore {
 
     @Override
     public List<StoredEvent> eventsForRoom(String roomId, Instant from, Instant to) {
-        return roomEvents(SELECT_ROOM, roomId, from, to);
+        return select(SELECT_ROOM, roomId, null, from, to);
     }
 
     @Override
     public List<StoredEvent> eventsBesideHeartbeats(String room, Instant from, Instant to) {
-        return roomEvents(SELECT_ROOM_BESIDE_HEARTBEATS, room, from, to);
+        return select(SELECT_ROOM_BESIDE_HEARTBEATS, room, null, from, to);
     }
 
     @Override
     public List<StoredEvent> heartbeats(String room, Instant from, Instant to) {
-        return roomEvents(SELECT_ROOM_HEARTBEATS, room, from, to);
+        return select(SELECT_ROOM_HEARTBEATS, room, null, from, to);
     }
 
-    private List<StoredEvent> roomEvents(String sql, String roomId, Instant from, Instant to) {
+    @Override
+    public List<StoredEvent> eventsOfKindForRoom(String roomId, EventKind kind, Instant from, Instant to) {
+        return select(SELECT_ROOM_KIND, roomId, kind, from, to);
+    }
+
+    /** @param kind bound as the statement's fourth parameter, or null when it has none */
+    private List<StoredEvent> select(String sql, String roomId, EventKind kind, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement(sql)) {
                 ps.setString(1, roomId);
                 ps.setLong(2, range.fromMs());
                 ps.setLong(3, range.toMs());
+                if (kind != null) {
+                    ps.setString(4, kind.wireName());
+                }
                 List<StoredEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -1,0 +1,316 @@
+package cn.xinan.collector.web;
+
+import cn.xinan.collector.CalendarSources;
+import cn.xinan.collector.Collector;
+import cn.xinan.collector.CollectorConfig;
+import cn.xinan.collector.HttpSettings;
+import cn.xinan.collector.ingest.IngestSettings;
+import cn.xinan.collector.ingest.MqttSettings;
+import cn.xinan.collector.store.StoreSettings;
+import cn.xinan.collector.store.StoredEvent;
+import cn.xinan.collector.testkit.Accounts;
+import cn.xinan.collector.testkit.TestDevice;
+import cn.xinan.collector.testkit.WorkedExample;
+import cn.xinan.event.EventBody;
+import cn.xinan.event.Purpose;
+import cn.xinan.event.Stage;
+import cn.xinan.provisioning.DeviceHistory;
+import cn.xinan.provisioning.Registry;
+import cn.xinan.provisioning.RoomRecord;
+import cn.xinan.provisioning.SchoolRecord;
+import cn.xinan.provisioning.people.Role;
+import cn.xinan.provisioning.people.Scope;
+import cn.xinan.rules.RuleSettings;
+import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Tier;
+import cn.xinan.testing.MosquittoServer;
+import cn.xinan.wire.SignedEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The roll-up and room views in a real browser (Debian's Chromium, headless) at a desktop's 1280 px and a phone's
+ * 390 px, against a whole collector: two counties, three schools (by name), the docs/rules.md §8 worked example in two
+ * rooms on Monday 2025-03-03 and nothing in the third. A city admin signs in on a roll-up URL, drills down county →
+ * school → room, finds the term's heatmap drawn with one cell per day, switches to English and reloads: the same view,
+ * still in English. Screenshots go to target/screenshots/ (webui-rollup-*, webui-room-*).
+ */
+class WebUiViewsBrowserTest {
+    private static final String TERM = "p=term&from=2025-02-01&to=2025-07-31";
+    private static final int TERM_DAYS = 181;
+    private static MosquittoServer broker;
+    private static Collector collector;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void startCollectorAndBrowser() throws Exception {
+        broker = MosquittoServer.startAnonymous();
+        TestDevice d1 = new TestDevice("dev-1", "r1");
+        TestDevice d2 = new TestDevice("dev-2", "r2");
+        TestDevice d3 = new TestDevice("dev-3", "r3");
+        new Registry(
+                List.of(new SchoolRecord("jm-db-001", "东宝实验小学", "东宝区"), new SchoolRecord("jm-db-002", "东宝二中", "东宝区"),
+                        new SchoolRecord("jm-dd-001", "掇刀一中", "掇刀区")),
+                List.of(new RoomRecord("东宝区", "jm-db-001", "r1", Tier.DEMONSTRATION, "实验小学心理辅导室"),
+                        new RoomRecord("东宝区", "jm-db-002", "r2", Tier.QUALIFIED, "二中心理辅导室"),
+                        new RoomRecord("掇刀区", "jm-dd-001", "r3", Tier.UNRATED, "一中心理辅导室")),
+                List.of(DeviceHistory.of(d1.record()), DeviceHistory.of(d2.record()), DeviceHistory.of(d3.record())))
+                .save(dir.resolve("registry"));
+        new Accounts().add("li.city", Role.CITY_ADMIN, Scope.CITY).save(dir.resolve("registry"));
+        CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
+                CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
+                new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
+        collector = new Collector(config).start();
+        // the stored events as ingest would store them (the MQTT path is WebUiBrowserTest's)
+        List<SignedEvent> r1 = new ArrayList<>(WorkedExample.events(d1));
+        r1.add(d1.event(WorkedExample.DAY.atTime(9, 30).atZone(RulesEngine.ZONE).toInstant(),
+                new EventBody.CheckIn(Purpose.RELAXATION, Stage.JUNIOR)));
+        Instant received = Instant.parse("2025-03-03T09:00:00Z");
+        collector.store().append(r1.stream().map(e -> new StoredEvent(e, "r1", received)).toList());
+        collector.store().append(WorkedExample.events(d2).stream().map(e -> new StoredEvent(e, "r2", received)).toList());
+
+        profile = Files.createTempDirectory("xinan-webui-views-chromium");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--window-size=1280,900");
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + collector.httpPort();
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    private static Object js(String script) {
+        return browser.executeScript(script);
+    }
+
+    /** Signed out, at {@code path}: to the sign-in page (Chinese, the remembered language forgotten), and back. */
+    private static void signInAt(String path, int width) {
+        browser.manage().window().setSize(new Dimension(width, 900));
+        browser.manage().deleteAllCookies();
+        browser.get(base() + path);
+        waiting().until(d -> d.getCurrentUrl().contains("/signin"));
+        js("localStorage.clear()");
+        browser.findElement(By.id("user")).sendKeys("li.city");
+        browser.findElement(By.id("password")).sendKeys(Accounts.PASSWORD);
+        browser.findElement(By.id("signin")).click();
+        assertThat(((Number) js("return window.innerWidth")).intValue()).isEqualTo(width);
+    }
+
+    private static WebElement row(String tbody, String key) {
+        return waiting().until(d -> d.findElements(By.cssSelector(tbody + " tr[data-key='" + key + "']")).stream()
+                .findFirst().orElse(null));
+    }
+
+    private static void click(WebElement row) {
+        row.findElement(By.cssSelector("a.drill")).click();
+    }
+
+    /** The page never scrolls sideways: wide content scrolls inside its own box or becomes cards. */
+    private static void assertNoHorizontalOverflow(int width) {
+        assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue()).as("page width").isLessThanOrEqualTo(width);
+    }
+
+    /** Every visible button, link and field is at least 44 px high: a finger can hit it. */
+    private static void assertTapTargetsAreLargeEnough() {
+        Object small = js("""
+                return [...document.querySelectorAll('button, a, input')]
+                  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+                  .map(e => e.tagName + ' ' + (e.id || e.textContent.trim()) + ' ' + e.getBoundingClientRect().height);""");
+        assertThat((List<?>) small).as("tap targets under 44 px").isEmpty();
+    }
+
+    /** The drill-down from the city to one room, then language and reload, at one window width. */
+    private void drillDownAt(int width) throws IOException {
+        signInAt("/?view=rollup&" + TERM, width);
+        WebElement county = row("#rollup-body", "东宝区");
+        assertThat(county.getText()).contains("东宝区", "2", "1 / 1 / 0");
+        assertThat(browser.findElement(By.id("target-qualified")).getText()).contains("67% (2/3)", "目标 100%", "✗");
+        assertThat(browser.findElement(By.id("target-demonstration")).getText()).contains("33% (1/3)", "目标 20%", "✓");
+        assertThat(browser.findElement(By.id("target-days")).getText()).contains("(2/");
+        assertNoHorizontalOverflow(width);
+        assertTapTargetsAreLargeEnough();
+        screenshot("webui-rollup-city-" + width);
+
+        click(county);
+        WebElement school = row("#rollup-body", "jm-db-001");
+        assertThat(school.getText()).contains("东宝实验小学").doesNotContain("jm-db-001");
+        assertThat(row("#rollup-body", "jm-db-002").getText()).contains("东宝二中");
+        assertThat(browser.getCurrentUrl()).contains("county=" + URLEncoder.encode("东宝区", StandardCharsets.UTF_8));
+        screenshot("webui-rollup-county-" + width);
+
+        click(school);
+        WebElement room = row("#rollup-body", "r1");
+        assertThat(room.getText()).contains("实验小学心理辅导室", "示范");
+        assertNoHorizontalOverflow(width);
+        screenshot("webui-rollup-school-" + width);
+
+        click(room);
+        waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
+        assertThat(browser.findElement(By.id("room-title")).getText()).contains("实验小学心理辅导室", "示范");
+        assertThat(browser.getCurrentUrl()).contains("view=room", "room=r1", "from=2025-02-01", "to=2025-07-31");
+        assertTheHeatmapHasEveryDayOfTheTerm();
+        assertThat(browser.findElement(By.id("room-days")).getText()).contains("(1/");
+        assertThat(browser.findElement(By.id("room-attended")).getText()).contains("1.8 小时", "开放 2.7", "无人值守 0.8");
+        assertThat(browser.findElement(By.id("stages")).getText()).contains("初中 1", "未选 1");
+        assertThat(browser.findElement(By.id("device")).getText()).contains("dev-1", "无信号");
+        assertNoHorizontalOverflow(width);
+        assertTapTargetsAreLargeEnough();
+        screenshot("webui-room-" + width);
+
+        browser.findElement(By.id("lang")).click();
+        waiting().until(d -> d.findElement(By.cssSelector("h3[data-i18n='heatmapTitle']")).getText().equals("Attended hours per school day"));
+        assertThat(browser.findElement(By.id("room-title")).getText()).contains("demonstration");
+        String linked = browser.getCurrentUrl();
+        browser.navigate().refresh();
+        waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
+        assertThat(browser.getCurrentUrl()).isEqualTo(linked);
+        assertThat(browser.findElement(By.cssSelector("h3[data-i18n='heatmapTitle']")).getText())
+                .as("the language is remembered").isEqualTo("Attended hours per school day");
+        assertTheHeatmapHasEveryDayOfTheTerm();
+        assertNoHorizontalOverflow(width);
+        screenshot("webui-room-en-" + width);
+    }
+
+    private static void assertTheHeatmapHasEveryDayOfTheTerm() {
+        waiting().until(d -> js("return echarts.getInstanceByDom(document.getElementById('heatmap')) !== undefined").equals(true));
+        Number days = (Number) js("""
+                return echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series
+                  .reduce((n, s) => n + s.data.length, 0);""");
+        assertThat(days.intValue()).as("one cell per day of the term").isEqualTo(TERM_DAYS);
+        Object monday = js("""
+                return echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series[0].data
+                  .find(d => d[0] === '2025-03-03');""");
+        assertThat(monday.toString()).as("attended 6,600 s on the worked example's Monday").isEqualTo("[2025-03-03, 1.83]");
+        Number noData = (Number) js("""
+                return echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series[1].data.length;""");
+        Number schoolDays = (Number) js("""
+                return echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series
+                  .slice(0, 2).reduce((n, s) => n + s.data.length, 0);""");
+        assertThat(noData.intValue()).as("every school day but Monday had no sign of life").isEqualTo(schoolDays.intValue() - 1);
+    }
+
+    @Test
+    void onADesktopTheCityDrillsDownToARoomAndItsTermHeatmap() throws IOException {
+        drillDownAt(1280);
+    }
+
+    @Test
+    void onAPhoneTheSameViewsFitWithoutSidewaysScrolling() throws IOException {
+        drillDownAt(390);
+    }
+
+    @Test
+    void aLinkedRollUpOpensWithItsPeriodCountyAndTierFilter() throws IOException {
+        String county = URLEncoder.encode("东宝区", StandardCharsets.UTF_8);
+        String demonstration = URLEncoder.encode("示范", StandardCharsets.UTF_8);
+        signInAt("/?view=rollup&" + TERM + "&county=" + county + "&tier=" + demonstration, 390);
+        WebElement school = row("#rollup-body", "jm-db-001");
+        assertThat(school.getText()).contains("东宝实验小学");
+        assertThat(browser.findElement(By.cssSelector("button.chip[data-tier='示范']")).getAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("target-rooms")).getText()).contains("1/2");
+        assertThat(browser.findElement(By.cssSelector("button.preset[data-period='term']")).getAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("rollup-period-from")).getAttribute("value")).isEqualTo("2025-02-01");
+        screenshot("webui-rollup-linked-390");
+
+        browser.findElement(By.cssSelector("button.chip[data-tier='all']")).click();
+        waiting().until(d -> d.findElement(By.id("target-rooms")).getText().startsWith("2"));
+        assertThat(browser.getCurrentUrl()).doesNotContain("tier=");
+        browser.findElement(By.cssSelector("button.preset[data-period='month']")).click();
+        waiting().until(d -> d.getCurrentUrl().contains("to=2025-02-28"));
+        assertThat(browser.getCurrentUrl()).contains("p=month", "from=2025-02-01", "county=" + county);
+        browser.navigate().back();
+        waiting().until(d -> d.getCurrentUrl().contains("to=2025-07-31"));
+    }
+
+    @Test
+    void theWeekOfEveryRoomFitsAPhoneWithItsGridScrollingInItsOwnBox() throws IOException {
+        signInAt("/?week=" + WorkedExample.DAY, 390);
+        waiting().until(d -> !d.findElements(By.cssSelector("tr[data-room='r1'] td.day")).isEmpty());
+        assertNoHorizontalOverflow(390);
+        assertThat(((Number) js("return document.querySelector('.scroll').scrollWidth")).intValue())
+                .as("the grid is wider than the phone and scrolls in its box").isGreaterThan(390);
+        assertTapTargetsAreLargeEnough();
+        screenshot("webui-week-390");
+        browser.findElement(By.cssSelector("tr[data-room='r1'] a.roomlink")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
+        assertThat(browser.getCurrentUrl()).contains("view=room", "room=r1", "p=week", "from=2025-03-03", "to=2025-03-09");
+        Number days = (Number) js("""
+                return echarts.getInstanceByDom(document.getElementById('heatmap')).getOption().series
+                  .reduce((n, s) => n + s.data.length, 0);""");
+        assertThat(days.intValue()).isEqualTo(7);
+        screenshot("webui-room-week-390");
+    }
+
+    @Test
+    void aWarningsLinkToARoomOpensThatRoomsPageThroughTheSignIn() {
+        signInAt("/#room=r2", 1280);
+        waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
+        assertThat(browser.getCurrentUrl()).contains("view=room", "room=r2");
+        assertThat(browser.findElement(By.id("room-title")).getText()).contains("二中心理辅导室", "合格");
+    }
+
+    /** The whole page (the window made as tall as the page for the shot, then as before). */
+    private static void screenshot(String name) throws IOException {
+        Dimension before = browser.manage().window().getSize();
+        int height = ((Number) js("return document.documentElement.scrollHeight")).intValue();
+        browser.manage().window().setSize(new Dimension(before.getWidth(), Math.min(6000, Math.max(before.getHeight(), height))));
+        Path target = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        browser.manage().window().setSize(before);
+    }
+}
