@@ -190,7 +190,7 @@ public final class WarningService implements AutoCloseable {
             int occurrence = latest.map(w -> w.occurrence() + 1).orElse(1);
             List<Delivery> deliveries = new ArrayList<>();
             for (WebhookTarget t : settings.targets()) {
-                if (t.scope().covers(room)) {
+                if (t.scope().covers(room) && t.hears(c.kind())) {
                     deliveries.add(Delivery.pending(t.name(), now));
                 }
             }
@@ -234,7 +234,7 @@ public final class WarningService implements AutoCloseable {
             if (!listed.isEmpty()) {
                 Optional<RoomRecord> anyRoom = registry.rooms().stream().filter(r -> r.school().equals(school)).findFirst();
                 for (WebhookTarget t : settings.targets()) {
-                    if (anyRoom.isPresent() && t.scope().covers(anyRoom.get())) {
+                    if (anyRoom.isPresent() && t.scope().covers(anyRoom.get()) && t.getsDigest()) {
                         deliveries.add(Delivery.pending(t.name(), now));
                     }
                 }

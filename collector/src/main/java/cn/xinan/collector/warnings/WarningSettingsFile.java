@@ -26,7 +26,7 @@ public final class WarningSettingsFile {
             "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base", "state-file",
             "sensor-stuck-hours", "clock-unsynced-minutes", "backlog-minutes", "backlog-reports",
             "device-health-max-age-minutes");
-    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret");
+    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret", "kinds");
     private static final Set<String> SCHOOL_HOURS_KEYS = Set.of("school", "hours");
 
     private final Config section;
@@ -131,7 +131,8 @@ public final class WarningSettingsFile {
             WebhookFormat format = WebhookFormat.parse(text(node.get("type"))
                     .orElseThrow(() -> new IllegalArgumentException("type is missing")));
             URI url = URI.create(text(node.get("url")).orElseThrow(() -> new IllegalArgumentException("url is missing")));
-            return new WebhookTarget(name, scope, format, url, text(node.get("secret")));
+            Set<WarningKind> kinds = text(node.get("kinds")).map(WebhookTarget::parseKinds).orElse(Set.of());
+            return new WebhookTarget(name, scope, format, url, text(node.get("secret")), kinds);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + " (" + name + "): " + e.getMessage());
         }

@@ -189,4 +189,26 @@ class DeviceHealthWarningsTest {
         assertThat(service.warnings()).filteredOn(w -> w.kind() == WarningKind.CLOCK_UNSYNCED).singleElement()
                 .satisfies(w -> assertThat(w.clearReason()).isEqualTo("period_over"));
     }
+
+    @Test
+    void anItOperatorsRobotHearsTheDeviceKindsOnlyAndTheSchoolsRobotHearsEverything() {
+        WarningFixture f = new WarningFixture(WEDNESDAY.atTime(7, 0));
+        f.schoolDays(MONDAY.minusWeeks(3), MONDAY.plusDays(1), 150);
+        f.day(WEDNESDAY, 0); // nobody opens the room on Wednesday: today behind at the checkpoint
+        f.deviceHealth = device(now -> new DeviceHealth(0, false, false, 3600, 0, 0));
+        WarningService service = f.service(WarningFixture.settings(
+                        WarningFixture.target("school-robot", WebhookFormat.JSON, "http://127.0.0.1:1/", null),
+                        new WebhookTarget("county-it", WarningScope.parse("county:东宝区"), WebhookFormat.JSON,
+                                java.net.URI.create("http://127.0.0.1:1/"), java.util.Optional.empty(),
+                                java.util.Set.of(WarningKind.DEVICE_SILENT, WarningKind.SENSOR_STUCK,
+                                        WarningKind.CLOCK_UNSYNCED, WarningKind.OUTBOX_BACKLOG))),
+                WarningBook.inMemory(), f.recordingSender());
+
+        f.run(service, WEDNESDAY.atTime(17, 0), STEP);
+
+        assertThat(f.sent).filteredOn(s -> s.target().equals("county-it"))
+                .extracting(s -> s.message().fields().get("kind")).containsExactly("clock_unsynced");
+        assertThat(f.sent).filteredOn(s -> s.target().equals("school-robot"))
+                .extracting(s -> s.message().fields().get("kind")).containsExactlyInAnyOrder("clock_unsynced", "day_behind");
+    }
 }

@@ -72,6 +72,11 @@ class WarningSettingsFileTest {
                       type: dingtalk
                       url: https://oapi.dingtalk.com/robot/send?access_token=t
                       secret: SECabc
+                    - name: county-it
+                      scope: county:东宝区
+                      type: json
+                      url: https://it.jingmen.example/hook
+                      kinds: device_silent, sensor_stuck, clock_unsynced, outbox_backlog
                 """).warnings().orElseThrow();
         assertThat(s.linkBase()).isEqualTo("https://xinan.jingmen.example/app/");
         assertThat(s.evaluateEvery()).isEqualTo(Duration.ofMinutes(2));
@@ -92,7 +97,13 @@ class WarningSettingsFileTest {
                 new WebhookTarget("db-001-wecom", WarningScope.parse("school:jm-db-001"), WebhookFormat.WECOM,
                         URI.create("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"), Optional.empty()),
                 new WebhookTarget("county-dingtalk", WarningScope.parse("county:东宝区"), WebhookFormat.DINGTALK,
-                        URI.create("https://oapi.dingtalk.com/robot/send?access_token=t"), Optional.of("SECabc")));
+                        URI.create("https://oapi.dingtalk.com/robot/send?access_token=t"), Optional.of("SECabc")),
+                new WebhookTarget("county-it", WarningScope.parse("county:东宝区"), WebhookFormat.JSON,
+                        URI.create("https://it.jingmen.example/hook"), Optional.empty(), java.util.Set.of(
+                        WarningKind.DEVICE_SILENT, WarningKind.SENSOR_STUCK, WarningKind.CLOCK_UNSYNCED,
+                        WarningKind.OUTBOX_BACKLOG)));
+        assertThat(s.targets().get(2).hears(WarningKind.WEEK_AT_RISK)).isFalse();
+        assertThat(s.targets().get(2).getsDigest()).isFalse();
     }
 
     @Test
@@ -114,6 +125,9 @@ class WarningSettingsFileTest {
                 .hasMessageContaining("warnings.backlog-reports must be 2 to 16");
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  clock-unsynced-minutes: soon\n"))
                 .hasMessageContaining("warnings.clock-unsynced-minutes 'soon' must be a whole number");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
+                + "    - name: it\n      type: json\n      url: http://x/\n      kinds: clock, sensor_stuck\n"))
+                .hasMessageContaining("warnings.targets.0. (it): kind 'clock' is not one of day_behind, week_at_risk");
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: ftp://x/\n"))
                 .hasMessageContaining("warnings.link-base 'ftp://x/' must start with http:// or https://");
     }
