@@ -41,8 +41,9 @@ import java.util.Optional;
  *   {@code warnings.device-health-max-age-minutes} old: <b>sensor stuck</b> (the room open for
  *   {@code warnings.sensor-stuck-hours} in all without any change of the presence reading, or the sensor cannot be
  *   read), <b>clock not synchronised</b> (for {@code warnings.clock-unsynced-minutes} without a break) and <b>outbox
- *   backlog growing</b> (the oldest unacknowledged event at least {@code warnings.backlog-minutes} old, and the
- *   outbox grew at each of the last {@code warnings.backlog-reports} reports).</li>
+ *   backlog growing</b> (the clock synchronised, the oldest unacknowledged event at least
+ *   {@code warnings.backlog-minutes} old, and the outbox grew at each of the last {@code warnings.backlog-reports}
+ *   reports).</li>
  * </ul>
  */
 public final class WarningRules {
@@ -262,7 +263,9 @@ public final class WarningRules {
                 clock.add("设备 " + d.deviceId() + " 的时钟已 " + h.clockUnsyncedSeconds() / 60 + " 分钟未与网络时间同步");
             }
             List<Long> depths = d.recentDepths();
-            if (h.outboxDepth() > 0 && h.outboxOldestSeconds() >= limits.backlogAge().toSeconds()
+            // an unsynchronised device holds its events back on purpose until its clock syncs (docs/device.md, "Time
+            // without a clock"): that backlog is the clock's doing, and the clock warning names it
+            if (h.clockSynced() && h.outboxDepth() > 0 && h.outboxOldestSeconds() >= limits.backlogAge().toSeconds()
                     && growing(depths, limits.backlogReports())) {
                 List<Long> last = depths.subList(depths.size() - limits.backlogReports(), depths.size());
                 backlog.add(String.format(Locale.ROOT, "设备 %s 有 %d 条记录未获服务器确认，最早一条已等待 %d 分钟，"
