@@ -18,6 +18,7 @@ import cn.xinan.collector.store.influx.InfluxFigures;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.verdict.DerivedResults;
 import cn.xinan.collector.verdict.VerdictService;
+import cn.xinan.collector.warnings.DeviceReport;
 import cn.xinan.collector.warnings.WarningBook;
 import cn.xinan.collector.warnings.WarningService;
 import cn.xinan.collector.warnings.WarningSettings;
@@ -116,7 +117,7 @@ public final class Collector implements AutoCloseable {
             verdicts = new VerdictService(derived, registry, calendars);
             figures = startFigures();
             warnings = startWarnings();
-            board = new DeviceStatusBoard(registry);
+            board = new DeviceStatusBoard(registry, clock);
             acks = new AckTracker(store, new AckTracker.Sink() {
                 @Override
                 public void acknowledge(cn.xinan.wire.Acknowledgement ack) {
@@ -214,8 +215,14 @@ public final class Collector implements AutoCloseable {
                 .flatMap(Optional::stream).filter(Objects::nonNull).max(Instant::compareTo);
         LOG.log(System.Logger.Level.INFO, "warnings on: " + settings.targets().size() + " targets, evaluated every "
                 + settings.evaluateEvery().toSeconds() + " s");
-        return new WarningService(settings, new RulesEngine(config.rules()), registry, verdicts::room, signs, book,
-                new WebhookSender(clock), clock).start();
+        WarningService.DeviceHealths healths = roomId -> registry.devicesOfRoom(roomId).stream()
+                .flatMap(d -> board.state(d.deviceId()).stream()
+                        .filter(st -> st.health() != null)
+                        .map(st -> new DeviceReport(d.deviceId(), Boolean.TRUE.equals(st.online()), st.health(),
+                                st.healthReceivedAt(), st.recentDepths())))
+                .toList();
+        return new WarningService(settings, new RulesEngine(config.rules()), registry, verdicts::room, signs, healths,
+                book, new WebhookSender(clock), clock).start();
     }
 
     /** The warning service, when warnings are on. */

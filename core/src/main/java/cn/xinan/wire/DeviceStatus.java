@@ -18,10 +18,20 @@ import java.time.format.DateTimeParseException;
  *
  * <pre>{"schema":1,"device":"dev-1","state":"online","at":"2025-03-03T00:00:00Z","firmware":"0.1.0","sig":"…"}</pre>
  *
+ * A status with the device's {@link DeviceHealth} is <b>status schema 2</b>: schema 1's fields followed by the
+ * health fields, every one of them required (docs/mqtt-contract.md, "Status"). Schema 1 stays valid (older
+ * devices, and the last will, which has no health), and a schema 1 status with a health field is an error.
+ *
  * @param at       when the device published it; {@code null} in a last will (its time is unknown)
  * @param firmware the firmware version (1 to 32 of {@code A-Z a-z 0-9 . _ + -}), or {@code null}
+ * @param health   the device's health (schema 2), or {@code null} (schema 1)
  */
-public record DeviceStatus(String deviceId, boolean online, Instant at, String firmware) {
+public record DeviceStatus(String deviceId, boolean online, Instant at, String firmware, DeviceHealth health) {
+    /** The status schema that adds {@link DeviceHealth}. */
+    public static final int HEALTH_SCHEMA = 2;
+    private static final java.util.List<String> HEALTH_FIELDS = java.util.List.of("sensorUnchangedOpenSeconds",
+            "sensorError", "clockSynced", "clockUnsyncedSeconds", "outboxDepth", "outboxOldestSeconds");
+
     private static final JsonFactory JSON = new JsonFactory();
     private static final Instant LATEST_AT = Instant.parse("2100-01-01T00:00:00Z");
     /** What {@link #encode} writes: a version, never markup (the web UI shows it). */
@@ -33,6 +43,16 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
         if (firmware != null && !firmware.matches("[A-Za-z0-9._+-]{1,32}")) {
             throw new IllegalArgumentException("firmware version must be 1 to 32 of A-Z a-z 0-9 . _ + -");
         }
+    }
+
+    /** A schema 1 status: no health. */
+    public DeviceStatus(String deviceId, boolean online, Instant at, String firmware) {
+        this(deviceId, online, at, firmware, null);
+    }
+
+    /** The status schema it is written in: 2 with health, 1 without. */
+    public int schema() {
+        return health == null ? WireCodec.SCHEMA_VERSION : HEALTH_SCHEMA;
     }
 
     /** The encoding with the device's signature over {@code "xinan-status-v1"} followed by {@link #encode()}. */
@@ -52,13 +72,16 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
     }
 
     public byte[] encode() {
-        StringBuilder b = new StringBuilder(128).append("{\"schema\":").append(WireCodec.SCHEMA_VERSION)
+        StringBuilder b = new StringBuilder(256).append("{\"schema\":").append(schema())
                 .append(",\"device\":\"").append(deviceId).append("\",\"state\":\"").append(online ? "online" : "offline").append('"');
         if (at != null) {
             b.append(",\"at\":\"").append(at).append('"');
         }
         if (firmware != null) {
             b.append(",\"firmware\":\"").append(firmware).append('"');
+        }
+        if (health != null) {
+            health.appendTo(b);
         }
         return b.append('}').toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -78,6 +101,8 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
         Instant at = null;
         String firmware = null;
         byte[] sig = null;
+        int schema = -1;
+        java.util.Map<String, Object> healthFields = new java.util.HashMap<>();
         try (JsonParser p = JSON.createParser(Utf8.strict(payload, "status"))) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new WireFormatException("status: expected an object");
@@ -87,9 +112,23 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
                 p.nextToken();
                 switch (field) {
                     case "schema" -> {
-                        if (p.getValueAsInt(-1) != WireCodec.SCHEMA_VERSION) {
+                        schema = p.getValueAsInt(-1);
+                        if (schema != WireCodec.SCHEMA_VERSION && schema != HEALTH_SCHEMA) {
                             throw new WireFormatException("status: unsupported schema " + p.getText());
                         }
+                    }
+                    case "sensorError", "clockSynced" -> {
+                        if (!p.currentToken().isBoolean()) {
+                            throw new WireFormatException("status." + field + ": expected true or false, found " + p.getText());
+                        }
+                        putOnce(healthFields, field, p.getBooleanValue());
+                    }
+                    case "sensorUnchangedOpenSeconds", "clockUnsyncedSeconds", "outboxDepth", "outboxOldestSeconds" -> {
+                        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                            throw new WireFormatException("status." + field + ": expected a whole number, found " + p.getText());
+                        }
+                        putOnce(healthFields, field, p.getLongValue());
                     }
                     case "device" -> device = p.getValueAsString();
                     case "state" -> {
@@ -117,6 +156,10 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
         } catch (IOException | DateTimeParseException | NullPointerException e) {
             throw new WireFormatException("status: malformed: " + e.getMessage(), e);
         }
+        if (schema == -1) {
+            schema = WireCodec.SCHEMA_VERSION; // accepted without one before schema 2 existed: still so
+        }
+        DeviceHealth health = health(schema, healthFields);
         if (device == null || online == null) {
             throw new WireFormatException("status: missing field " + (device == null ? "'device'" : "'state'"));
         }
@@ -127,9 +170,38 @@ public record DeviceStatus(String deviceId, boolean online, Instant at, String f
             throw new WireFormatException("status.firmware must be 1 to 32 characters of A-Z a-z 0-9 . _ + -");
         }
         try {
-            return new SignedStatus(new DeviceStatus(device, online, at, firmware), sig);
+            return new SignedStatus(new DeviceStatus(device, online, at, firmware, health), sig);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException("status: " + e.getMessage());
+        }
+    }
+
+    private static void putOnce(java.util.Map<String, Object> fields, String field, Object value) throws WireFormatException {
+        if (fields.put(field, value) != null) {
+            throw new WireFormatException("status: field '" + field + "' appears twice");
+        }
+    }
+
+    /** Schema 2 requires every health field (range-checked), schema 1 allows none. */
+    private static DeviceHealth health(int schema, java.util.Map<String, Object> fields) throws WireFormatException {
+        if (schema == WireCodec.SCHEMA_VERSION) {
+            if (!fields.isEmpty()) {
+                throw new WireFormatException("status: field '" + fields.keySet().iterator().next()
+                        + "' needs status schema " + HEALTH_SCHEMA);
+            }
+            return null;
+        }
+        for (String f : HEALTH_FIELDS) {
+            if (!fields.containsKey(f)) {
+                throw new WireFormatException("status: schema " + HEALTH_SCHEMA + " requires field '" + f + "'");
+            }
+        }
+        try {
+            return new DeviceHealth((Long) fields.get("sensorUnchangedOpenSeconds"), (Boolean) fields.get("sensorError"),
+                    (Boolean) fields.get("clockSynced"), (Long) fields.get("clockUnsyncedSeconds"),
+                    (Long) fields.get("outboxDepth"), (Long) fields.get("outboxOldestSeconds"));
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("status." + e.getMessage());
         }
     }
 }

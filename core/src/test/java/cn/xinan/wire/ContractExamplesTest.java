@@ -61,16 +61,17 @@ class ContractExamplesTest {
     }
 
     @Test
-    void bothStatusExamplesAreSignedByTheExampleKey() throws Exception {
+    void everyStatusExampleIsSignedByTheExampleKey() throws Exception {
         List<SignedStatus> statuses = new ArrayList<>();
         for (String line : jsonExamples()) {
             if (line.contains("\"state\"")) {
                 statuses.add(SignedStatus.decode(line.getBytes(StandardCharsets.US_ASCII)));
             }
         }
-        assertThat(statuses).hasSize(2);
+        assertThat(statuses).hasSize(3);
         assertThat(statuses.get(0).status().online()).isTrue();
         assertThat(statuses.get(1).status().online()).isFalse();
+        assertThat(statuses.get(2).status().health()).isEqualTo(new DeviceHealth(7200, false, false, 2400, 130, 2580));
         assertThat(statuses).allSatisfy(s -> assertThat(s.verifies(EXAMPLE_PUBLIC)).isTrue());
     }
 

@@ -187,6 +187,59 @@ class WireCodecTest {
     }
 
     @Test
+    void aStatusWithHealthIsSchemaTwoRoundTripsAndVerifies() throws Exception {
+        DeviceHealth health = new DeviceHealth(4 * 3600, false, false, 1800, 120, 3600);
+        DeviceStatus online = new DeviceStatus("dev-1", true, T0, "0.1.0", health);
+        byte[] wire = online.encodeSigned(SIGNER);
+        assertThat(new String(wire, StandardCharsets.US_ASCII)).startsWith("{\"schema\":2,").contains(
+                "\"firmware\":\"0.1.0\",\"sensorUnchangedOpenSeconds\":14400,\"sensorError\":false,\"clockSynced\":false,"
+                        + "\"clockUnsyncedSeconds\":1800,\"outboxDepth\":120,\"outboxOldestSeconds\":3600,\"sig\":");
+        SignedStatus received = SignedStatus.decode(wire);
+        assertThat(received.status()).isEqualTo(online);
+        assertThat(received.status().health()).isEqualTo(health);
+        assertThat(received.verifies(KEY.publicKey())).isTrue();
+        String forged = new String(wire, StandardCharsets.US_ASCII).replace("\"outboxDepth\":120", "\"outboxDepth\":121");
+        assertThat(SignedStatus.decode(forged.getBytes(StandardCharsets.US_ASCII)).verifies(KEY.publicKey())).isFalse();
+    }
+
+    @Test
+    void aSchemaOneStatusWithoutHealthIsStillAcceptedAndEncodedAsBefore() throws Exception {
+        DeviceStatus old = DeviceStatus.decode(
+                "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"at\":\"2025-03-03T00:00:00Z\"}".getBytes());
+        assertThat(old.health()).isNull();
+        assertThat(old.schema()).isEqualTo(1);
+        assertThat(new String(old.encode(), StandardCharsets.US_ASCII))
+                .isEqualTo("{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"at\":\"2025-03-03T00:00:00Z\"}");
+    }
+
+    @Test
+    void aHealthFieldOutOfRangeMistypedMissingOrInSchemaOneIsRejectedNamingTheField() {
+        String base = "{\"schema\":2,\"device\":\"dev-1\",\"state\":\"online\",\"sensorUnchangedOpenSeconds\":0,"
+                + "\"sensorError\":false,\"clockSynced\":true,\"clockUnsyncedSeconds\":0,";
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":-1,\"outboxOldestSeconds\":0}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.outboxDepth must be from 0");
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":1,\"outboxOldestSeconds\":4102444801}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.outboxOldestSeconds must be from 0");
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":\"1\",\"outboxOldestSeconds\":0}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.outboxDepth: expected a whole number");
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":1.5,\"outboxOldestSeconds\":0}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.outboxDepth: expected a whole number");
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":99999999999999999999,\"outboxOldestSeconds\":0}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.outboxDepth");
+        assertThatThrownBy(() -> DeviceStatus.decode((base + "\"outboxDepth\":1}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("requires field 'outboxOldestSeconds'");
+        assertThatThrownBy(() -> DeviceStatus.decode(base.replace("\"clockSynced\":true", "\"clockSynced\":1")
+                        .concat("\"outboxDepth\":0,\"outboxOldestSeconds\":0}").getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("status.clockSynced: expected true or false");
+        assertThatThrownBy(() -> DeviceStatus.decode(
+                "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"outboxDepth\":3}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("'outboxDepth' needs status schema 2");
+        assertThatThrownBy(() -> DeviceStatus.decode(
+                "{\"schema\":3,\"device\":\"dev-1\",\"state\":\"online\"}".getBytes()))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("unsupported schema 3");
+    }
+
+    @Test
     void aStatusWithAFirmwareOutsideTheTokenAlphabetIsRejected() {
         assertThatThrownBy(() -> DeviceStatus.decode(
                 "{\"schema\":1,\"device\":\"dev-1\",\"state\":\"online\",\"firmware\":\"<script>\"}".getBytes()))

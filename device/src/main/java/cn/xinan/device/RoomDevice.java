@@ -23,6 +23,7 @@ import cn.xinan.device.staff.StaffAccess;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
+import cn.xinan.wire.DeviceHealth;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -74,7 +75,9 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
     private final HealthProbe health;
     private DeviceTimer timer;
     private KioskServer kiosk;
-    private Instant openSince;
+    private final StuckSensorWatch sensorWatch;
+    /** When the status with the device's health was last handed to the publisher (device clock); null before boot. */
+    private Instant lastStatusAt;
     private volatile Phase phase = Phase.READY;
 
     private RoomDevice(DeviceConfig config, Clock clock, MonotonicClock monotonic, ClockSyncStatus clockSync,
@@ -97,6 +100,7 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         this.signSwitch = parts.signSwitch().orElse(null);
         this.led = parts.led().orElse(null);
         this.health = new HealthProbe(config.outboxPath(), clock, parts, FIRMWARE_VERSION);
+        this.sensorWatch = new StuckSensorWatch(presence.lastRawChange());
     }
 
     /**
@@ -161,6 +165,8 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         progress.reload(outbox.history(now.minus(RoomProgress.KEPT)));
         DeviceEvent boot = machine.boot(reason, outbox.lastEventAt().orElse(null));
         phase = Phase.RUNNING;
+        lastStatusAt = clock.instant();
+        publisher.reportHealth(deviceHealth());
         publisher.start();
         if (presence.occupied()) {
             machine.presence(true);
@@ -203,15 +209,13 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
     }
 
     private DeviceEvent opened(DeviceEvent e) {
-        if (openSince == null) {
-            openSince = e.at();
-        }
+        sensorWatch.opened(e.at(), presence.lastRawChange());
         updateLed();
         return e;
     }
 
     private DeviceEvent closed(DeviceEvent e) {
-        openSince = null;
+        sensorWatch.closed(e.at(), presence.lastRawChange());
         updateLed();
         return e;
     }
@@ -290,10 +294,40 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
         }
         machine.advanceTo(now);
         updateLed();
+        statusIfDue(now);
         if (timer != null) {
             timer.reschedule();
         }
         return now;
+    }
+
+    /**
+     * Every {@code status.interval} on the device clock (at the first input or tick after it passed; a jump over
+     * several intervals sends one): the health goes to the publisher, which publishes the status when connected.
+     */
+    private void statusIfDue(Instant now) {
+        if (lastStatusAt != null && !now.isBefore(lastStatusAt.plus(config.delivery().statusInterval()))) {
+            lastStatusAt = now;
+            publisher.reportHealth(deviceHealth());
+            publisher.publishStatus();
+        }
+    }
+
+    /**
+     * The device's health as the status message carries it (docs/mqtt-contract.md, "Status schema 2"): the presence
+     * sensor (open time without a change of its reading, read error), the clock (synchronised, for how long not),
+     * the outbox (events waiting for a collector's acknowledgement, age of the oldest by the device clock).
+     */
+    public synchronized DeviceHealth deviceHealth() {
+        Instant now = clock.instant();
+        long depth = outbox.depth();
+        long oldest = depth == 0 ? 0 : outbox.oldestPendingAt()
+                .map(at -> DeviceHealth.clampSeconds(Duration.between(at, now).toSeconds())).orElse(0L);
+        boolean synced = clockKeeper.isSynced();
+        return new DeviceHealth(
+                DeviceHealth.clampSeconds(sensorWatch.openUnchanged(now, presence.lastRawChange()).toSeconds()),
+                presence.readError(), synced, synced ? 0 : DeviceHealth.clampSeconds(clockKeeper.unsyncedFor().toSeconds()),
+                depth, oldest);
     }
 
     private Instant checkClock(Instant now) {
@@ -535,16 +569,13 @@ public final class RoomDevice implements AutoCloseable, KioskBackend {
     }
 
     /**
-     * Whether the presence sensor looks stuck: the room has been open for at least
-     * {@code gpio.presence.stuckAfter} and the sensor's raw output has not changed for that long.
+     * Whether the presence sensor looks stuck: the room is open and has been open for at least
+     * {@code gpio.presence.stuckAfter} since the sensor's raw output last changed (open periods summed: a close
+     * pauses the count, a change of the reading resets it; the same figure the status carries to the collector).
      */
     public synchronized boolean presenceSensorStuck() {
-        if (openSince == null) {
-            return false;
-        }
-        Instant lastRaw = presence.lastRawChange();
-        Instant since = lastRaw.isAfter(openSince) ? lastRaw : openSince;
-        return !clock.instant().isBefore(since.plus(config.presenceStuckAfter()));
+        return sensorWatch.open() && sensorWatch.openUnchanged(clock.instant(), presence.lastRawChange())
+                .compareTo(config.presenceStuckAfter()) >= 0;
     }
 
     @Override

@@ -127,6 +127,26 @@ class SensorsOnDeviceTest {
     }
 
     @Test
+    void aCloseInBetweenPausesTheStuckCountAndAChangeOfTheReadingResetsIt() {
+        config = config.withPresenceFilter(Duration.ZERO, Duration.ZERO, Duration.ofHours(4));
+        boot(config);
+        device.staffOpen("T01");
+        device.advanceTo(plus(2 * 3_600));
+        device.staffClose("T01"); // lunch: 2 h open so far, the count pauses
+        device.advanceTo(plus(3 * 3_600));
+        assertThat(device.deviceHealth().sensorUnchangedOpenSeconds()).isEqualTo(2 * 3_600);
+        device.staffOpen("T01");
+        device.advanceTo(plus(5 * 3_600));
+        assertThat(device.deviceHealth().sensorUnchangedOpenSeconds()).isEqualTo(4 * 3_600);
+        assertThat(device.presenceSensorStuck()).isTrue();
+
+        device.presence(true); // the reading changes: it works, the count starts again
+        device.advanceTo(plus(5 * 3_600 + 600));
+        assertThat(device.deviceHealth().sensorUnchangedOpenSeconds()).isEqualTo(600);
+        assertThat(device.presenceSensorStuck()).isFalse();
+    }
+
+    @Test
     void aClosedRoomIsNeverReportedStuck() {
         boot(config);
         device.advanceTo(plus(24 * 3_600));

@@ -52,10 +52,12 @@ final class DevicesService implements HttpService {
 
     /**
      * {@code GET /api/v1/devices}: {@code {"devices": [{"device", "room", "online", "acknowledgedThrough",
-     * "highestStoredSeq", "gaps": [{"from", "to"}], "gapSince", "quarantinedSeqs"}], "devicesWithGaps": N,
+     * "highestStoredSeq", "gaps": [{"from", "to"}], "gapSince", "quarantinedSeqs", "health"}], "devicesWithGaps": N,
      * "devicesWithQuarantinedSeqs": N}}; the acknowledgement fields are {@code null} for a device this collector has not
      * received events of since it started; {@code quarantinedSeqs} (from the store, 0 when none) counts the device's
-     * verified events quarantined as handled.
+     * verified events quarantined as handled; {@code health} is the latest health the device reported in its status
+     * (docs/mqtt-contract.md, "Status schema 2") with {@code receivedAt} and {@code recentOutboxDepths}, {@code null}
+     * when it reported none.
      */
     private void devices(ServerRequest req, ServerResponse res) {
         Access.require(req, Permission.VIEW_ROOMS);
@@ -72,7 +74,8 @@ final class DevicesService implements HttpService {
             Map<String, Object> device = new LinkedHashMap<>();
             device.put("device", d.deviceId());
             device.put("room", d.roomId());
-            device.put("online", board.state(d.deviceId()).map(DeviceStatusBoard.DeviceState::online).orElse(null));
+            java.util.Optional<DeviceStatusBoard.DeviceState> state = board.state(d.deviceId());
+            device.put("online", state.map(DeviceStatusBoard.DeviceState::online).orElse(null));
             AckTracker.DeviceProgress p = progress.get(d.deviceId());
             device.put("acknowledgedThrough", p == null ? null : p.through());
             device.put("highestStoredSeq", p == null ? null : p.highestSeen());
@@ -84,6 +87,7 @@ final class DevicesService implements HttpService {
             device.put("gapSince", p == null || p.gapSince() == null ? null : p.gapSince().toString());
             long q = quarantined.getOrDefault(d.deviceId(), 0L);
             device.put("quarantinedSeqs", q);
+            device.put("health", state.filter(st -> st.health() != null).map(DevicesService::health).orElse(null));
             if (!gaps.isEmpty()) {
                 withGaps++;
             }
@@ -97,5 +101,20 @@ final class DevicesService implements HttpService {
         out.put("devicesWithGaps", withGaps);
         out.put("devicesWithQuarantinedSeqs", withQuarantined);
         Json.send(res, Status.OK_200, out);
+    }
+
+    private static Map<String, Object> health(DeviceStatusBoard.DeviceState state) {
+        var h = state.health();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("receivedAt", state.healthReceivedAt().toString());
+        m.put("statusAt", state.statusAt() == null ? null : state.statusAt().toString());
+        m.put("sensorUnchangedOpenSeconds", h.sensorUnchangedOpenSeconds());
+        m.put("sensorError", h.sensorError());
+        m.put("clockSynced", h.clockSynced());
+        m.put("clockUnsyncedSeconds", h.clockUnsyncedSeconds());
+        m.put("outboxDepth", h.outboxDepth());
+        m.put("outboxOldestSeconds", h.outboxOldestSeconds());
+        m.put("recentOutboxDepths", state.recentDepths());
+        return m;
     }
 }

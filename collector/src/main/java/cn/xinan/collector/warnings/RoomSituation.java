@@ -17,13 +17,20 @@ import java.util.Objects;
  *                         today carry no attended time yet)
  * @param lastSignOfLife   when the room's devices were last heard from
  * @param reportedVerdicts per finished week (its Monday), the verdict first seen after the week was over
+ * @param devices          the latest health each of the room's devices reported (those that reported one)
  */
 public record RoomSituation(RoomRecord room, RoomReport report, Instant lastSignOfLife,
-                            Map<LocalDate, Verdict> reportedVerdicts) {
+                            Map<LocalDate, Verdict> reportedVerdicts, java.util.List<DeviceReport> devices) {
     public RoomSituation {
         Objects.requireNonNull(room, "room is missing");
         Objects.requireNonNull(report, "report is missing");
         Objects.requireNonNull(lastSignOfLife, "lastSignOfLife is missing");
         reportedVerdicts = Map.copyOf(Objects.requireNonNull(reportedVerdicts, "reportedVerdicts are missing"));
+        devices = java.util.List.copyOf(Objects.requireNonNull(devices, "devices are missing"));
+    }
+
+    /** A room whose devices reported no health. */
+    public RoomSituation(RoomRecord room, RoomReport report, Instant lastSignOfLife, Map<LocalDate, Verdict> reportedVerdicts) {
+        this(room, report, lastSignOfLife, reportedVerdicts, java.util.List.of());
     }
 }

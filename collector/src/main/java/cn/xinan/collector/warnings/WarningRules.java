@@ -36,6 +36,14 @@ import java.util.Optional;
  *   <li><b>Device silent</b>: on a school day within the opening hours, no sign of life for
  *   {@code warnings.device-silent-minutes}.</li>
  *   <li><b>Verdict changed</b>: a finished week whose verdict differs from the one first reported.</li>
+ *   <li><b>Device health</b> (from the devices' signed status, docs/mqtt-contract.md "Status schema 2"), on a school
+ *   day within the opening hours, judged only on a health report of an online device at most
+ *   {@code warnings.device-health-max-age-minutes} old: <b>sensor stuck</b> (the room open for
+ *   {@code warnings.sensor-stuck-hours} in all without any change of the presence reading, or the sensor cannot be
+ *   read), <b>clock not synchronised</b> (for {@code warnings.clock-unsynced-minutes} without a break) and <b>outbox
+ *   backlog growing</b> (the clock synchronised, the oldest unacknowledged event at least
+ *   {@code warnings.backlog-minutes} old, and the outbox grew at each of the last {@code warnings.backlog-reports}
+ *   reports).</li>
  * </ul>
  */
 public final class WarningRules {
@@ -92,6 +100,9 @@ public final class WarningRules {
             dayBehind(situation, todayResult.get(), local, hours, thresholds).ifPresent(out::add);
             weekAtRisk(situation, today, local, hours, thresholds).ifPresent(out::add);
             deviceSilent(situation, now, local, hours).ifPresent(out::add);
+            if (hours.contains(local.toLocalTime())) {
+                deviceHealth(situation, now, today, out, checked);
+            }
         }
         for (WeekResult week : finishedWeeks(situation, today)) {
             checked.add(new Condition(room, WarningKind.VERDICT_CHANGED, mondayOfWeek(week), "").id());
@@ -218,6 +229,79 @@ public final class WarningRules {
                 "%s：自助终端自 %s 起无信号（已 %d 分钟），开放时间 %s 内的开放无法被记录。请检查终端的电源和网络。",
                 s.room().name(), since, silent.toMinutes(), hours);
         return Optional.of(new Condition(s.room().roomId(), WarningKind.DEVICE_SILENT, local.toLocalDate(), text));
+    }
+
+    /**
+     * The three device health conditions of a room, from its devices' latest health reports. They count as checked
+     * only when every device of the room that ever reported its health has a fresh report from an online device: a
+     * device that went quiet keeps its warning open (and {@code device_silent} says why) instead of clearing it.
+     */
+    private void deviceHealth(RoomSituation s, Instant now, LocalDate today, List<Condition> out,
+                              java.util.Set<String> checked) {
+        DeviceHealthLimits limits = settings.deviceHealth();
+        List<DeviceReport> fresh = s.devices().stream()
+                .filter(d -> d.online() && !d.receivedAt().isBefore(now.minus(limits.healthMaxAge())))
+                .sorted(java.util.Comparator.comparing(DeviceReport::deviceId)).toList();
+        String room = s.room().roomId();
+        if (!fresh.isEmpty() && fresh.size() == s.devices().size()) {
+            for (WarningKind kind : List.of(WarningKind.SENSOR_STUCK, WarningKind.CLOCK_UNSYNCED, WarningKind.OUTBOX_BACKLOG)) {
+                checked.add(new Condition(room, kind, today, "").id());
+            }
+        }
+        List<String> sensor = new ArrayList<>();
+        List<String> clock = new ArrayList<>();
+        List<String> backlog = new ArrayList<>();
+        for (DeviceReport d : fresh) {
+            var h = d.health();
+            if (h.sensorError()) {
+                sensor.add("设备 " + d.deviceId() + " 读不到人体感应器的信号（硬件读取错误）");
+            } else if (h.sensorUnchangedOpenSeconds() >= limits.sensorStuckAfter().toSeconds()) {
+                sensor.add("设备 " + d.deviceId() + " 的人体感应器在辅导室开放期间已累计 "
+                        + hoursText(h.sensorUnchangedOpenSeconds()) + " 小时没有任何变化");
+            }
+            if (!h.clockSynced() && h.clockUnsyncedSeconds() >= limits.clockUnsyncedAfter().toSeconds()) {
+                clock.add("设备 " + d.deviceId() + " 的时钟已 " + h.clockUnsyncedSeconds() / 60 + " 分钟未与网络时间同步");
+            }
+            List<Long> depths = d.recentDepths();
+            // an unsynchronised device holds its events back on purpose until its clock syncs (docs/device.md, "Time
+            // without a clock"): that backlog is the clock's doing, and the clock warning names it
+            if (h.clockSynced() && h.outboxDepth() > 0 && h.outboxOldestSeconds() >= limits.backlogAge().toSeconds()
+                    && growing(depths, limits.backlogReports())) {
+                List<Long> last = depths.subList(depths.size() - limits.backlogReports(), depths.size());
+                backlog.add(String.format(Locale.ROOT, "设备 %s 有 %d 条记录未获服务器确认，最早一条已等待 %d 分钟，"
+                                + "且最近 %d 次上报持续增加（%s）", d.deviceId(), h.outboxDepth(),
+                        h.outboxOldestSeconds() / 60, last.size(),
+                        String.join(" → ", last.stream().map(String::valueOf).toList())));
+            }
+        }
+        String name = s.room().name();
+        if (!sensor.isEmpty()) {
+            out.add(new Condition(room, WarningKind.SENSOR_STUCK, today, name + "：" + String.join("；", sensor)
+                    + "。感应器可能被遮挡、松脱或损坏，有人值守的时间可能无法被记录。请学校检查感应器的朝向与连线；"
+                    + "仍无变化请联系区县信息技术人员。"));
+        }
+        if (!clock.isEmpty()) {
+            out.add(new Condition(room, WarningKind.CLOCK_UNSYNCED, today, name + "：" + String.join("；", clock)
+                    + "。未同步期间的记录暂不上传，同步后按实际时间补记；长时间无法同步时，这些记录不计入开放时间。"
+                    + "请检查设备能否联网访问校时服务器（NTP），并联系区县信息技术人员。"));
+        }
+        if (!backlog.isEmpty()) {
+            out.add(new Condition(room, WarningKind.OUTBOX_BACKLOG, today, name + "：" + String.join("；", backlog)
+                    + "。记录保存在设备上不会丢失，但统计结果会滞后。请区县信息技术人员检查采集服务及其与设备的连接。"));
+        }
+    }
+
+    /** Whether each of the last {@code reports} depths is larger than the one before it. */
+    static boolean growing(List<Long> depths, int reports) {
+        if (depths.size() < reports) {
+            return false;
+        }
+        for (int i = depths.size() - reports + 1; i < depths.size(); i++) {
+            if (depths.get(i) <= depths.get(i - 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<Condition> verdictsChanged(RoomSituation s, LocalDate today) {

@@ -55,6 +55,12 @@ public final class WarningService implements AutoCloseable {
         Optional<Instant> lastSeen(String roomId);
     }
 
+    /** The latest health each of a room's devices reported (those that reported one). */
+    @FunctionalInterface
+    public interface DeviceHealths {
+        List<DeviceReport> of(String roomId);
+    }
+
     /** Delivers one message to one target. */
     @FunctionalInterface
     public interface Sender {
@@ -65,6 +71,7 @@ public final class WarningService implements AutoCloseable {
     private final Registry registry;
     private final Reports reports;
     private final SignsOfLife signsOfLife;
+    private final DeviceHealths deviceHealths;
     private final WarningBook book;
     private final Sender sender;
     private final Clock clock;
@@ -73,8 +80,16 @@ public final class WarningService implements AutoCloseable {
     private final AtomicLong failedEvaluations = new AtomicLong();
     private ScheduledExecutorService scheduler;
 
+    /** Without device health reports (the replay: it has the events only). */
     public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
                           SignsOfLife signsOfLife, WarningBook book, Sender sender, Clock clock) {
+        this(settings, engine, registry, reports, signsOfLife, room -> List.of(), book, sender, clock);
+    }
+
+    public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
+                          SignsOfLife signsOfLife, DeviceHealths deviceHealths, WarningBook book, Sender sender,
+                          Clock clock) {
+        this.deviceHealths = Objects.requireNonNull(deviceHealths, "deviceHealths is missing");
         this.settings = Objects.requireNonNull(settings, "settings are missing");
         this.registry = Objects.requireNonNull(registry, "registry is missing");
         this.reports = Objects.requireNonNull(reports, "reports are missing");
@@ -150,7 +165,8 @@ public final class WarningService implements AutoCloseable {
             report.days().stream().filter(d -> d.date().equals(today)).findFirst()
                     .filter(DayResult::schoolDay).ifPresent(d -> schoolsInSession.add(room.school()));
             Instant lastSeen = signsOfLife.lastSeen(room.roomId()).orElse(startedAt);
-            RoomSituation situation = new RoomSituation(room, report, lastSeen, book.reportedVerdicts(room.roomId()));
+            RoomSituation situation = new RoomSituation(room, report, lastSeen, book.reportedVerdicts(room.roomId()),
+                    deviceHealths.of(room.roomId()));
             reconcile(room, rules.check(situation, now), openByRoom.getOrDefault(room.roomId(), List.of()), now, today,
                     monday);
         }
@@ -174,7 +190,7 @@ public final class WarningService implements AutoCloseable {
             int occurrence = latest.map(w -> w.occurrence() + 1).orElse(1);
             List<Delivery> deliveries = new ArrayList<>();
             for (WebhookTarget t : settings.targets()) {
-                if (t.scope().covers(room)) {
+                if (t.scope().covers(room) && t.hears(c.kind())) {
                     deliveries.add(Delivery.pending(t.name(), now));
                 }
             }
@@ -185,7 +201,7 @@ public final class WarningService implements AutoCloseable {
         for (Warning w : openBefore) {
             if (!holding.contains(w.conditionId())) {
                 boolean over = switch (w.kind()) {
-                    case DAY_BEHIND, DEVICE_SILENT -> w.key().isBefore(today);
+                    case DAY_BEHIND, DEVICE_SILENT, SENSOR_STUCK, CLOCK_UNSYNCED, OUTBOX_BACKLOG -> w.key().isBefore(today);
                     case WEEK_AT_RISK -> w.key().isBefore(monday);
                     case VERDICT_CHANGED -> w.key().isBefore(monday.minusWeeks(WEEKS_BACK));
                 };
@@ -218,7 +234,7 @@ public final class WarningService implements AutoCloseable {
             if (!listed.isEmpty()) {
                 Optional<RoomRecord> anyRoom = registry.rooms().stream().filter(r -> r.school().equals(school)).findFirst();
                 for (WebhookTarget t : settings.targets()) {
-                    if (anyRoom.isPresent() && t.scope().covers(anyRoom.get())) {
+                    if (anyRoom.isPresent() && t.scope().covers(anyRoom.get()) && t.getsDigest()) {
                         deliveries.add(Delivery.pending(t.name(), now));
                     }
                 }

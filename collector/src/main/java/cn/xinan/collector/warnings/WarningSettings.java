@@ -25,12 +25,13 @@ import java.util.Optional;
  * @param linkBase          the web UI's public address, for the link to the room in every message
  * @param targets           where warnings go
  * @param stateFile         where warnings and their deliveries are kept across restarts, if anywhere
+ * @param deviceHealth      when a device's reported health raises a warning
  */
 public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours, Map<String, OpeningHours> schoolHours,
                               Duration dayCheckpointLead, Duration deviceSilentAfter, int usualSchoolDays,
                               Optional<QuietHours> quietHours, Optional<LocalTime> digestAt,
                               Duration initialBackoff, Duration maxBackoff, int maxAttempts, String linkBase,
-                              List<WebhookTarget> targets, Optional<Path> stateFile) {
+                              List<WebhookTarget> targets, Optional<Path> stateFile, DeviceHealthLimits deviceHealth) {
     public WarningSettings {
         requirePositive(evaluateEvery, "warnings.evaluate-every-seconds");
         Objects.requireNonNull(openingHours, "warnings.opening-hours is missing");
@@ -57,6 +58,17 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
             throw new IllegalArgumentException("warnings.targets: two targets share a name");
         }
         Objects.requireNonNull(stateFile, "warnings.state-file is missing (use Optional.empty())");
+        Objects.requireNonNull(deviceHealth, "the device health limits are missing");
+    }
+
+    /** With the default device health limits. */
+    public WarningSettings(Duration evaluateEvery, OpeningHours openingHours, Map<String, OpeningHours> schoolHours,
+                           Duration dayCheckpointLead, Duration deviceSilentAfter, int usualSchoolDays,
+                           Optional<QuietHours> quietHours, Optional<LocalTime> digestAt,
+                           Duration initialBackoff, Duration maxBackoff, int maxAttempts, String linkBase,
+                           List<WebhookTarget> targets, Optional<Path> stateFile) {
+        this(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter, usualSchoolDays, quietHours,
+                digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, DeviceHealthLimits.DEFAULTS);
     }
 
     /**
@@ -68,7 +80,8 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
         return new WarningSettings(Duration.ofMinutes(1), new OpeningHours(LocalTime.of(8, 0), LocalTime.of(17, 30)),
                 Map.of(), Duration.ofHours(1), Duration.ofMinutes(15), 10,
                 Optional.of(new QuietHours(LocalTime.of(21, 0), LocalTime.of(7, 30))), Optional.of(LocalTime.of(17, 45)),
-                Duration.ofMinutes(1), Duration.ofHours(1), 12, "http://127.0.0.1:8080/", List.of(), Optional.empty());
+                Duration.ofMinutes(1), Duration.ofHours(1), 12, "http://127.0.0.1:8080/", List.of(), Optional.empty(),
+                DeviceHealthLimits.DEFAULTS);
     }
 
     public OpeningHours openingHoursOf(String schoolId) {
@@ -87,22 +100,28 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
     public WarningSettings withTargets(List<WebhookTarget> newTargets) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
                 usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, newTargets,
-                stateFile);
+                stateFile, deviceHealth);
     }
 
     public WarningSettings withQuietHours(Optional<QuietHours> hours) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, hours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile);
+                usualSchoolDays, hours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, deviceHealth);
     }
 
     public WarningSettings withDigestAt(Optional<LocalTime> time) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, quietHours, time, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile);
+                usualSchoolDays, quietHours, time, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, deviceHealth);
     }
 
     public WarningSettings withStateFile(Optional<Path> file) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, file);
+                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, file, deviceHealth);
+    }
+
+    public WarningSettings withDeviceHealth(DeviceHealthLimits limits) {
+        return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
+                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile,
+                limits);
     }
 
     private static void requirePositive(Duration d, String key) {

@@ -23,8 +23,10 @@ import java.util.function.Function;
 public final class WarningSettingsFile {
     private static final Set<String> KEYS = Set.of("enabled", "evaluate-every-seconds", "opening-hours",
             "day-checkpoint-lead-minutes", "device-silent-minutes", "usual-school-days", "quiet-hours", "digest-at",
-            "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base", "state-file");
-    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret");
+            "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base", "state-file",
+            "sensor-stuck-hours", "clock-unsynced-minutes", "backlog-minutes", "backlog-reports",
+            "device-health-max-age-minutes");
+    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret", "kinds");
     private static final Set<String> SCHOOL_HOURS_KEYS = Set.of("school", "hours");
 
     private final Config section;
@@ -94,7 +96,17 @@ public final class WarningSettingsFile {
                 Duration.ofSeconds(integer("retry.initial-seconds", (int) d.initialBackoff().toSeconds())),
                 Duration.ofSeconds(integer("retry.max-seconds", (int) d.maxBackoff().toSeconds())),
                 integer("retry.max-attempts", d.maxAttempts()), linkBase(), targets,
-                text(section.get("state-file")).map(paths)));
+                text(section.get("state-file")).map(paths), deviceHealth()));
+    }
+
+    private DeviceHealthLimits deviceHealth() {
+        DeviceHealthLimits d = DeviceHealthLimits.DEFAULTS;
+        return new DeviceHealthLimits(
+                Duration.ofHours(integer("sensor-stuck-hours", (int) d.sensorStuckAfter().toHours())),
+                Duration.ofMinutes(integer("clock-unsynced-minutes", (int) d.clockUnsyncedAfter().toMinutes())),
+                Duration.ofMinutes(integer("backlog-minutes", (int) d.backlogAge().toMinutes())),
+                integer("backlog-reports", d.backlogReports()),
+                Duration.ofMinutes(integer("device-health-max-age-minutes", (int) d.healthMaxAge().toMinutes())));
     }
 
     private String linkBase() {
@@ -119,7 +131,8 @@ public final class WarningSettingsFile {
             WebhookFormat format = WebhookFormat.parse(text(node.get("type"))
                     .orElseThrow(() -> new IllegalArgumentException("type is missing")));
             URI url = URI.create(text(node.get("url")).orElseThrow(() -> new IllegalArgumentException("url is missing")));
-            return new WebhookTarget(name, scope, format, url, text(node.get("secret")));
+            Set<WarningKind> kinds = text(node.get("kinds")).map(WebhookTarget::parseKinds).orElse(Set.of());
+            return new WebhookTarget(name, scope, format, url, text(node.get("secret")), kinds);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + " (" + name + "): " + e.getMessage());
         }

@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param format the robot's message format
  * @param url    the robot's webhook address
  * @param secret the signing secret (DingTalk 加签, Feishu 签名校验), if the robot has one
+ * @param kinds  the kinds of warning it hears about; empty = every kind (and the daily digest, which goes only to
+ *               targets that hear every kind). An IT operators' robot takes the device kinds only.
  */
-public record WebhookTarget(String name, WarningScope scope, WebhookFormat format, URI url, Optional<String> secret) {
+public record WebhookTarget(String name, WarningScope scope, WebhookFormat format, URI url, Optional<String> secret,
+                            java.util.Set<WarningKind> kinds) {
     public WebhookTarget {
         Objects.requireNonNull(name, "name is missing");
         if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -29,6 +32,38 @@ public record WebhookTarget(String name, WarningScope scope, WebhookFormat forma
         if (secret.isPresent() && format != WebhookFormat.DINGTALK && format != WebhookFormat.FEISHU) {
             throw new IllegalArgumentException("target " + name + ": only dingtalk and feishu robots take a secret");
         }
+        kinds = java.util.Set.copyOf(Objects.requireNonNull(kinds, "kinds are missing (empty: every kind)"));
+    }
+
+    /** A target that hears about every kind of warning. */
+    public WebhookTarget(String name, WarningScope scope, WebhookFormat format, URI url, Optional<String> secret) {
+        this(name, scope, format, url, secret, java.util.Set.of());
+    }
+
+    /** Whether it hears about warnings of {@code kind}. */
+    public boolean hears(WarningKind kind) {
+        return kinds.isEmpty() || kinds.contains(kind);
+    }
+
+    /** Whether it gets the daily digest: only a target that hears every kind does. */
+    public boolean getsDigest() {
+        return kinds.isEmpty();
+    }
+
+    /**
+     * Parses a comma-separated list of kind names ({@code sensor_stuck, clock_unsynced}).
+     *
+     * @throws IllegalArgumentException naming the unknown kind and listing the known ones
+     */
+    public static java.util.Set<WarningKind> parseKinds(String text) {
+        java.util.Set<WarningKind> out = java.util.EnumSet.noneOf(WarningKind.class);
+        for (String part : text.split(",")) {
+            String name = part.strip();
+            out.add(java.util.Arrays.stream(WarningKind.values()).filter(k -> k.wireName().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("kind '" + name + "' is not one of "
+                            + String.join(", ", java.util.Arrays.stream(WarningKind.values()).map(WarningKind::wireName).toList()))));
+        }
+        return out;
     }
 
     /** Logged with the configuration: the URL's key and the secret masked. */
@@ -36,6 +71,7 @@ public record WebhookTarget(String name, WarningScope scope, WebhookFormat forma
     public String toString() {
         return "WebhookTarget[name=" + name + ", scope=" + scope + ", format=" + format.wireName() + ", url="
                 + url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + "/***"
-                + (secret.isPresent() ? ", secret=***" : "") + "]";
+                + (secret.isPresent() ? ", secret=***" : "")
+                + (kinds.isEmpty() ? "" : ", kinds=" + kinds.stream().map(WarningKind::wireName).sorted().toList()) + "]";
     }
 }

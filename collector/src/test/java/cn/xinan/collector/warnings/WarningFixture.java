@@ -42,6 +42,8 @@ final class WarningFixture {
     final Set<LocalDate> makeUpDays = new HashSet<>();
     final List<Sent> sent = new CopyOnWriteArrayList<>();
     final RulesEngine engine = new RulesEngine(RuleSettings.defaults());
+    /** What the room's devices report of their health at a moment (none unless a test says). */
+    volatile java.util.function.Function<Instant, List<DeviceReport>> deviceHealth = now -> List.of();
     private long seq;
 
     record Sent(String target, Message message) {
@@ -66,7 +68,8 @@ final class WarningFixture {
             Instant now = clock.instant();
             return events.stream().map(DeviceEvent::at).filter(t -> !t.isAfter(now)).max(Instant::compareTo);
         };
-        return new WarningService(settings, engine, registry, reports, signs, book, sender, clock);
+        return new WarningService(settings, engine, registry, reports, signs, room -> deviceHealth.apply(clock.instant()),
+                book, sender, clock);
     }
 
     /** A sender that records every message and succeeds. */

@@ -57,6 +57,11 @@ class WarningSettingsFileTest {
                     max-seconds: 600
                     max-attempts: 5
                   state-file: state/warnings.json
+                  sensor-stuck-hours: 3
+                  clock-unsynced-minutes: 45
+                  backlog-minutes: 20
+                  backlog-reports: 4
+                  device-health-max-age-minutes: 15
                   targets:
                     - name: db-001-wecom
                       scope: school:jm-db-001
@@ -67,6 +72,11 @@ class WarningSettingsFileTest {
                       type: dingtalk
                       url: https://oapi.dingtalk.com/robot/send?access_token=t
                       secret: SECabc
+                    - name: county-it
+                      scope: county:东宝区
+                      type: json
+                      url: https://it.jingmen.example/hook
+                      kinds: device_silent, sensor_stuck, clock_unsynced, outbox_backlog
                 """).warnings().orElseThrow();
         assertThat(s.linkBase()).isEqualTo("https://xinan.jingmen.example/app/");
         assertThat(s.evaluateEvery()).isEqualTo(Duration.ofMinutes(2));
@@ -81,11 +91,19 @@ class WarningSettingsFileTest {
         assertThat(s.backoffAfter(10)).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.maxAttempts()).isEqualTo(5);
         assertThat(s.stateFile()).contains(dir.resolve("state/warnings.json"));
+        assertThat(s.deviceHealth()).isEqualTo(new DeviceHealthLimits(Duration.ofHours(3), Duration.ofMinutes(45),
+                Duration.ofMinutes(20), 4, Duration.ofMinutes(15)));
         assertThat(s.targets()).containsExactly(
                 new WebhookTarget("db-001-wecom", WarningScope.parse("school:jm-db-001"), WebhookFormat.WECOM,
                         URI.create("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"), Optional.empty()),
                 new WebhookTarget("county-dingtalk", WarningScope.parse("county:东宝区"), WebhookFormat.DINGTALK,
-                        URI.create("https://oapi.dingtalk.com/robot/send?access_token=t"), Optional.of("SECabc")));
+                        URI.create("https://oapi.dingtalk.com/robot/send?access_token=t"), Optional.of("SECabc")),
+                new WebhookTarget("county-it", WarningScope.parse("county:东宝区"), WebhookFormat.JSON,
+                        URI.create("https://it.jingmen.example/hook"), Optional.empty(), java.util.Set.of(
+                        WarningKind.DEVICE_SILENT, WarningKind.SENSOR_STUCK, WarningKind.CLOCK_UNSYNCED,
+                        WarningKind.OUTBOX_BACKLOG)));
+        assertThat(s.targets().get(2).hears(WarningKind.WEEK_AT_RISK)).isFalse();
+        assertThat(s.targets().get(2).getsDigest()).isFalse();
     }
 
     @Test
@@ -101,6 +119,15 @@ class WarningSettingsFileTest {
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
                 + "    - name: a\n      type: slack\n      url: http://x/\n"))
                 .hasMessageContaining("warnings.targets.0. (a): webhook type 'slack' is not one of wecom, dingtalk, feishu, json");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  sensor-stuck-hours: 0\n"))
+                .hasMessageContaining("warnings.sensor-stuck-hours must be 1 to 24 hours");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  backlog-reports: 1\n"))
+                .hasMessageContaining("warnings.backlog-reports must be 2 to 16");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  clock-unsynced-minutes: soon\n"))
+                .hasMessageContaining("warnings.clock-unsynced-minutes 'soon' must be a whole number");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
+                + "    - name: it\n      type: json\n      url: http://x/\n      kinds: clock, sensor_stuck\n"))
+                .hasMessageContaining("warnings.targets.0. (it): kind 'clock' is not one of day_behind, week_at_risk");
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: ftp://x/\n"))
                 .hasMessageContaining("warnings.link-base 'ftp://x/' must start with http:// or https://");
     }

@@ -91,6 +91,11 @@ public final class ClockKeeper {
         return watch.isSynced();
     }
 
+    /** How long the clock has been unsynchronised without a break; zero when synchronised (device health). */
+    public Duration unsyncedFor() {
+        return watch.unsyncedFor();
+    }
+
     /** The last jump, for health (the kiosk shows it in local time with its direction and size). */
     public Optional<ClockWatch.Jump> lastJump() {
         return watch.lastJump();

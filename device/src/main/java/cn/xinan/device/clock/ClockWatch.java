@@ -27,6 +27,8 @@ public final class ClockWatch {
     private long offsetMillis;
     private Jump lastJump;
     private boolean synced;
+    /** Monotonic millis since which the clock has been unsynchronised without a break; meaningless when synced. */
+    private long unsyncedSinceMillis;
 
     public ClockWatch(Clock wall, MonotonicClock monotonic, ClockSyncStatus sync, Duration jumpThreshold) {
         this.wall = Objects.requireNonNull(wall, "wall clock is missing");
@@ -35,6 +37,7 @@ public final class ClockWatch {
         this.jumpThreshold = Objects.requireNonNull(jumpThreshold, "jump threshold is missing");
         this.offsetMillis = wall.millis() - monotonic.millis();
         this.synced = sync.isSynchronized();
+        this.unsyncedSinceMillis = monotonic.millis();
     }
 
     /** The wall clock's jump since the last check, if it jumped by more than the threshold. */
@@ -57,6 +60,9 @@ public final class ClockWatch {
         boolean now = sync.isSynchronized();
         boolean was = synced;
         synced = now;
+        if (!now && was) {
+            unsyncedSinceMillis = monotonic.millis();
+        }
         if (now && !was) {
             return Transition.BECAME_SYNCED;
         }
@@ -67,6 +73,14 @@ public final class ClockWatch {
 
     public synchronized boolean isSynced() {
         return synced;
+    }
+
+    /**
+     * How long the clock has been unsynchronised without a break as of the last check, on the monotonic clock (the
+     * wall clock is wrong meanwhile); zero when it is synchronised.
+     */
+    public synchronized Duration unsyncedFor() {
+        return synced ? Duration.ZERO : Duration.ofMillis(Math.max(0, monotonic.millis() - unsyncedSinceMillis));
     }
 
     public synchronized Optional<Jump> lastJump() {

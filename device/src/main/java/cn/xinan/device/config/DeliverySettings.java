@@ -14,13 +14,18 @@ import java.time.Duration;
  * @param fullHeartbeatInterval   {@code outbox.fullHeartbeatInterval}: while the outbox is full, a heartbeat
  *                                is recorded only when the last one recorded is at least this old
  *                                (default 15m); every other kind of event is always recorded
+ * @param statusInterval          {@code status.interval}: while connected, the signed status with the device's
+ *                                health (docs/mqtt-contract.md, "Status schema 2") is published again this long
+ *                                after the last one, on the device clock (default 5m, 1m to 1h)
  */
-public record DeliverySettings(Duration ackTimeout, long outboxMaxEvents, Duration fullHeartbeatInterval) {
+public record DeliverySettings(Duration ackTimeout, long outboxMaxEvents, Duration fullHeartbeatInterval,
+                               Duration statusInterval) {
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(60);
     public static final long DEFAULT_OUTBOX_MAX_EVENTS = 100_000;
     public static final Duration DEFAULT_FULL_HEARTBEAT_INTERVAL = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofMinutes(5);
     public static final DeliverySettings DEFAULTS = new DeliverySettings(DEFAULT_ACK_TIMEOUT, DEFAULT_OUTBOX_MAX_EVENTS,
-            DEFAULT_FULL_HEARTBEAT_INTERVAL);
+            DEFAULT_FULL_HEARTBEAT_INTERVAL, DEFAULT_STATUS_INTERVAL);
 
     public DeliverySettings {
         if (ackTimeout == null || ackTimeout.compareTo(Duration.ofMillis(100)) < 0) {
@@ -34,5 +39,14 @@ public record DeliverySettings(Duration ackTimeout, long outboxMaxEvents, Durati
             throw new ConfigException(DeviceConfig.OUTBOX_FULL_HEARTBEAT_INTERVAL,
                     "must be 1m to 1h (at least one sign of life an hour), was " + fullHeartbeatInterval);
         }
+        if (statusInterval == null || statusInterval.compareTo(Duration.ofMinutes(1)) < 0
+                || statusInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException(DeviceConfig.STATUS_INTERVAL, "must be 1m to 1h, was " + statusInterval);
+        }
+    }
+
+    /** With the default {@code status.interval}. */
+    public DeliverySettings(Duration ackTimeout, long outboxMaxEvents, Duration fullHeartbeatInterval) {
+        this(ackTimeout, outboxMaxEvents, fullHeartbeatInterval, DEFAULT_STATUS_INTERVAL);
     }
 }

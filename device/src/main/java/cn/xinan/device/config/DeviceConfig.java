@@ -122,6 +122,7 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
     public static final String MQTT_ACK_TIMEOUT = "mqtt.ackTimeout";
     public static final String OUTBOX_MAX_EVENTS = "outbox.maxEvents";
     public static final String OUTBOX_FULL_HEARTBEAT_INTERVAL = "outbox.fullHeartbeatInterval";
+    public static final String STATUS_INTERVAL = "status.interval";
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofSeconds(1);
@@ -140,7 +141,8 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
             KIOSK_PORT, KIOSK_IDLE_TIMEOUT, STAFF_PINS, STAFF_LOCKOUT_FAILURES, STAFF_LOCKOUT_DURATION,
             CLOCK_SYNC_MARKER, CLOCK_JUMP_THRESHOLD, CLOCK_MAX_HOLD, KIOSK_TIME_ZONE, RULES_DAILY_SECONDS,
             RULES_WEEKLY_SECONDS, RULES_WEEK_POLICY, RULES_UNATTENDED_GAP_SECONDS, CALENDAR_FILE, CALENDAR_SCHOOL_FILE,
-            CALENDAR_NATIONAL_DIR, MQTT_ACK_TIMEOUT, OUTBOX_MAX_EVENTS, OUTBOX_FULL_HEARTBEAT_INTERVAL);
+            CALENDAR_NATIONAL_DIR, MQTT_ACK_TIMEOUT, OUTBOX_MAX_EVENTS, OUTBOX_FULL_HEARTBEAT_INTERVAL,
+            STATUS_INTERVAL);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public DeviceConfig {
@@ -378,7 +380,8 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
                 activeHigh, debounce, hold, stuckAfter, sign, led, kiosk, staff, clockSettings, new DeliverySettings(
                 duration(p, MQTT_ACK_TIMEOUT, DeliverySettings.DEFAULT_ACK_TIMEOUT),
                 longValue(p, OUTBOX_MAX_EVENTS, DeliverySettings.DEFAULT_OUTBOX_MAX_EVENTS),
-                duration(p, OUTBOX_FULL_HEARTBEAT_INTERVAL, DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL)));
+                duration(p, OUTBOX_FULL_HEARTBEAT_INTERVAL, DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL),
+                duration(p, STATUS_INTERVAL, DeliverySettings.DEFAULT_STATUS_INTERVAL)));
     }
 
     /** {@code kiosk.timeZone}: a zone id such as {@code Asia/Shanghai}, or {@code system} for the device's own. */
@@ -597,6 +600,7 @@ public record DeviceConfig(String deviceId, Ed25519Keys.PrivateKey privateKey, S
         m.put(MQTT_ACK_TIMEOUT, delivery.ackTimeout().toString());
         m.put(OUTBOX_MAX_EVENTS, Long.toString(delivery.outboxMaxEvents()));
         m.put(OUTBOX_FULL_HEARTBEAT_INTERVAL, delivery.fullHeartbeatInterval().toString());
+        m.put(STATUS_INTERVAL, delivery.statusInterval().toString());
         return m;
     }
 

@@ -95,6 +95,18 @@ public final class PresenceInput {
     }
 
     /**
+     * Whether the sensor's input cannot be read right now: reading it fails, or the driver knows no level for it
+     * (a hardware read error, reported in the device's health).
+     */
+    public boolean readError() {
+        try {
+            return input.state() == null || input.state() == DigitalState.UNKNOWN;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
      * Simulated mode: drives the mock pin to the level the sensor would output, so the change goes
      * through Pi4J and this driver's listener exactly as on hardware.
      *

@@ -2,6 +2,7 @@ package cn.xinan.device.mqtt;
 
 import cn.xinan.device.outbox.Outbox;
 import cn.xinan.wire.Acknowledgement;
+import cn.xinan.wire.DeviceHealth;
 import cn.xinan.wire.DeviceStatus;
 import cn.xinan.wire.EventSigner;
 import cn.xinan.wire.ResendRequest;
@@ -78,6 +79,8 @@ public final class MqttPublisher implements AutoCloseable {
     private final EventSigner signer;
     private final Clock clock;
     private final String firmware;
+    /** The device's latest health, carried by every online status (schema 2); null until the device reports one. */
+    private volatile DeviceHealth health;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -85,6 +88,7 @@ public final class MqttPublisher implements AutoCloseable {
     private boolean running;
     private boolean networkAllowed = true;
     private boolean pending = true;
+    private boolean statusDue;
     private MqttAsyncClient client;
     private boolean connectionLost;
     private Thread thread;
@@ -152,6 +156,23 @@ public final class MqttPublisher implements AutoCloseable {
     /** The network is back: reconnect at once (the backoff starts over) and deliver the backlog. */
     public void networkUp() {
         signal(() -> networkAllowed = true);
+    }
+
+    /**
+     * The device's health now: the next online status carries it (the one after a connect, or the one
+     * {@link #publishStatus()} asks for). Never blocks.
+     */
+    public void reportHealth(DeviceHealth now) {
+        health = Objects.requireNonNull(now, "health is missing");
+    }
+
+    /**
+     * Publishes the online status with the latest health on the delivery thread as soon as it is connected (the
+     * periodic status, docs/mqtt-contract.md "Status schema 2"). Never blocks; one request while one is waiting
+     * counts once.
+     */
+    public void publishStatus() {
+        signal(() -> statusDue = true);
     }
 
     /** Whether a broker connection is up right now. */
@@ -302,12 +323,18 @@ public final class MqttPublisher implements AutoCloseable {
     private boolean deliverOnce() {
         applyAcknowledgement();
         ResendRequest resend;
+        boolean publishStatus;
         lock.lock();
         try {
+            publishStatus = statusDue;
+            statusDue = false;
             resend = resendRequests.poll();
             pending = false; // cleared before reading, so a wake() during the read is not lost
         } finally {
             lock.unlock();
+        }
+        if (publishStatus && !publishStatusNow()) {
+            return false;
         }
         if (resend != null) {
             return answer(resend);
@@ -336,7 +363,7 @@ public final class MqttPublisher implements AutoCloseable {
         } else {
             waiting = false;
         }
-        awaitUntil(() -> !running || pending || !acks.isEmpty() || !resendRequests.isEmpty() || connectionLost
+        awaitUntil(() -> !running || pending || statusDue || !acks.isEmpty() || !resendRequests.isEmpty() || connectionLost
                 || !networkAllowed, deadline);
         lock.lock();
         try {
@@ -568,9 +595,25 @@ public final class MqttPublisher implements AutoCloseable {
         }
     }
 
+    /** @return false when the connection is gone (the status goes out again after the next connect anyway) */
+    private boolean publishStatusNow() {
+        MqttAsyncClient c = currentClient();
+        if (c == null) {
+            return false;
+        }
+        try {
+            c.publish(Topics.status(deviceId), status(true));
+            return true;
+        } catch (MqttException e) {
+            LOG.log(System.Logger.Level.INFO, "status of {0} not published: {1}", deviceId, e.getMessage());
+            return false;
+        }
+    }
+
+    /** The online status carries the latest health (status schema 2); the offline one never does (schema 1). */
     private MqttMessage status(boolean online) {
-        return new MqttMessage(new DeviceStatus(deviceId, online, clock.instant(), firmware).encodeSigned(signer), 1,
-                true, new MqttProperties());
+        DeviceStatus status = new DeviceStatus(deviceId, online, clock.instant(), firmware, online ? health : null);
+        return new MqttMessage(status.encodeSigned(signer), 1, true, new MqttProperties());
     }
 
     // ---- connection handling -------------------------------------------------------------------

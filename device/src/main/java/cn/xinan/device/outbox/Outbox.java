@@ -485,6 +485,25 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /**
+     * When the oldest event still waiting for a collector's acknowledgement was recorded (held ones included: their
+     * time is on the same unsynchronised clock as the device's now), empty when none waits.
+     */
+    public synchronized Optional<Instant> oldestPendingAt() {
+        checkOpen();
+        try (PreparedStatement q = db.prepareStatement("SELECT at_ms FROM outbox ORDER BY seq LIMIT 1")) {
+            Optional<Instant> at;
+            try (ResultSet rs = q.executeQuery()) {
+                at = rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+            }
+            db.commit();
+            return at;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new OutboxException("outbox " + path + ": cannot read the oldest event: " + e.getMessage(), e);
+        }
+    }
+
     /** The oldest pending events, at most {@code max}, in sequence order (held ones excepted). */
     public synchronized List<SignedEvent> oldest(int max) {
         return after(0, max);

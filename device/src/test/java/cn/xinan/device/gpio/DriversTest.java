@@ -54,6 +54,19 @@ class DriversTest extends MockGpioTestBase {
     }
 
     @Test
+    void aPresenceInputWhoseLevelCannotBeReadReportsAReadError() {
+        PresenceInput pir = new PresenceInput(gpio,
+                new PresenceInput.Settings(17, true, Duration.ZERO, Duration.ZERO), clock, changes::add);
+        assertThat(pir.readError()).isFalse();
+        com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput pin = gpio.context().registry()
+                .get("presence-17", com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput.class);
+        pin.mockState(com.pi4j.io.gpio.digital.DigitalState.UNKNOWN); // the driver lost the line's level
+        assertThat(pir.readError()).isTrue();
+        pin.mockState(com.pi4j.io.gpio.digital.DigitalState.LOW);
+        assertThat(pir.readError()).isFalse();
+    }
+
+    @Test
     void theSignSwitchReportsDebouncedTurns() {
         SignSwitch sign = new SignSwitch(gpio, new SignSwitch.Settings(27, false, Duration.ofMillis(50), "SIGN"),
                 clock, changes::add);
