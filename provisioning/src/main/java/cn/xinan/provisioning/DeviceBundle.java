@@ -83,6 +83,11 @@ public record DeviceBundle(String deviceId, Path dir, Ed25519Keys.PrivateKey pri
 
     /** What a bundle still in {@code bundles/DEVICE} holds that the registry does not: the device's secrets. */
     record Contents(Ed25519Keys.PrivateKey key, String password, String brokerUrl) {
+        Contents {
+            Objects.requireNonNull(key, "private key is missing");
+            Objects.requireNonNull(password, "password is missing");
+            Objects.requireNonNull(brokerUrl, "broker URL is missing");
+        }
     }
 
     /**

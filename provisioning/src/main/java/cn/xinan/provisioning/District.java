@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * Every change validates the whole registry before it writes anything, then rewrites the broker's password file
  * and ACL, so the broker and the registry never disagree on who may connect.
  *
- * <p>Every change is recorded in the audit log {@code registry/audit.jsonl} (the file the collector's sign-ins go to,
+ * <p>Every change is recorded in the audit log {@code registry/audit.jsonl} (the collector's default access.audit-log,
  * docs/security.md, "The audit log") with the {@link Operator}, what changed and its value before and after: one entry
  * per school, room, device or account changed, written after the change is saved. A change refused because an input
  * was wrong (a bad CSV line, an unknown room) changes nothing and is recorded as one entry with the outcome
@@ -245,6 +245,13 @@ public final class District {
      * @param bundle the rewritten bundle, or empty when the device's bundle was no longer in {@code bundles/}
      */
     public record Moved(String deviceId, RoomRecord from, RoomRecord to, Instant at, Optional<DeviceBundle> bundle) {
+        public Moved {
+            java.util.Objects.requireNonNull(deviceId, "device id is missing");
+            java.util.Objects.requireNonNull(from, "old room is missing");
+            java.util.Objects.requireNonNull(to, "new room is missing");
+            java.util.Objects.requireNonNull(at, "move instant is missing");
+            java.util.Objects.requireNonNull(bundle, "bundle is missing (Optional.empty() for none)");
+        }
     }
 
     /**

@@ -138,6 +138,13 @@ final class InfluxDbCommand implements Callable<Integer> {
             d.record("influxdb-apply", "failure", applying);
             System.err.println("xinan: " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException e) {
+            // --influxdb-url is not a URL: nothing was sent
+            applying.put("admin", adminUser);
+            applying.put("reason", "--influxdb-url '" + url + "': " + e.getMessage());
+            d.record("influxdb-apply", "refused", applying);
+            throw new UserInputException("--influxdb-url '" + url + "' is not a URL such as http://127.0.0.1:8086: "
+                    + e.getMessage());
         }
     }
 

@@ -161,16 +161,24 @@ class ProvisionAuditTest {
         assertThat(bad.err()).startsWith("xinan: bad.csv line 2, column 3 (tier): unknown room tier 'gold'");
         Run keep = provision("influxdb", "--keep", "30d");
         assertThat(keep.status()).isEqualTo(2);
+        assertThat(district.resolve("secrets/influxdb-setup.influxql")).as("a refused set-up writes nothing").doesNotExist();
         Run move = provision("device", "move", "--device", "ghost", "--room", "jm-db-001-r2", "--from", "2026-03-02");
         assertThat(move.status()).isEqualTo(2);
+        Files.writeString(dir.resolve("admin.password"), "admin-secret\n");
+        Run apply = provision("influxdb", "--apply", "--influxdb-url", "http://no such host", "--admin-password-file",
+                dir.resolve("admin.password").toString());
+        assertThat(apply.status()).isEqualTo(2);
+        assertThat(apply.err()).startsWith("xinan: --influxdb-url 'http://no such host' is not a URL");
 
-        List<JsonNode> refused = audit().subList(before, audit().size());
+        List<JsonNode> all = audit();
+        List<JsonNode> refused = all.subList(before, all.size());
         assertThat(refused).extracting(e -> e.path("action").asText() + " " + e.path("outcome").asText())
-                .containsExactly("import refused", "influxdb-setup refused", "device-move refused");
+                .containsExactly("import refused", "influxdb-setup refused", "device-move refused",
+                        "influxdb-setup success", "influxdb-apply refused");
         assertThat(refused.get(0).path("reason").asText()).contains("unknown room tier 'gold'");
         assertThat(refused.get(1).path("reason").asText()).contains("shorter than 400 days");
         assertThat(refused.get(2).path("reason").asText()).isEqualTo("unknown device 'ghost'");
         assertThat(Files.readString(district.resolve("registry/rooms.csv"))).isEqualTo(rooms);
-        assertThat(district.resolve("secrets/influxdb-setup.influxql")).doesNotExist();
+        assertThat(Files.readString(district.resolve("registry/audit.jsonl"))).doesNotContain("admin-secret");
     }
 }
