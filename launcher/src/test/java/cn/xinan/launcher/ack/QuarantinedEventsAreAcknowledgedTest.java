@@ -150,10 +150,17 @@ class QuarantinedEventsAreAcknowledgedTest {
             assertThat(p.through()).isEqualTo(lastSeq);
             assertThat(p.gaps()).as("a gap would stall the acknowledgement and turn health DOWN").isEmpty();
         });
+        String base = "http://127.0.0.1:" + collector.httpPort();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort()
-                    + "/observe/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
             assertThat(status).as("health (UP is 200 or 204)").isIn(200, 204);
+            HttpResponse<String> devices = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/devices"))
+                    .header("Authorization", "Bearer " + collector.internalToken()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(devices.statusCode()).isEqualTo(200);
+            assertThat(devices.body().replace(" ", "")).as("the operator sees the device's quarantined seqs")
+                    .contains("\"acknowledgedThrough\":" + lastSeq, "\"gaps\":[]", "\"quarantinedSeqs\":1",
+                            "\"devicesWithQuarantinedSeqs\":1");
         }
         List<QuarantinedMessage> quarantined = collector.store().recentQuarantine(10);
         assertThat(quarantined).singleElement().satisfies(q -> {
