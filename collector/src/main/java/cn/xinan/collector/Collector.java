@@ -85,7 +85,7 @@ public final class Collector implements AutoCloseable {
 
     /** @param clock the collector's clock: receive times and the plausible-time check */
     public Collector(CollectorConfig config, Clock clock) {
-        this(config, clock, AckSettings.DEFAULTS);
+        this(config, clock, config.ingest().ack());
     }
 
     /** @param ackSettings when a gap in a device's stored sequence is asked for again, when health says stalled */

@@ -4,6 +4,7 @@ import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.figures.FiguresSettings;
+import cn.xinan.collector.ingest.AckSettings;
 import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.ingest.QuarantineSettings;
@@ -55,6 +56,7 @@ public final class CollectorConfigFile {
             "figures.interval-seconds", "figures.weeks-back",
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
             "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute",
+            "ack.gap-timeout-seconds", "ack.stall-seconds",
             "audit.pdf-font", "audit.late-after-minutes",
             "targets.qualified-percent", "targets.demonstration-percent", "targets.by-year");
 
@@ -213,7 +215,13 @@ public final class CollectorConfigFile {
         }
         return new IngestSettings(Duration.ofSeconds(integer("ingest.max-future-skew-seconds",
                 (int) d.maxFutureSkew().toSeconds())), earliest, integer("ingest.max-batch-messages", d.maxBatchMessages()),
-                integer("ingest.verify-threads", d.verifyThreads()), quarantine());
+                integer("ingest.verify-threads", d.verifyThreads()), quarantine(), ack());
+    }
+
+    private AckSettings ack() {
+        AckSettings d = AckSettings.DEFAULTS;
+        return new AckSettings(Duration.ofSeconds(integer("ack.gap-timeout-seconds", (int) d.gapTimeout().toSeconds())),
+                Duration.ofSeconds(integer("ack.stall-seconds", (int) d.stallAfter().toSeconds())));
     }
 
     private QuarantineSettings quarantine() {

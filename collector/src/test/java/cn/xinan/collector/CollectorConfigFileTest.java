@@ -1,6 +1,7 @@
 package cn.xinan.collector;
 
 import cn.xinan.collector.figures.FiguresSettings;
+import cn.xinan.collector.ingest.AckSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.WeekPolicy;
@@ -115,6 +116,18 @@ class CollectorConfigFileTest {
                 """));
         assertThat(embeddedShared.mqtt().eventsFilter()).isEqualTo("$share/g1/+/events");
         assertThat(CollectorConfig.embedded(dir, dir, Optional.empty(), 18830, 0).mqtt().eventsFilter()).isEqualTo("+/events");
+    }
+
+    @Test
+    void ackKeysAreReadAndABadOneNamesItsKey() throws IOException {
+        String base = "registry:\n  dir: r\nmqtt:\n  url: tcp://h:1883\n";
+        assertThat(CollectorConfigFile.read(write(base)).ingest().ack()).isEqualTo(AckSettings.DEFAULTS);
+        assertThat(CollectorConfigFile.read(write(base + "ack:\n  gap-timeout-seconds: 5\n  stall-seconds: 60\n")).ingest().ack())
+                .isEqualTo(new AckSettings(Duration.ofSeconds(5), Duration.ofSeconds(60)));
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "ack:\n  gap-timeout-seconds: 60\n  stall-seconds: 5\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ack.stall-seconds");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(base + "ack:\n  gap-timeout-seconds: soon\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ack.gap-timeout-seconds");
     }
 
     @Test

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param maxBatchMessages  the most messages verified, stored in one append and acknowledged together (default 500)
  * @param verifyThreads     threads decoding and verifying signatures in parallel (default: the processors)
  * @param quarantine        size, retention and rate bounds of the quarantine
+ * @param ack               when a gap is asked for again and when health calls a device's acknowledgement stalled
+ *                          ({@code ack.*})
  */
 public record IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, int maxBatchMessages,
-                             int verifyThreads, QuarantineSettings quarantine) {
+                             int verifyThreads, QuarantineSettings quarantine, AckSettings ack) {
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
     public static final Instant DEFAULT_EARLIEST_PLAUSIBLE = Instant.parse("2020-01-01T00:00:00Z");
 
@@ -32,6 +34,13 @@ public record IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, 
             throw new IllegalArgumentException("ingest.verify-threads must be between 1 and 64, was " + verifyThreads);
         }
         Objects.requireNonNull(quarantine, "quarantine settings are missing");
+        Objects.requireNonNull(ack, "ack settings are missing");
+    }
+
+    /** With the default acknowledgement settings ({@link AckSettings#DEFAULTS}). */
+    public IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, int maxBatchMessages, int verifyThreads,
+                          QuarantineSettings quarantine) {
+        this(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, quarantine, AckSettings.DEFAULTS);
     }
 
     /** With the default quarantine bounds ({@link QuarantineSettings#defaults()}). */
@@ -40,7 +49,11 @@ public record IngestSettings(Duration maxFutureSkew, Instant earliestPlausible, 
     }
 
     public IngestSettings withQuarantine(QuarantineSettings settings) {
-        return new IngestSettings(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, settings);
+        return new IngestSettings(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, settings, ack);
+    }
+
+    public IngestSettings withAck(AckSettings settings) {
+        return new IngestSettings(maxFutureSkew, earliestPlausible, maxBatchMessages, verifyThreads, quarantine, settings);
     }
 
     public static IngestSettings defaults() {
