@@ -26,7 +26,8 @@ public final class WarningSettingsFile {
             "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base", "state-file",
             "sensor-stuck-hours", "clock-unsynced-minutes", "backlog-minutes", "backlog-reports",
             "device-health-max-age-minutes");
-    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret", "kinds");
+    private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret", "kinds", "from",
+            "to");
     private static final Set<String> SCHOOL_HOURS_KEYS = Set.of("school", "hours");
 
     private final Config section;
@@ -132,7 +133,10 @@ public final class WarningSettingsFile {
                     .orElseThrow(() -> new IllegalArgumentException("type is missing")));
             URI url = URI.create(text(node.get("url")).orElseThrow(() -> new IllegalArgumentException("url is missing")));
             Set<WarningKind> kinds = text(node.get("kinds")).map(WebhookTarget::parseKinds).orElse(Set.of());
-            return new WebhookTarget(name, scope, format, url, text(node.get("secret")), kinds);
+            Optional<MailRecipients> mail = format == WebhookFormat.EMAIL
+                    ? Optional.of(MailRecipients.parse(text(node.get("from")).orElse(""), text(node.get("to")).orElse("")))
+                    : Optional.empty();
+            return new WebhookTarget(name, scope, format, url, text(node.get("secret")), kinds, mail);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + " (" + name + "): " + e.getMessage());
         }

@@ -11,7 +11,9 @@ public enum WebhookFormat {
     /** 飞书 custom bot: text message; with a secret, signed in the body (签名校验). */
     FEISHU,
     /** A plain JSON object with every field, for the bureau's own systems. */
-    JSON;
+    JSON,
+    /** An e-mail over SMTP ({@link MailSender}): the title as subject, the text and link as body, UTF-8. */
+    EMAIL;
 
     public static WebhookFormat parse(String text) {
         String t = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
@@ -20,7 +22,7 @@ public enum WebhookFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("webhook type '" + text + "' is not one of wecom, dingtalk, feishu, json");
+        throw new IllegalArgumentException("webhook type '" + text + "' is not one of wecom, dingtalk, feishu, json, email");
     }
 
     public String wireName() {

@@ -33,7 +33,8 @@ import java.util.Objects;
  *   {@code code 0}.</li>
  *   <li>JSON: the message's fields as one object; success is any 2xx.</li>
  * </ul>
- * Any other answer, a time-out or a refused connection is a {@link DeliveryException}; the caller retries.
+ * Any other answer, a time-out or a refused connection is a {@link DeliveryException}; the caller retries. An
+ * {@link WebhookFormat#EMAIL e-mail} target goes through {@link MailSender} (SMTP) instead.
  */
 public final class WebhookSender implements WarningService.Sender {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,14 +42,20 @@ public final class WebhookSender implements WarningService.Sender {
 
     private final HttpClient http;
     private final Clock clock;
+    private final MailSender mail;
 
     public WebhookSender(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock is missing");
+        this.mail = new MailSender(clock);
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
     public void send(WebhookTarget target, Message message) throws DeliveryException {
+        if (target.format() == WebhookFormat.EMAIL) {
+            mail.send(target, message);
+            return;
+        }
         URI uri = target.url();
         Map<String, Object> body = new LinkedHashMap<>();
         String content = message.text() + "\n\n[查看详情](" + message.link() + ")";
@@ -83,6 +90,7 @@ public final class WebhookSender implements WarningService.Sender {
                 body.put("link", message.link());
                 body.putAll(message.fields());
             }
+            case EMAIL -> throw new IllegalStateException("an e-mail target is sent by the mail sender");
         }
         HttpResponse<String> response = post(target, uri, body);
         check(target, response);
@@ -136,7 +144,7 @@ public final class WebhookSender implements WarningService.Sender {
         String codeField = switch (target.format()) {
             case WECOM, DINGTALK -> "errcode";
             case FEISHU -> "code";
-            case JSON -> null;
+            case JSON, EMAIL -> null;
         };
         if (codeField == null) {
             return;

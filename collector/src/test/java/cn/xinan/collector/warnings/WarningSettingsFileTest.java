@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +78,13 @@ class WarningSettingsFileTest {
                       type: json
                       url: https://it.jingmen.example/hook
                       kinds: device_silent, sensor_stuck, clock_unsynced, outbox_backlog
+                    - name: db-001-mail
+                      scope: school:jm-db-001
+                      type: email
+                      url: smtps://xinan@smtp.jingmen.example:465
+                      secret: mail-password
+                      from: xinan@jingmen.example
+                      to: zhang.wei@school.example, li.na@school.example
                 """).warnings().orElseThrow();
         assertThat(s.linkBase()).isEqualTo("https://xinan.jingmen.example/app/");
         assertThat(s.evaluateEvery()).isEqualTo(Duration.ofMinutes(2));
@@ -93,7 +101,7 @@ class WarningSettingsFileTest {
         assertThat(s.stateFile()).contains(dir.resolve("state/warnings.json"));
         assertThat(s.deviceHealth()).isEqualTo(new DeviceHealthLimits(Duration.ofHours(3), Duration.ofMinutes(45),
                 Duration.ofMinutes(20), 4, Duration.ofMinutes(15)));
-        assertThat(s.targets()).containsExactly(
+        assertThat(s.targets().subList(0, 3)).containsExactly(
                 new WebhookTarget("db-001-wecom", WarningScope.parse("school:jm-db-001"), WebhookFormat.WECOM,
                         URI.create("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"), Optional.empty()),
                 new WebhookTarget("county-dingtalk", WarningScope.parse("county:东宝区"), WebhookFormat.DINGTALK,
@@ -104,6 +112,9 @@ class WarningSettingsFileTest {
                         WarningKind.OUTBOX_BACKLOG)));
         assertThat(s.targets().get(2).hears(WarningKind.WEEK_AT_RISK)).isFalse();
         assertThat(s.targets().get(2).getsDigest()).isFalse();
+        assertThat(s.targets().get(3).mail()).contains(new MailRecipients("xinan@jingmen.example",
+                List.of("zhang.wei@school.example", "li.na@school.example")));
+        assertThat(s.targets().get(3).toString()).doesNotContain("mail-password").doesNotContain("xinan@smtp");
     }
 
     @Test
@@ -128,6 +139,12 @@ class WarningSettingsFileTest {
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
                 + "    - name: it\n      type: json\n      url: http://x/\n      kinds: clock, sensor_stuck\n"))
                 .hasMessageContaining("warnings.targets.0. (it): kind 'clock' is not one of day_behind, week_at_risk");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
+                + "    - name: mail\n      type: email\n      url: smtp://h:25\n      from: x@y.example\n      to: nobody\n"))
+                .hasMessageContaining("warnings.targets.0. (mail): to: 'nobody' is not an address");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  targets:\n"
+                + "    - name: mail\n      type: email\n      url: http://h/\n      from: x@y.example\n      to: a@b.example\n"))
+                .hasMessageContaining("an e-mail target's url must be smtp://host:port or smtps://host:port");
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: ftp://x/\n"))
                 .hasMessageContaining("warnings.link-base 'ftp://x/' must start with http:// or https://");
     }
