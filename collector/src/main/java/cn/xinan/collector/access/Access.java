@@ -68,7 +68,7 @@ public final class Access {
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAFE_NEXT = Pattern.compile("/(?![/\\\\])[A-Za-z0-9/_.\\-?=&%]*");
-    private static final Pattern ROOM_VERDICTS = Pattern.compile("/api/v1/rooms/[^/]+/(verdicts|detail)");
+    private static final Pattern ROOM_VIEWS = Pattern.compile("/api/v1/rooms/[^/]+/(verdicts|detail)");
 
     private final AccessSettings settings;
     private final Registry registry;
@@ -166,7 +166,7 @@ public final class Access {
             case "/api/v1/quarantine" -> Permission.VIEW_QUARANTINE;
             case "/api/v1/audit", "/api/v1/audit/bundle" -> Permission.EXPORT;
             case "/api/v1/ingest", "/observe/metrics" -> Permission.VIEW_FLEET_COUNTERS;
-            default -> ROOM_VERDICTS.matcher(path).matches() ? Permission.VIEW_VERDICTS
+            default -> ROOM_VIEWS.matcher(path).matches() ? Permission.VIEW_VERDICTS
                     : path.startsWith("/observe/metrics/") ? Permission.VIEW_FLEET_COUNTERS : null;
         };
         return p == null ? Route.UNLISTED : new Route(p, false);

@@ -78,9 +78,10 @@ public final class RoomDetailService implements HttpService {
         LocalDate from = period[0];
         LocalDate to = period[1];
         LocalDate today = LocalDate.ofInstant(clock.instant(), RulesEngine.ZONE);
-        RoomReport report = verdicts.room(room.roomId(), from, to);
+        VerdictService.RoomDays read = verdicts.roomWithSummaries(room.roomId(), from, to);
+        RoomReport report = read.report();
         Map<LocalDate, DaySummary> summaries = new HashMap<>();
-        verdicts.summaries(room.roomId(), from, to).forEach(s -> summaries.put(s.date(), s));
+        read.summaries().forEach(s -> summaries.put(s.date(), s));
         Map<LocalDate, Map<String, Map<String, Integer>>> checkins = checkinsByDay(room.roomId(), from, to);
 
         List<Map<String, Object>> days = new ArrayList<>();

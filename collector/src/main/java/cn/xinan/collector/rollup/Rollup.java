@@ -80,6 +80,17 @@ public final class Rollup {
             Objects.requireNonNull(key, "key is missing");
             Objects.requireNonNull(name, "name is missing");
             tiers = Map.copyOf(tiers);
+            if (metDays < 0 || metDays > requiredDays || noDataDays < 0 || noDataDays > requiredDays - metDays) {
+                throw new IllegalArgumentException("days of " + key + ": met " + metDays + ", no data " + noDataDays
+                        + " must lie within the " + requiredDays + " required");
+            }
+            if (metWeeks < 0 || metWeeks > requiredWeeks || roomsEveryWeekMet < 0 || roomsEveryWeekMet > rooms) {
+                throw new IllegalArgumentException("weeks of " + key + ": met " + metWeeks + " of " + requiredWeeks
+                        + ", rooms with every week met " + roomsEveryWeekMet + " of " + rooms);
+            }
+            if (rooms < 0 || rooms > tiers.values().stream().mapToInt(Integer::intValue).sum()) {
+                throw new IllegalArgumentException("rooms of " + key + ": " + rooms + " selected of " + tiers);
+            }
         }
 
         public int allRooms() {

@@ -86,17 +86,28 @@ public final class VerdictService {
     }
 
     /**
-     * The day summaries of one room for the days {@code from..to} as the verdicts read them (after the days changed
-     * by this store's appends are recomputed): per day whether the device showed a sign of life and how many events
-     * were left out as unsynchronised (docs/rules.md §6). Days without a summary (no event) are absent.
+     * One room's report with the day summaries it was computed from (one read): per day also whether the device showed
+     * a sign of life and how many events were left out as unsynchronised (docs/rules.md §6). The summaries cover the
+     * whole weeks touching the period; days without a summary (no event) are absent.
      *
      * @throws UnknownRoomException when the room is not registered
      */
-    public List<DaySummary> summaries(String roomId, LocalDate from, LocalDate to) {
+    public RoomDays roomWithSummaries(String roomId, LocalDate from, LocalDate to) {
         checkPeriod(from, to);
-        registry.room(roomId).orElseThrow(() -> new UnknownRoomException(roomId));
+        RoomRecord room = registry.room(roomId).orElseThrow(() -> new UnknownRoomException(roomId));
         derived.refresh(List.of(roomId));
-        return derived.store().summaries(List.of(roomId), from, to).getOrDefault(roomId, List.of());
+        List<DaySummary> days = derived.store().summaries(List.of(roomId), WeekResult.mondayOf(from),
+                WeekResult.mondayOf(to).plusDays(6)).getOrDefault(roomId, List.of());
+        return new RoomDays(engine.evaluateSummaries(room.roomId(), room.tier(), days, calendars.forSchool(room.school()),
+                from, to), days);
+    }
+
+    /** A room's report and the day summaries behind it. */
+    public record RoomDays(RoomReport report, List<DaySummary> summaries) {
+        public RoomDays {
+            Objects.requireNonNull(report, "report is missing");
+            summaries = List.copyOf(summaries);
+        }
     }
 
     private static void checkPeriod(LocalDate from, LocalDate to) {

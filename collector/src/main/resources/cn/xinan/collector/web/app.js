@@ -339,7 +339,8 @@ function renderWarnings() {
   section.hidden = false;
   const names = new Map(state.rooms.map(r => [r.room, r.name]));
   const items = state.warnings.warnings.map(w => el("li", { class: "warning " + w.kind, "data-id": w.id },
-    el("strong", {}, (state.lang === "zh" ? w.title : w.titleEn) + " · " + (names.get(w.room) || w.room)),
+    el("strong", {}, (state.lang === "zh" ? w.title : w.titleEn) + " · ", link({ view: "room", room: w.room, p: "week",
+      from: iso(state.monday), to: iso(addDays(state.monday, 6)) }, names.get(w.room) || w.room)),
     el("p", {}, w.text),
     el("small", {}, t("raised") + " " + new Date(w.raisedAt).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB",
       { timeZone: "Asia/Shanghai" }) + " · " + w.deliveries.map(d => d.target + " " + t("delivery")[d.state]).join(", "))));

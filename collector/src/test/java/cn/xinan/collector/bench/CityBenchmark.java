@@ -60,9 +60,10 @@ import java.util.stream.Stream;
  * summaries computed by the engine ({@link RulesEngine#summarize}, the deriver's function) from generated events and
  * written with the store's own {@code writeSummaries}, except for one room whose whole term is loaded raw and derived.
  * Then min / median of several runs of: a city's week through the HTTP API, one room's term through the API, a city's
- * term roll-up (compliance over every room), one figures pass (InfluxDB), recomputing one room's whole term from its
- * alive spans and from its raw heartbeats ({@link DerivedResults#recompute}), and the engine alone on the city's week
- * of events in memory.
+ * term roll-up (compliance over every room; and through the web UI's {@code /rollup}), one room's page for the term
+ * ({@code /rooms/{room}/detail}), one figures pass (InfluxDB), recomputing one room's whole term from its alive spans
+ * and from its raw heartbeats ({@link DerivedResults#recompute}), and the engine alone on the city's week of events in
+ * memory.
  *
  * <p>Usage: {@code CityBenchmark [rooms=1000] [termWeeks=20] [runs=5] [rawRooms=rooms]} (rooms past {@code rawRooms}
  * get their first week as engine-made summaries too); system property {@code xinan.bench.only}
@@ -216,10 +217,18 @@ public final class CityBenchmark {
                 cn.xinan.collector.access.AccessSettings.in(java.nio.file.Files.createTempDirectory("xinan-city-access")),
                 registry, java.time.Clock.systemUTC());
         token = access.internalToken();
+        DeviceStatusBoard board = new DeviceStatusBoard(registry);
+        Clock afterTheTerm = Clock.fixed(termEnd.plusDays(1).atTime(12, 0).toInstant(ZoneOffset.ofHours(8)), RulesEngine.ZONE);
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .connectionOptions(o -> o.tcpNoDelay(true)) // as the collector's server (Collector.java)
-                .routing(routing -> Api.routing(routing, new ApiContext(registry, store, verdicts,
-                        new IngestCounters(), new DeviceStatusBoard(registry), () -> true, access)))
+                .routing(routing -> {
+                    Api.routing(routing, new ApiContext(registry, store, verdicts, new IngestCounters(), board, () -> true, access));
+                    // the web UI's views (docs/web-ui.md)
+                    routing.register(Api.PREFIX, new cn.xinan.collector.api.RollupService(verdicts, access,
+                            cn.xinan.collector.rollup.Targets.DEFAULTS, afterTheTerm));
+                    routing.register(Api.PREFIX, new cn.xinan.collector.api.RoomDetailService(verdicts, store, board, access,
+                            afterTheTerm));
+                })
                 .build().start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             String base = "http://127.0.0.1:" + server.port() + "/api/v1";
@@ -237,6 +246,17 @@ public final class CityBenchmark {
                 rate[0] = ComplianceRate.over(verdicts.rooms(List.of(), TERM_START, termEnd));
             });
             System.out.printf(Locale.ROOT, "  (%s)%n", rate[0]);
+            time("city term roll-up through the API (GET /rollup, by county, the web UI's roll-up)", runs, () -> {
+                size[0] = get(http, base + "/rollup?from=" + TERM_START + "&to=" + termEnd);
+            });
+            time("city term roll-up by room through the API (GET /rollup?level=room)", runs, () -> {
+                size[0] = get(http, base + "/rollup?level=room&from=" + TERM_START + "&to=" + termEnd);
+            });
+            System.out.printf(Locale.ROOT, "  (answer: %,d bytes)%n", size[0]);
+            time("one room's page for the term through the API (GET /rooms/room-0000/detail, raw term)", runs * 4, () -> {
+                size[0] = get(http, base + "/rooms/" + room(0) + "/detail?from=" + TERM_START + "&to=" + termEnd);
+            });
+            System.out.printf(Locale.ROOT, "  (answer: %,d bytes)%n", size[0]);
         } finally {
             server.stop();
         }
