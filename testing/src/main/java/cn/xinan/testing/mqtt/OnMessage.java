@@ -1,4 +1,4 @@
-package cn.xinan.collector.testkit;
+package cn.xinan.testing.mqtt;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
