@@ -86,17 +86,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Instant now = Instant.now();
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-demo-");
-        try {
-            return run(out, now, dir);
-        } finally {
-            if (workDir == null) {
-                deleteTree(dir);
-            }
+        try (WorkDir work = WorkDir.open(workDir, "demo")) {
+            return run(out, now, work);
         }
     }
 
-    private Integer run(PrintStream out, Instant now, Path dir) throws Exception {
+    private Integer run(PrintStream out, Instant now, WorkDir work) throws Exception {
+        Path dir = work.path();
         SchoolCalendar calendar = SchoolCalendar.of(NationalCalendar.bundled());
         Instant from = DemoDistrict.historyStart(now);
         Deque<ScenarioAction> pending = new ArrayDeque<>(DemoDistrict.life(from, now.plus(Duration.ofDays(14)), calendar, seed)
@@ -187,9 +183,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             rooms.close();
             collector.close();
-            if (workDir == null) {
-                deleteTree(dir); // before the shutdown hook lets the JVM end
-            }
+            work.close(); // before the shutdown hook lets the JVM end
             stopped.countDown();
         }
     }
@@ -232,17 +226,6 @@ final class DemoCommand implements Callable<Integer> {
             out.println("      " + DemoDistrict.story(r.roomId()));
         }
         out.println();
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("xinan demo: could not remove " + dir + ": " + e.getMessage());
-        }
     }
 
     private static void printWeeks(PrintStream out, Collector collector, LocalDate today) {

@@ -14,7 +14,6 @@ import cn.xinan.rules.calendar.CalendarFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,8 +72,8 @@ final class ReplayCommand implements Callable<Integer> {
         Optional<StoreSettings.Influx> influx = Optional.ofNullable(influxdb)
                 // retention policy "xinan", as the collector's default and the dashboards (docs/dashboards.md)
                 .map(url -> new StoreSettings.Influx(url, influxDatabase, "xinan", "INF", null, null));
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("xinan-replay-");
-        try {
+        try (WorkDir work = WorkDir.open(workDir, "replay")) {
+            Path dir = work.path();
             WarningSettings warningSettings = warningsConfig == null ? WarningSettings.defaults()
                     : CollectorConfigFile.read(warningsConfig).warnings().orElseThrow(() -> new UserInputException(
                     warningsConfig + ": warnings.enabled is not true, so it has no warnings settings to try"));
@@ -103,16 +102,6 @@ final class ReplayCommand implements Callable<Integer> {
                 System.err.printf("xinan replay: %d warnings written to %s%n", warningCount[0], warnings);
             }
             return 0;
-        } finally {
-            if (workDir == null) {
-                deleteTree(dir);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -3,7 +3,7 @@ package cn.xinan.collector.bench;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoreSettings;
-import cn.xinan.collector.testkit.OnMessage;
+import cn.xinan.testing.mqtt.OnMessage;
 import cn.xinan.collector.testkit.IngestRig;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.provisioning.Registry;

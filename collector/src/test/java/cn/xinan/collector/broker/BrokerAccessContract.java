@@ -1,15 +1,13 @@
 package cn.xinan.collector.broker;
 
+import cn.xinan.testing.mqtt.OnMessage;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,14 +202,16 @@ abstract class BrokerAccessContract {
     }
 
     /** A plain MQTT 5 client that keeps what it receives as "topic payload". */
-    static final class Client implements MqttCallback {
+    static final class Client {
         final MqttAsyncClient client;
         final List<String> received = new CopyOnWriteArrayList<>();
         final List<String> disconnects = new CopyOnWriteArrayList<>();
 
         Client(String url, String clientId, String user, String password) throws MqttException {
             client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
-            client.setCallback(this);
+            client.setCallback(OnMessage.of(
+                    (topic, message) -> received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8)),
+                    response -> disconnects.add(String.valueOf(response))));
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
             if (user != null) {
@@ -260,36 +260,6 @@ abstract class BrokerAccessContract {
             } catch (MqttException e) {
                 // refused: what the test expects
             }
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            disconnects.add(String.valueOf(response));
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            // seen through the tokens
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // nothing to do
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            // nothing to do
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
         }
 
         void close() {

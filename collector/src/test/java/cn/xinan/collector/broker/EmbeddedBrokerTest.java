@@ -1,7 +1,7 @@
 package cn.xinan.collector.broker;
 
 import cn.xinan.testing.ExternalServer;
-import cn.xinan.collector.testkit.OnMessage;
+import cn.xinan.testing.mqtt.OnMessage;
 import cn.xinan.collector.testkit.TestPublisher;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

@@ -37,6 +37,30 @@ final class DeviceCommands implements Runnable {
         System.out.println("Broker files updated: " + d.brokerDir() + " (copy them to the broker; docs/provisioning.md)");
     }
 
+    /** What the commands on one registered device share: the district and {@code --device}. */
+    abstract static class OnADevice implements Callable<Integer> {
+        @Mixin
+        DistrictOptions district;
+
+        @Option(names = "--device", required = true, description = "the device")
+        String device;
+
+        /** {@code text} read by {@link DistrictOptions#when}, or now when the option is not given. */
+        static Instant whenOrNow(String option, String text) {
+            return text == null ? Instant.now() : DistrictOptions.when(option, text);
+        }
+    }
+
+    /** {@code --broker-url}, for the commands that write a bundle. */
+    static final class BrokerUrlOption {
+        @Option(names = "--broker-url", paramLabel = "URL", description = "what it connects to (default: the one `provision broker` recorded)")
+        String given;
+
+        String in(DistrictOptions district) {
+            return district.brokerUrl(given);
+        }
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Registers a new device in a room: a new Ed25519 key pair, a broker account and the Pi's bundle.")
     static final class Add implements Callable<Integer> {
@@ -49,13 +73,13 @@ final class DeviceCommands implements Runnable {
         @Option(names = "--device", description = "its id (default: ROOM-dN, the first free N)")
         String device;
 
-        @Option(names = "--broker-url", paramLabel = "URL", description = "what it connects to (default: the one `provision broker` recorded)")
-        String brokerUrl;
+        @Mixin
+        BrokerUrlOption brokerUrl;
 
         @Override
         public Integer call() {
             District d = district.open();
-            String url = district.brokerUrl(brokerUrl);
+            String url = brokerUrl.in(district);
             DeviceBundle bundle = d.addDevice(room, Optional.ofNullable(device), url);
             System.out.println("Registered device " + bundle.deviceId() + " in room " + room + ".");
             printBundle(d, bundle);
@@ -66,24 +90,18 @@ final class DeviceCommands implements Runnable {
     @Command(name = "replace", mixinStandardHelpOptions = true,
             description = "A re-imaged Pi: a new key pair and broker password for the same device and room. "
                     + "The old key keeps verifying what the device recorded before.")
-    static final class Replace implements Callable<Integer> {
-        @Mixin
-        DistrictOptions district;
-
-        @Option(names = "--device", required = true, description = "the device")
-        String device;
-
+    static final class Replace extends OnADevice {
         @Option(names = "--from", paramLabel = "WHEN", description = "when the new key takes over (default: now)")
         String from;
 
-        @Option(names = "--broker-url", paramLabel = "URL", description = "what it connects to (default: the one `provision broker` recorded)")
-        String brokerUrl;
+        @Mixin
+        BrokerUrlOption brokerUrl;
 
         @Override
         public Integer call() {
             District d = district.open();
-            Instant at = from == null ? Instant.now() : DistrictOptions.when("--from", from);
-            DeviceBundle bundle = d.replaceDevice(device, at, district.brokerUrl(brokerUrl));
+            Instant at = whenOrNow("--from", from);
+            DeviceBundle bundle = d.replaceDevice(device, at, brokerUrl.in(district));
             System.out.println("Device " + device + " has a new key from " + at + "; the old one verifies what it recorded before.");
             printBundle(d, bundle);
             return 0;
@@ -92,13 +110,7 @@ final class DeviceCommands implements Runnable {
 
     @Command(name = "move", mixinStandardHelpOptions = true,
             description = "Moves a device to another room from a date; what it recorded before stays in its old room.")
-    static final class Move implements Callable<Integer> {
-        @Mixin
-        DistrictOptions district;
-
-        @Option(names = "--device", required = true, description = "the device")
-        String device;
-
+    static final class Move extends OnADevice {
         @Option(names = "--room", required = true, description = "the room it moves to")
         String room;
 
@@ -129,20 +141,14 @@ final class DeviceCommands implements Runnable {
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
             description = "Retires a device: the broker refuses it, nothing it records from then on counts.")
-    static final class Retire implements Callable<Integer> {
-        @Mixin
-        DistrictOptions district;
-
-        @Option(names = "--device", required = true, description = "the device")
-        String device;
-
+    static final class Retire extends OnADevice {
         @Option(names = "--at", paramLabel = "WHEN", description = "from when (default: now)")
         String at;
 
         @Override
         public Integer call() {
             District d = district.open();
-            Instant when = at == null ? Instant.now() : DistrictOptions.when("--at", at);
+            Instant when = whenOrNow("--at", at);
             d.retireDevice(device, when);
             System.out.println("Device " + device + " retired from " + when + "; its bundle is deleted.");
             System.out.println("Broker files updated: " + d.brokerDir() + " (copy them to the broker and restart it)");

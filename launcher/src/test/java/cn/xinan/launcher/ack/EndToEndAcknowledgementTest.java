@@ -1,42 +1,25 @@
 package cn.xinan.launcher.ack;
 
-import cn.xinan.collector.CalendarSources;
 import cn.xinan.collector.Collector;
-import cn.xinan.collector.CollectorConfig;
-import cn.xinan.collector.HttpSettings;
-import cn.xinan.collector.ingest.AckSettings;
-import cn.xinan.collector.ingest.IngestSettings;
-import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.device.RoomDevice;
-import cn.xinan.device.config.DeliverySettings;
-import cn.xinan.device.config.DeviceConfig;
-import cn.xinan.device.outbox.SynchronousMode;
 import cn.xinan.device.sim.SimulatedClock;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
-import cn.xinan.provisioning.DeviceRecord;
-import cn.xinan.provisioning.Registry;
-import cn.xinan.provisioning.RoomRecord;
-import cn.xinan.rules.Tier;
-import cn.xinan.rules.RuleSettings;
 import cn.xinan.testing.MosquittoServer;
-import cn.xinan.wire.Ed25519Keys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -51,28 +34,20 @@ import static org.awaitility.Awaitility.await;
  */
 class EndToEndAcknowledgementTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final String DEVICE = "jm-db-001-r1-d1";
-    private static final String ROOM = "r1";
 
     @TempDir
     Path dir;
+    private OneDeviceOnMosquitto rig;
     private MosquittoServer broker;
     private RoomDevice device;
     private Collector collector;
     private final SimulatedClock clock = new SimulatedClock(Instant.parse("2025-03-03T01:00:00Z"));
-    private final Ed25519Keys.PrivateKey key = Ed25519Keys.generate(new SecureRandom());
 
     @BeforeEach
     void start() {
-        broker = MosquittoServer.startAnonymous();
-        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", ROOM, Tier.QUALIFIED, "心理辅导室")),
-                List.of(new DeviceRecord(DEVICE, ROOM, key.publicKey()))).save(dir.resolve("registry"));
-        DeviceConfig config = DeviceConfig.of(DEVICE, key, broker.url(), "", dir.resolve("outbox.db"))
-                .withOutboxSynchronous(SynchronousMode.NORMAL)
-                .withReconnectDelays(Duration.ofMillis(50), Duration.ofMillis(500))
-                .withDelivery(new DeliverySettings(Duration.ofSeconds(2), DeliverySettings.DEFAULT_OUTBOX_MAX_EVENTS,
-                        DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL));
-        device = RoomDevice.simulated(config, clock);
+        rig = new OneDeviceOnMosquitto(dir, clock);
+        broker = rig.broker;
+        device = rig.device;
     }
 
     @AfterEach
@@ -80,8 +55,7 @@ class EndToEndAcknowledgementTest {
         if (collector != null) {
             collector.close();
         }
-        device.close();
-        broker.close();
+        rig.close();
     }
 
     @Test
@@ -125,15 +99,11 @@ class EndToEndAcknowledgementTest {
     }
 
     private void startCollectorAndExpectEverything(List<String> recorded) {
-        CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
-                CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
-                new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
-        collector = new Collector(config, Clock.systemUTC(), new AckSettings(Duration.ofSeconds(1), Duration.ofSeconds(5)))
-                .start();
+        collector = rig.collector(new StoreSettings.Sqlite(dir.resolve("events.db")), Clock.systemUTC()).start();
 
         await().atMost(PATIENCE).until(() -> device.outboxDepth() == 0);
 
-        Set<String> stored = collector.store().eventsForRoom(ROOM, Instant.parse("2025-03-01T00:00:00Z"),
+        Set<String> stored = collector.store().eventsForRoom(OneDeviceOnMosquitto.ROOM, Instant.parse("2025-03-01T00:00:00Z"),
                 Instant.parse("2025-03-10T00:00:00Z")).stream().map(StoredEvent::eventId).collect(Collectors.toSet());
         assertThat(stored).containsExactlyInAnyOrderElementsOf(recorded);
         assertThat(device.acknowledgedThrough()).isEqualTo(30);

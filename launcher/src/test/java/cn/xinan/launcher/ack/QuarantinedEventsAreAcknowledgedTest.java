@@ -1,32 +1,16 @@
 package cn.xinan.launcher.ack;
 
-import cn.xinan.collector.CalendarSources;
 import cn.xinan.collector.Collector;
-import cn.xinan.collector.CollectorConfig;
-import cn.xinan.collector.HttpSettings;
-import cn.xinan.collector.ingest.AckSettings;
-import cn.xinan.collector.ingest.IngestSettings;
-import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.device.RoomDevice;
-import cn.xinan.device.config.DeliverySettings;
-import cn.xinan.device.config.DeviceConfig;
-import cn.xinan.device.outbox.SynchronousMode;
 import cn.xinan.device.sim.SimulatedClock;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.Purpose;
 import cn.xinan.event.Stage;
-import cn.xinan.provisioning.DeviceRecord;
-import cn.xinan.provisioning.Registry;
-import cn.xinan.provisioning.RoomRecord;
-import cn.xinan.rules.RuleSettings;
-import cn.xinan.rules.Tier;
 import cn.xinan.testing.InfluxServer;
-import cn.xinan.testing.MosquittoServer;
-import cn.xinan.wire.Ed25519Keys;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Point;
@@ -42,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +34,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -68,32 +50,24 @@ import static org.awaitility.Awaitility.await;
  */
 class QuarantinedEventsAreAcknowledgedTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final String DEVICE = "jm-db-001-r1-d1";
-    private static final String ROOM = "r1";
+    private static final String DEVICE = OneDeviceOnMosquitto.DEVICE;
+    private static final String ROOM = OneDeviceOnMosquitto.ROOM;
     private static final Instant DEVICE_START = Instant.parse("2025-03-03T01:00:00Z");
 
     @TempDir
     Path dir;
-    private MosquittoServer broker;
+    private OneDeviceOnMosquitto rig;
     private InfluxServer influx;
     private RoomDevice device;
     private Collector collector;
     private final SimulatedClock clock = new SimulatedClock(DEVICE_START);
-    private final Ed25519Keys.PrivateKey key = Ed25519Keys.generate(new SecureRandom());
     /** The collector's clock: 2025-03-03T02:00 as the test starts, moved only by the test. */
     private final ShiftableClock collectorClock = new ShiftableClock(DEVICE_START.plus(Duration.ofHours(1)));
 
     @BeforeEach
     void start() {
-        broker = MosquittoServer.startAnonymous();
-        new Registry(List.of(new RoomRecord("东宝区", "jm-db-001", ROOM, Tier.QUALIFIED, "心理辅导室")),
-                List.of(new DeviceRecord(DEVICE, ROOM, key.publicKey()))).save(dir.resolve("registry"));
-        DeviceConfig config = DeviceConfig.of(DEVICE, key, broker.url(), "", dir.resolve("outbox.db"))
-                .withOutboxSynchronous(SynchronousMode.NORMAL)
-                .withReconnectDelays(Duration.ofMillis(50), Duration.ofMillis(500))
-                .withDelivery(new DeliverySettings(Duration.ofSeconds(2), DeliverySettings.DEFAULT_OUTBOX_MAX_EVENTS,
-                        DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL));
-        device = RoomDevice.simulated(config, clock);
+        rig = new OneDeviceOnMosquitto(dir, clock);
+        device = rig.device;
     }
 
     @AfterEach
@@ -101,19 +75,14 @@ class QuarantinedEventsAreAcknowledgedTest {
         if (collector != null) {
             collector.close();
         }
-        device.close();
-        broker.close();
+        rig.close();
         if (influx != null) {
             influx.close();
         }
     }
 
     private void startCollector(StoreSettings store) {
-        CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
-                CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
-                store, IngestSettings.defaults(), Optional.empty());
-        collector = new Collector(config, collectorClock, new AckSettings(Duration.ofSeconds(1), Duration.ofSeconds(5)))
-                .start();
+        collector = rig.collector(store, collectorClock).start();
         assertThat(collector.awaitSubscribed(PATIENCE)).as("collector subscribed").isTrue();
     }
 

@@ -1,4 +1,4 @@
-package cn.xinan.collector.testkit;
+package cn.xinan.testing.mqtt;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -8,17 +8,29 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
-/** A Paho callback for test subscribers that only care about the messages that arrive. */
+/**
+ * A Paho callback for test clients that only care about the messages that arrive (and, for some, about the broker
+ * disconnecting them).
+ */
 public final class OnMessage implements MqttCallback {
     private final BiConsumer<String, MqttMessage> onMessage;
+    private final Consumer<MqttDisconnectResponse> onDisconnect;
 
-    private OnMessage(BiConsumer<String, MqttMessage> onMessage) {
+    private OnMessage(BiConsumer<String, MqttMessage> onMessage, Consumer<MqttDisconnectResponse> onDisconnect) {
         this.onMessage = onMessage;
+        this.onDisconnect = onDisconnect;
     }
 
     public static MqttCallback of(BiConsumer<String, MqttMessage> onMessage) {
-        return new OnMessage(onMessage);
+        return new OnMessage(onMessage, response -> {
+        });
+    }
+
+    /** Also tells {@code onDisconnect} when the broker disconnects the client. */
+    public static MqttCallback of(BiConsumer<String, MqttMessage> onMessage, Consumer<MqttDisconnectResponse> onDisconnect) {
+        return new OnMessage(onMessage, onDisconnect);
     }
 
     @Override
@@ -28,6 +40,7 @@ public final class OnMessage implements MqttCallback {
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {
+        onDisconnect.accept(response);
     }
 
     @Override
