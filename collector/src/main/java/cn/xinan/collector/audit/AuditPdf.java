@@ -632,7 +632,7 @@ public final class AuditPdf {
         }
     }
 
-    /** School id → name from a map holding every school; kept for callers that build names from a registry. */
+    /** School id → name, for {@link #render}: from the registry's schools. */
     public static Map<String, String> names(Iterable<cn.xinan.provisioning.SchoolRecord> schools) {
         Map<String, String> out = new LinkedHashMap<>();
         for (cn.xinan.provisioning.SchoolRecord s : schools) {
