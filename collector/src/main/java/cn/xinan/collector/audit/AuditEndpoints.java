@@ -83,6 +83,11 @@ public final class AuditEndpoints implements HttpService {
         this(audits, key, null, PdfSource.locate(Optional.empty()));
     }
 
+    /** With the default font search for the PDF ({@link AuditPdf#DEFAULT_FONTS}). */
+    public AuditEndpoints(AuditService audits, CollectorKey key, cn.xinan.collector.access.Access access) {
+        this(audits, key, access, PdfSource.locate(Optional.empty()));
+    }
+
     /**
      * Every request limited to its caller's scope and recorded in the audit log as an export (docs/security.md).
      *

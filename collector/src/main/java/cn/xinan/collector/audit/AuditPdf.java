@@ -244,7 +244,9 @@ public final class AuditPdf {
         private final Map<String, String> schoolNames;
         private final Ed25519Keys.PublicKey collectorKey;
         private final Map<Integer, Boolean> glyphs = new HashMap<>();
+        private final Map<Integer, Float> advances = new HashMap<>();
         private PDPageContentStream out;
+        private float fontSize = -1f;
         private float y;
         private List<Column> repeat;
         private String repeatTitle;
@@ -409,6 +411,7 @@ public final class AuditPdf {
             PDPage page = new PDPage(PAGE);
             doc.addPage(page);
             out = new PDPageContentStream(doc, page);
+            fontSize = -1f;
             out.setLineWidth(0.5f);
             y = PAGE.getHeight() - MARGIN;
         }
@@ -455,30 +458,38 @@ public final class AuditPdf {
         }
 
         private void heading(List<Column> columns) throws IOException {
-            List<String> cells = columns.stream().map(Column::heading).toList();
-            drawRow(columns, cells, true);
+            drawRow(columns, wrapped(columns, columns.stream().map(Column::heading).toList()), true);
         }
 
         private void row(List<Column> columns, List<String> cells) throws IOException {
-            float height = rowHeight(columns, cells);
-            if (need(height)) {
+            List<List<String>> lines = wrapped(columns, cells);
+            if (need(height(lines))) {
                 text(repeatTitle, MARGIN, y - 9f, 9f);
                 y -= 14f;
                 heading(repeat);
             }
-            drawRow(columns, cells, false);
+            drawRow(columns, lines, false);
         }
 
-        private float rowHeight(List<Column> columns, List<String> cells) {
-            int lines = 1;
+        /** Each cell's lines within its column. */
+        private List<List<String>> wrapped(List<Column> columns, List<String> cells) {
+            List<List<String>> out = new ArrayList<>(columns.size());
             for (int i = 0; i < columns.size(); i++) {
-                lines = Math.max(lines, wrap(cells.get(i), BODY, columns.get(i).width() - 2 * PAD).size());
+                out.add(wrap(cells.get(i), BODY, columns.get(i).width() - 2 * PAD));
+            }
+            return out;
+        }
+
+        private static float height(List<List<String>> cells) {
+            int lines = 1;
+            for (List<String> c : cells) {
+                lines = Math.max(lines, c.size());
             }
             return lines * BODY * LEADING + 2 * PAD;
         }
 
-        private void drawRow(List<Column> columns, List<String> cells, boolean heading) throws IOException {
-            float height = rowHeight(columns, cells);
+        private void drawRow(List<Column> columns, List<List<String>> cells, boolean heading) throws IOException {
+            float height = height(cells);
             float x = MARGIN;
             if (heading) {
                 out.setNonStrokingColor(0.9f, 0.9f, 0.9f);
@@ -491,7 +502,7 @@ public final class AuditPdf {
                 Column c = columns.get(i);
                 out.addRect(x, y - height, c.width(), height);
                 float lineY = y - PAD - BODY;
-                for (String line : wrap(cells.get(i), BODY, c.width() - 2 * PAD)) {
+                for (String line : cells.get(i)) {
                     float tx = c.right() && !heading ? x + c.width() - PAD - width(line, BODY) : x + PAD;
                     text(line, tx, lineY, BODY);
                     lineY -= BODY * LEADING;
@@ -504,14 +515,39 @@ public final class AuditPdf {
 
         private void text(String s, float x, float baseline, float size) throws IOException {
             out.beginText();
-            out.setFont(font, size);
+            if (size != fontSize) { // the text state outlives each text object in a content stream
+                out.setFont(font, size);
+                fontSize = size;
+            }
             out.newLineAtOffset(x, baseline);
             out.showText(printable(s));
             out.endText();
         }
 
-        private float width(String s, float size) throws IOException {
-            return font.getStringWidth(printable(s)) / 1000f * size;
+        private float width(String s, float size) {
+            float units = 0;
+            for (int i = 0; i < s.length(); ) {
+                int cp = s.codePointAt(i);
+                units += advance(cp);
+                i += Character.charCount(cp);
+            }
+            return units / 1000f * size;
+        }
+
+        /** The advance of one character in glyph space (1/1000 of the font size); 0 for a line break. */
+        private float advance(int cp) {
+            Float known = advances.get(cp);
+            if (known != null) {
+                return known;
+            }
+            float w;
+            try {
+                w = cp == '\n' ? 0f : font.getStringWidth(printable(new String(Character.toChars(cp))));
+            } catch (IOException | IllegalArgumentException e) {
+                w = 0f;
+            }
+            advances.put(cp, w);
+            return w;
         }
 
         /** The text with every character the font has no glyph for replaced by a question mark. */
@@ -534,10 +570,11 @@ public final class AuditPdf {
         /** Lines of at most {@code width} points: at explicit line breaks, else at a space, else between characters. */
         private List<String> wrap(String s, float size, float width) {
             List<String> lines = new ArrayList<>();
+            float limit = width * 1000f / size;
             for (String part : s.split("\n", -1)) {
                 String rest = part;
                 while (!rest.isEmpty()) {
-                    int fit = fitting(rest, size, width);
+                    int fit = fitting(rest, limit);
                     if (fit < rest.length()) {
                         int space = rest.lastIndexOf(' ', fit);
                         if (space > 0 && rest.substring(0, space).chars().allMatch(ch -> ch < 0x2E80)) {
@@ -554,18 +591,17 @@ public final class AuditPdf {
             return lines;
         }
 
-        private int fitting(String s, float size, float width) {
+        /** How many chars of {@code s} fit in {@code limit} glyph-space units (at least one character). */
+        private int fitting(String s, float limit) {
+            float used = 0;
             int end = 0;
             while (end < s.length()) {
-                int next = s.offsetByCodePoints(end, 1);
-                try {
-                    if (width(s.substring(0, next), size) > width && end > 0) {
-                        break;
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                int cp = s.codePointAt(end);
+                used += advance(cp);
+                if (used > limit && end > 0) {
+                    break;
                 }
-                end = next;
+                end += Character.charCount(cp);
             }
             return end;
         }
@@ -582,6 +618,7 @@ public final class AuditPdf {
                 try (PDPageContentStream footer = new PDPageContentStream(doc, page, PDPageContentStream.AppendMode.APPEND,
                         true, true)) {
                     out = footer;
+                    fontSize = -1f;
                     float pageWidth = PAGE.getWidth() - 2 * MARGIN - 70f;
                     List<String> lines = wrap(left, 6f, pageWidth);
                     float base = MARGIN - 4f;
@@ -595,7 +632,7 @@ public final class AuditPdf {
         }
     }
 
-    /** School id → name from a map holding every school; kept for callers that build names from a registry. */
+    /** School id → name, for {@link #render}: from the registry's schools. */
     public static Map<String, String> names(Iterable<cn.xinan.provisioning.SchoolRecord> schools) {
         Map<String, String> out = new LinkedHashMap<>();
         for (cn.xinan.provisioning.SchoolRecord s : schools) {

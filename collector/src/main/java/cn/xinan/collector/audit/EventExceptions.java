@@ -118,11 +118,25 @@ public final class EventExceptions {
                              Map<LocalDate, List<AuditException>> out) {
         Map<LocalDate, List<DeviceEvent>> lateByDay = new TreeMap<>();
         List<DeviceEvent> onTime = new ArrayList<>(events.size());
+        // the local day of the previous event, kept while events stay in it (they come in time order): a time-zone
+        // conversion per event would cost more than the rest of this loop
+        LocalDate day = null;
+        Instant dayStart = Instant.MAX;
+        Instant dayEnd = Instant.MIN;
+        Instant deadline = Instant.MIN;
         for (DeviceEvent e : events) {
             Instant received = receivedAt.get(e.eventId());
-            LocalDate day = LocalDate.ofInstant(e.at(), RulesEngine.ZONE);
-            Instant deadline = day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
-            if (e.clockSynced() && received != null && received.isAfter(deadline) && !day.isBefore(from) && !day.isAfter(to)) {
+            if (!e.clockSynced() || received == null) {
+                onTime.add(e);
+                continue;
+            }
+            if (e.at().isBefore(dayStart) || !e.at().isBefore(dayEnd)) {
+                day = LocalDate.ofInstant(e.at(), RulesEngine.ZONE);
+                dayStart = day.atStartOfDay(RulesEngine.ZONE).toInstant();
+                dayEnd = day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant();
+                deadline = dayEnd.plus(lateAfter);
+            }
+            if (received.isAfter(deadline) && !day.isBefore(from) && !day.isAfter(to)) {
                 lateByDay.computeIfAbsent(day, k -> new ArrayList<>()).add(e);
             } else {
                 onTime.add(e);
@@ -142,10 +156,10 @@ public final class EventExceptions {
             if (late == null) {
                 continue;
             }
-            Instant deadline = d.date().plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
+            Instant dayDeadline = d.date().plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
             Instant last = late.stream().map(e -> receivedAt.get(e.eventId())).max(Instant::compareTo).orElseThrow();
             String lastText = last.atZone(RulesEngine.ZONE).format(DAY_TIME);
-            String deadlineText = deadline.atZone(RulesEngine.ZONE).format(DAY_TIME);
+            String deadlineText = dayDeadline.atZone(RulesEngine.ZONE).format(DAY_TIME);
             DayResult dayBefore = daysBefore.get(d.date());
             String week = WeekResult.isoWeekOf(d.date());
             WeekResult weekNow = report.weeks().stream().filter(w -> w.week().equals(week)).findFirst().orElseThrow();
