@@ -61,7 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
  * alive_day   (retention policy {@code <policy>_derived}) tag room; time = the local day's 00:00
  *             fields heartbeats, unsynced, spans ({@link AliveDay#encodedSpans()})
- * derived_mark (retention policy {@code <policy>_derived}) tag room; time = the local day's 00:00
+ * derived_mark (the events' retention policy) tag room; time = the local day's 00:00
  *             fields marked (the version of the latest mark), cleared (the version last cleared)
  * derived_settings (retention policy {@code <policy>_derived}) time 0; field fingerprint
  * </pre>
@@ -140,7 +140,7 @@ public final class InfluxEventStore implements EventStore {
         this.derivedPolicy = settings.retentionPolicy() + "_derived";
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         this.aliveFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(ALIVE_DAY);
-        this.marksFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_MARK);
+        this.marksFrom = prefix + ident(DERIVED_MARK);
         this.derivedSettingsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_SETTINGS);
         AtomicInteger n = new AtomicInteger();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
@@ -632,7 +632,7 @@ public final class InfluxEventStore implements EventStore {
             points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day()), TimeUnit.NANOSECONDS)
                     .tag("room", d.room()).addField("marked", version).build());
         }
-        writeToDerived(points, "marking changed days");
+        write(points); // beside the events, in their retention policy: a mark outlives them to no purpose
         dirty.putAll(versions);
     }
 
@@ -647,13 +647,16 @@ public final class InfluxEventStore implements EventStore {
             points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day().day()), TimeUnit.NANOSECONDS)
                     .tag("room", d.day().room()).addField("cleared", d.version()).build());
         }
-        writeToDerived(points, "clearing changed days");
+        write(points);
         for (DirtyDay d : days) {
             dirty.remove(d.day(), d.version());
         }
     }
 
-    /** One query over every mark ever written (one point per room-day), at open and when asked. */
+    /**
+     * One query over every mark kept (one point per room-day marked while its raw events are kept), at open and when
+     * asked.
+     */
     @Override
     public void reloadMarks() {
         QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " GROUP BY \"room\"",
