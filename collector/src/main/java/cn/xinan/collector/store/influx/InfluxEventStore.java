@@ -627,7 +627,8 @@ public final class InfluxEventStore implements EventStore {
         Map<RoomDay, Long> versions = new HashMap<>();
         List<Point> points = new ArrayList<>(days.size());
         for (RoomDay d : days) {
-            long version = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            // below 2^53: InfluxDB's JSON answers carry numbers as doubles, which hold such a version exactly
+            long version = ThreadLocalRandom.current().nextLong(1, 1L << 53);
             versions.put(d, version);
             points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day()), TimeUnit.NANOSECONDS)
                     .tag("room", d.room()).addField("marked", version).build());
