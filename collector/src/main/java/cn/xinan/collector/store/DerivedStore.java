@@ -38,7 +38,8 @@ public interface DerivedStore {
     }
 
     /**
-     * Days marked by appends of new events (and by {@link #markDirty}) and not cleared since.
+     * Days marked by appends of new events (InfluxDB: and of redelivered ones) and by {@link #markDirty}, and not
+     * cleared since; the marks survive a restart.
      *
      * @param rooms the rooms to look at; empty for all
      */

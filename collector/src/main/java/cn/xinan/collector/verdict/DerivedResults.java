@@ -36,16 +36,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the day summaries of the store ({@link cn.xinan.collector.store.DerivedStore}) up to date with its events
- * (docs/scale.md): the days that appends marked are recomputed from the stored events, from the last midnight at
- * which the room was closed (nothing before it can change) until a closed midnight whose carried state is the one
- * stored before (nothing after it changes) or the end of the room's events. So a late event recomputes its day and,
- * when the room was open across midnight, the days of that interval; an unattended stretch that crosses midnight is
- * accounted on both days as soon as its end is stored.
+ * (docs/scale.md): the days that appends marked are recomputed, from the last midnight at which the room was closed
+ * (nothing before it can change) until a closed midnight whose carried state is the one stored before (nothing after
+ * it changes) or the end of the room's events. So a late event recomputes its day and, when the room was open across
+ * midnight, the days of that interval; an unattended stretch that crosses midnight is accounted on both days as soon
+ * as its end is stored. A recomputation reads the events other than heartbeats and the days' alive spans
+ * ({@link AliveDay}); the spans of the marked days are first rebuilt from their raw heartbeats.
  *
  * <p>Safe with several collector replicas on one store: a recomputation is a function of the stored events and is
  * written with the key (room, day), so any replica may do it and writing it twice changes nothing; the room's event
- * count is read before the events and again after the write, and the room is recomputed again when it changed, so a
- * summary computed before another replica's append never stays the last one written.
+ * count is read before the events and again after the write, and the stored spans it used are read again, and the
+ * room is recomputed again when either changed, so a summary computed before another replica's append never stays
+ * the last one written. The marks are durable in both stores, so a collector stopped before deriving leaves them to
+ * the next start; {@link #reconcileSettings()} recomputes what a change of the unattended gap touches.
  */
 public final class DerivedResults implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DerivedResults.class.getName());

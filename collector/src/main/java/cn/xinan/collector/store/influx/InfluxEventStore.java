@@ -64,7 +64,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
  * alive_day   (the derived retention policy) tag room; time = the local day's 00:00
  *             fields heartbeats, unsynced, spans ({@link AliveDay#encodedSpans()})
- * derived_mark (the derived retention policy) tag room; time = the local day's 00:00
+ * derived_mark (the events' retention policy) tag room; time = the local day's 00:00
  *             fields marked (the version of the latest mark), cleared (the version last cleared)
  * derived_settings (the derived retention policy) time 0; field fingerprint
  * </pre>
@@ -146,7 +146,7 @@ public final class InfluxEventStore implements EventStore {
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         this.quarantinedSeqsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(QUARANTINED_SEQS);
         this.aliveFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(ALIVE_DAY);
-        this.marksFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_MARK);
+        this.marksFrom = prefix + ident(DERIVED_MARK);
         this.derivedSettingsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_SETTINGS);
         AtomicInteger n = new AtomicInteger();
         this.writers = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_WRITES - 1, r -> {
@@ -706,12 +706,13 @@ public final class InfluxEventStore implements EventStore {
         Map<RoomDay, Long> versions = new HashMap<>();
         List<Point> points = new ArrayList<>(days.size());
         for (RoomDay d : days) {
-            long version = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            // below 2^53: InfluxDB's JSON answers carry numbers as doubles, which hold such a version exactly
+            long version = ThreadLocalRandom.current().nextLong(1, 1L << 53);
             versions.put(d, version);
             points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day()), TimeUnit.NANOSECONDS)
                     .tag("room", d.room()).addField("marked", version).build());
         }
-        writeToDerived(points, "marking changed days");
+        write(points); // beside the events, in their retention policy: a mark outlives them to no purpose
         dirty.putAll(versions);
     }
 
@@ -726,13 +727,16 @@ public final class InfluxEventStore implements EventStore {
             points.add(Point.measurement(DERIVED_MARK).time(midnightNs(d.day().day()), TimeUnit.NANOSECONDS)
                     .tag("room", d.day().room()).addField("cleared", d.version()).build());
         }
-        writeToDerived(points, "clearing changed days");
+        write(points);
         for (DirtyDay d : days) {
             dirty.remove(d.day(), d.version());
         }
     }
 
-    /** One query over every mark ever written (one point per room-day), at open and when asked. */
+    /**
+     * One query over every mark kept (one point per room-day marked while its raw events are kept), at open and when
+     * asked.
+     */
     @Override
     public void reloadMarks() {
         QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " GROUP BY \"room\"",
