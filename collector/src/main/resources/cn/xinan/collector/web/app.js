@@ -1,6 +1,7 @@
 // The collector's web UI (docs/web-ui.md): the week of every room, roll-ups by county, school and room, and one
 // room's page with its charts, all from the REST API. Plain JavaScript, no build step. Chinese first, English on
-// request (remembered in this browser). Every view is a URL: /?view=rollup&from=…&to=…&county=…, /?view=room&room=…
+// request (remembered in this browser). Every view is a URL: /?view=rollup&from=…&to=…&county=…, /?view=room&room=…,
+// and the inspector's term audit /?view=audit&from=…&to=…[&county=…][&school=…][&tier=all] for callers who may export.
 "use strict";
 
 const TEXT = {
@@ -39,6 +40,16 @@ const TEXT = {
     purposes: { individual: "个体辅导", group: "团体辅导", relaxation: "放松", "self-help": "自助", appointment: "预约", none: "未选" },
     stages: { primary: "小学", junior: "初中", senior: "高中", none: "未选" },
     stageTitle: "签到学段（合计）",
+    tabAudit: "督导审计", auditTitle: "辅导室学期审计", allCounties: "全部区县", allSchools: "全部学校",
+    county: "区县", school: "学校", thisTerm: "本学期", lastTerm: "上学期", custom: "自选",
+    auditTier: { demonstration: "示范辅导室", all: "全部等级" },
+    auditRooms: "审计的辅导室", exceptionsCount: "异常", daysMetCol: "达标日数", noDataCol: "无数据日",
+    hoursCol: "有效开放 / 要求（小时）", exceptionsTitle: "异常情况", noExceptions: "没有异常。",
+    downloadCsv: "下载 CSV", downloadPdf: "打印台帐（PDF）", downloadBundle: "证据包（ZIP）",
+    noAuditRooms: "此范围和等级内没有辅导室。", noExport: "此账号的角色不能导出督导审计。",
+    auditNote: "结论按规则引擎逐日逐周计算；无数据（设备全天无信号）按未达标计；非学校日和不考核的周不计入达标率。下载的文件与本页的参数相同。",
+    kinds: { NO_DATA_DAY: "无数据（学校日）", NOT_MET_DAY: "学校日未达标", NO_DATA_WEEK: "无数据（周）", NOT_MET_WEEK: "周未达标",
+      UNATTENDED: "开放但无人值守", UNSYNCED_EXCLUDED: "时钟未同步事件已排除", DEVICE_OFFLINE: "开放时间内设备离线", LATE_EVENTS: "事件迟到" },
   },
   en: {
     title: "Counseling rooms: open hours", prev: "‹ Previous week", next: "Next week ›", lang: "中文",
@@ -75,6 +86,16 @@ const TEXT = {
     purposes: { individual: "individual", group: "group", relaxation: "relaxation", "self-help": "self-help", appointment: "appointment", none: "not given" },
     stages: { primary: "primary", junior: "junior", senior: "senior", none: "not given" },
     stageTitle: "Check-ins by school stage (total)",
+    tabAudit: "Audit", auditTitle: "Term audit of the rooms", allCounties: "All counties", allSchools: "All schools",
+    county: "County", school: "School", thisTerm: "This term", lastTerm: "Last term", custom: "Custom",
+    auditTier: { demonstration: "Demonstration rooms", all: "All tiers" },
+    auditRooms: "Rooms audited", exceptionsCount: "Exceptions", daysMetCol: "Days met", noDataCol: "No-data days",
+    hoursCol: "Attended / required (h)", exceptionsTitle: "Exceptions", noExceptions: "No exception.",
+    downloadCsv: "Download CSV", downloadPdf: "Printable file (PDF)", downloadBundle: "Evidence bundle (ZIP)",
+    noAuditRooms: "No room of this scope and tier.", noExport: "This account's role cannot export the audit.",
+    auditNote: "Verdicts per day and week from the rules engine; no data (no sign of life all day) counts as not met; days without school and weeks not assessed are left out of the rates. The downloads have the same parameters as this page.",
+    kinds: { NO_DATA_DAY: "no data (school day)", NOT_MET_DAY: "school day not met", NO_DATA_WEEK: "no data (week)", NOT_MET_WEEK: "week not met",
+      UNATTENDED: "open, nobody there", UNSYNCED_EXCLUDED: "unsynchronised events left out", DEVICE_OFFLINE: "device offline in opening hours", LATE_EVENTS: "late events" },
   },
 };
 const TIERS = ["合格", "示范", "未评定"];
@@ -84,7 +105,7 @@ const COLORS = { met: "#2e7d32", notMet: "#c62828", noData: "#616161", noSchool:
 const state = {
   lang: localStorage.getItem("xinan.lang") === "en" ? "en" : "zh",
   monday: mondayOf(todayInShanghai()), rooms: [], result: null, session: null, warnings: null, gaps: new Map(),
-  view: "week", rollup: null, detail: null, charts: {},
+  view: "week", rollup: null, detail: null, audit: null, charts: {},
 };
 
 // ---- small helpers ----
@@ -203,12 +224,13 @@ async function route() {
   const params = new URLSearchParams(location.search);
   state.view = params.get("view") || (params.has("room") ? "room" : "week");
   document.getElementById("error").hidden = true;
-  for (const v of ["week", "rollup", "room"]) document.getElementById("view-" + v).hidden = v !== state.view;
-  for (const v of ["week", "rollup"]) document.getElementById("tab-" + v).setAttribute("aria-current", String(v === state.view));
+  for (const v of ["week", "rollup", "room", "audit"]) document.getElementById("view-" + v).hidden = v !== state.view;
+  for (const v of ["week", "rollup", "audit"]) document.getElementById("tab-" + v).setAttribute("aria-current", String(v === state.view));
   try {
     if (!state.session) state.session = await api("/api/v1/session");
-    state.rollup = state.detail = null; // never show the last view's figures under a new URL
+    state.rollup = state.detail = state.audit = null; // never show the last view's figures under a new URL
     if (state.view === "rollup") await loadRollup(params);
+    else if (state.view === "audit") await loadAudit(params);
     else if (state.view === "room") await loadRoom(params);
     else await loadWeek(params);
   } catch (e) {
@@ -224,6 +246,7 @@ function render() {
   renderWho();
   if (state.view === "rollup") renderRollup();
   else if (state.view === "room") renderRoom();
+  else if (state.view === "audit") renderAudit();
   else renderWeek();
 }
 
@@ -231,6 +254,8 @@ function renderWho() {
   const s = state.session;
   if (!s) return;
   document.getElementById("tab-rollup").hidden = !s.permissions.includes("view-verdicts");
+  // the audit only for those who may export it (docs/security.md): never a link the server would refuse
+  document.getElementById("tab-audit").hidden = !s.permissions.includes("export");
   const scope = s.scope === "city" ? t("city") : s.scope.replace(/^(county|school):/, "");
   document.getElementById("who").textContent = `${s.user} · ${t("roles")[s.role] || s.role} · ${scope}`;
 }
@@ -428,6 +453,132 @@ function renderRollup() {
       percent(l.metWeeks, l.requiredWeeks) + ` (${l.metWeeks}/${l.requiredWeeks})`, `${l.noDataDays}`, hours(l.attendedSeconds));
     return el("tr", { "data-key": l.key }, ...cells.map((c, i) => el("td", { "data-label": cols[i] }, c)));
   }));
+}
+
+// ---- the inspector's term audit: every room of a scope and tier, per week, with every exception ----
+/** The audit's query (from, to, county, school, tier) as the API and the downloads take it. */
+function auditQuery(a) {
+  const q = new URLSearchParams({ from: a.period.from, to: a.period.to });
+  if (a.county) q.set("county", a.county);
+  if (a.school) q.set("school", a.school);
+  if (a.tier === "all") q.set("tier", "all");
+  return q;
+}
+async function loadAudit(params) {
+  if (!state.session.permissions.includes("export")) throw new Error(t("noExport"));
+  const period = periodFromUrl(params);
+  // a county or school scope is the audit's county or school (the API narrows to it anyway)
+  const scope = state.session.scope;
+  const county = scope.startsWith("county:") ? scope.slice(7) : params.get("county") || "";
+  const school = scope.startsWith("school:") ? scope.slice(7) : params.get("school") || "";
+  const a = { period, params, county, school, tier: params.get("tier") === "all" ? "all" : "demonstration" };
+  const [rooms, data] = await Promise.all([api("/api/v1/rooms"), api("/api/v1/audit?" + auditQuery(a))]);
+  state.audit = Object.assign(a, { rooms: rooms.rooms, data });
+}
+/** The ISO week of a date, as the API writes it: 2025-W10. */
+function isoWeek(date) {
+  const d = day(date), thursday = addDays(d, 3 - (d.getUTCDay() + 6) % 7), year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday - mondayOf(new Date(Date.UTC(year, 0, 4)))) / 86400000 / 7);
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+function auditParams(a, extra) {
+  const p = new URLSearchParams({ view: "audit", p: a.period.kind, from: a.period.from, to: a.period.to });
+  const next = Object.assign({ county: a.county, school: a.school, tier: a.tier === "all" ? "all" : "" }, extra);
+  for (const [k, v] of Object.entries(next)) if (v) p.set(k, v);
+  return p;
+}
+function renderAudit() {
+  const a = state.audit;
+  if (!a) return;
+  const scope = state.session.scope;
+  const schoolNames = new Map(a.rooms.map(r => [r.school, r.schoolName || r.school]));
+
+  // scope: the counties and schools of the caller's scope (from /api/v1/rooms)
+  const select = (id, label, value, options, onchange) => {
+    const s = el("select", { id, "aria-label": label }, ...options.map(([v, text]) => el("option", { value: v }, text)));
+    s.value = value;
+    s.addEventListener("change", () => onchange(s.value));
+    return el("label", { class: "field" }, el("span", {}, label), s);
+  };
+  const counties = [...new Set(a.rooms.map(r => r.county))].sort();
+  const schools = [...new Map(a.rooms.filter(r => !a.county || r.county === a.county).map(r => [r.school, schoolNames.get(r.school)]))]
+    .sort((x, y) => x[0].localeCompare(y[0]));
+  const fields = [];
+  if (scope === "city") fields.push(select("audit-county", t("county"), a.county,
+    [["", t("allCounties")], ...counties.map(c => [c, c])], v => navigate(auditParams(a, { county: v, school: "" }))));
+  else if (!scope.startsWith("school:")) fields.push(el("strong", {}, a.county));
+  if (!scope.startsWith("school:")) fields.push(select("audit-school", t("school"), a.school,
+    [["", t("allSchools")], ...schools], v => navigate(auditParams(a, { school: v }))));
+  else fields.push(el("strong", {}, schoolNames.get(a.school) || a.school));
+  document.getElementById("audit-scope").replaceChildren(...fields);
+
+  // period: this term, last term (the roll-up's term windows) or any two dates
+  const thisTerm = periodOf("term", iso(todayInShanghai()));
+  const lastTerm = shiftPeriod("term", ...thisTerm, -1);
+  const go = (kind, from, to) => navigate(auditParams(Object.assign({}, a, { period: { kind, from, to } })));
+  const preset = (key, [from, to]) => el("button", { type: "button", class: "preset", "data-period": key,
+    "aria-pressed": String(a.period.from === from && a.period.to === to), onclick: () => go("term", from, to) }, t(key));
+  const from = el("input", { type: "date", id: "audit-period-from", value: a.period.from, "aria-label": t("from") });
+  const to = el("input", { type: "date", id: "audit-period-to", value: a.period.to, "aria-label": t("to") });
+  document.getElementById("audit-period").replaceChildren(preset("thisTerm", thisTerm), preset("lastTerm", lastTerm),
+    el("span", { class: "range" }, from, el("span", {}, "–"), to,
+      el("button", { type: "button", id: "audit-apply", onclick: () => { if (from.value && to.value) go("range", from.value, to.value); } }, t("show"))));
+
+  document.getElementById("audit-tiers").replaceChildren(...["demonstration", "all"].map(tier => el("button", {
+    type: "button", class: "chip", "data-tier": tier, "aria-pressed": String(a.tier === tier),
+    onclick: () => navigate(auditParams(a, { tier: tier === "all" ? "all" : "" })) }, t("auditTier")[tier])));
+
+  const data = a.data, c = data.compliance;
+  const exceptions = data.rooms.reduce((n, r) => n + r.exceptions.length, 0);
+  document.getElementById("audit-cards").replaceChildren(
+    card(t("auditRooms"), data.rooms.length, "audit-count"),
+    card(t("dayRate"), percent(c.metDays, c.requiredDays) + ` (${c.metDays}/${c.requiredDays})`, "audit-days"),
+    card(t("weekRate"), percent(c.metWeeks, c.requiredWeeks) + ` (${c.metWeeks}/${c.requiredWeeks})`, "audit-weeks"),
+    card(t("exceptionsCount"), exceptions, "audit-exceptions"));
+
+  const q = auditQuery(a);
+  document.getElementById("audit-downloads").replaceChildren(
+    el("a", { class: "download", id: "download-csv", href: "/api/v1/audit?" + q + "&format=csv", download: "" }, t("downloadCsv")),
+    el("a", { class: "download", id: "download-pdf", href: "/api/v1/audit?" + q + "&format=pdf", download: "" }, t("downloadPdf")),
+    el("a", { class: "download", id: "download-bundle", href: "/api/v1/audit/bundle?" + q, download: "" }, t("downloadBundle")));
+
+  const rooms = [...data.rooms].sort((x, y) => (x.county + x.school + x.room).localeCompare(y.county + y.school + y.room));
+  document.getElementById("audit-rooms").replaceChildren(...(rooms.length === 0 ? [el("p", {}, t("noAuditRooms"))]
+    : rooms.map(r => auditRoom(r, schoolNames))));
+}
+function auditRoom(r, schoolNames) {
+  const byWeek = new Map();
+  for (const d of r.days) {
+    const w = byWeek.get(isoWeek(d.date)) || { met: 0, school: 0, noData: 0 };
+    if (d.schoolDay) w.school++;
+    if (d.schoolDay && d.verdict === "MET") w.met++;
+    if (d.verdict === "NO_DATA") w.noData++;
+    byWeek.set(isoWeek(d.date), w);
+  }
+  const cols = [t("weekCol"), t("schoolDays"), t("hoursCol"), t("daysMetCol"), t("noDataCol"), t("verdictCol")];
+  const c = r.compliance;
+  const kindClass = kind => kind.startsWith("NO_DATA") ? "NO_DATA" : kind.startsWith("NOT_MET") ? "NOT_MET" : "EXCEPTION";
+  const counts = {};
+  for (const x of r.exceptions) counts[x.kind] = (counts[x.kind] || 0) + 1;
+  return el("section", { class: "audit-room", "data-room": r.room },
+    el("h3", {}, `${schoolNames.get(r.school) || r.school} · ${r.name} `, el("small", {}, r.room), " ", el("span", { class: "tier" }, tierName(r.tier))),
+    el("p", { class: "rates" }, `${r.county} · ${t("dayRate")} ${percent(c.metDays, c.requiredDays)} (${c.metDays}/${c.requiredDays}) · `
+      + `${t("weekRate")} ${percent(c.metWeeks, c.requiredWeeks)} (${c.metWeeks}/${c.requiredWeeks})`),
+    el("table", { class: "cardtable audit-weeks" },
+      el("thead", {}, el("tr", {}, ...cols.map(h => el("th", {}, h)))),
+      el("tbody", {}, ...r.weeks.map(w => {
+        const d = byWeek.get(w.week) || { met: 0, school: 0, noData: 0 };
+        const cells = [w.week, `${w.schoolDays}`, `${hours(w.attendedSeconds)} / ${hours(w.requiredSeconds)}`, `${d.met}/${d.school}`,
+          d.noData > 0 ? pill("NO_DATA", `${d.noData}`) : "0", pill(w.verdict)];
+        return el("tr", { "data-week": w.week }, ...cells.map((x, i) => el("td", { "data-label": cols[i] }, x)));
+      }))),
+    el("details", { class: "exceptions", open: r.exceptions.length <= 12 ? "" : null },
+      el("summary", {}, `${t("exceptionsTitle")} (${r.exceptions.length})`
+        + (r.exceptions.length ? " · " + Object.entries(counts).map(([k, n]) => `${t("kinds")[k] || k} ${n}`).join(" · ") : "")),
+      r.exceptions.length === 0 ? el("p", {}, t("noExceptions"))
+        : el("ul", {}, ...r.exceptions.map(x => el("li", { "data-kind": x.kind, "data-unit": x.unit },
+          pill(kindClass(x.kind), t("kinds")[x.kind] || x.kind), " ", el("strong", {}, x.unit), " ",
+          state.lang === "zh" ? x.reasonZh : x.reason)))));
 }
 
 // ---- one room ----

@@ -58,7 +58,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 390 px, against a whole collector: two counties, three schools (by name), the docs/rules.md §8 worked example in two
  * rooms on Monday 2025-03-03 and nothing in the third. A city admin signs in on a roll-up URL, drills down county →
  * school → room, finds the term's heatmap drawn with one cell per day, switches to English and reloads: the same view,
- * still in English. Screenshots go to target/screenshots/ (webui-rollup-*, webui-room-*).
+ * still in English. An inspector of one county opens the term audit from the navigation and finds every room's weeks as
+ * the audit API answers them, with working downloads; an IT operator has no audit link. Screenshots go to
+ * target/screenshots/ (webui-rollup-*, webui-room-*, webui-audit-*).
  */
 class WebUiViewsBrowserTest {
     private static final String TERM = "p=term&from=2025-02-01&to=2025-07-31";
@@ -85,7 +87,8 @@ class WebUiViewsBrowserTest {
                         new RoomRecord("掇刀区", "jm-dd-001", "r3", Tier.UNRATED, "一中心理辅导室")),
                 List.of(DeviceHistory.of(d1.record()), DeviceHistory.of(d2.record()), DeviceHistory.of(d3.record())))
                 .save(dir.resolve("registry"));
-        new Accounts().add("li.city", Role.CITY_ADMIN, Scope.CITY).save(dir.resolve("registry"));
+        new Accounts().add("li.city", Role.CITY_ADMIN, Scope.CITY).add("zhao.inspector", Role.INSPECTOR, Scope.county("东宝区"))
+                .add("qian.it", Role.IT_OPERATOR, Scope.CITY).save(dir.resolve("registry"));
         CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                 CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                 new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
@@ -139,12 +142,16 @@ class WebUiViewsBrowserTest {
 
     /** Signed out, at {@code path}: to the sign-in page (Chinese, the remembered language forgotten), and back. */
     private static void signInAt(String path, int width) {
+        signInAt(path, width, "li.city");
+    }
+
+    private static void signInAt(String path, int width, String user) {
         browser.manage().window().setSize(new Dimension(width, 900));
         browser.manage().deleteAllCookies();
         browser.get(base() + path);
         waiting().until(d -> d.getCurrentUrl().contains("/signin"));
         js("localStorage.clear()");
-        browser.findElement(By.id("user")).sendKeys("li.city");
+        browser.findElement(By.id("user")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(Accounts.PASSWORD);
         browser.findElement(By.id("signin")).click();
         assertThat(((Number) js("return window.innerWidth")).intValue()).isEqualTo(width);
@@ -301,6 +308,128 @@ class WebUiViewsBrowserTest {
         waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
         assertThat(browser.getCurrentUrl()).contains("view=room", "room=r2");
         assertThat(browser.findElement(By.id("room-title")).getText()).contains("二中心理辅导室", "合格");
+    }
+
+    /** What the browser, signed in, gets at {@code path}: status, content type and for JSON the parsed body. */
+    private static java.util.Map<?, ?> fetchInBrowser(String path) {
+        return (java.util.Map<?, ?>) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[0]).then(async r => {
+                  const type = r.headers.get('content-type') || '';
+                  const bytes = new Uint8Array(await r.arrayBuffer());
+                  done({ status: r.status, type, first: Array.from(bytes.slice(0, 4)),
+                         json: type.startsWith('application/json') ? JSON.parse(new TextDecoder().decode(bytes)) : null });
+                });""", path);
+    }
+
+    /** An inspector of 东宝区: the audit from the navigation, the term of the worked example, both tiers, the downloads. */
+    private void auditAt(int width) throws IOException {
+        signInAt("/", width, "zhao.inspector");
+        WebElement tab = waiting().until(d -> d.findElement(By.id("tab-audit")).isDisplayed() ? d.findElement(By.id("tab-audit")) : null);
+        tab.click();
+        waiting().until(d -> d.getCurrentUrl().contains("view=audit"));
+        waiting().until(d -> d.findElement(By.cssSelector("button.preset[data-period='thisTerm']")).getAttribute("aria-pressed").equals("true"));
+        // the worked example's term, typed as two dates
+        js("document.getElementById('audit-period-from').value = '2025-02-01';"
+                + "document.getElementById('audit-period-to').value = '2025-07-31';");
+        browser.findElement(By.id("audit-apply")).click();
+        waiting().until(d -> d.getCurrentUrl().contains("from=2025-02-01"));
+        assertThat(browser.getCurrentUrl()).contains("view=audit", "p=range", "to=2025-07-31").doesNotContain("tier=");
+        // the page of the term of today is replaced by the worked example's term once its audit is in
+        waiting().until(d -> !d.findElements(By.cssSelector("section.audit-room[data-room='r1'] tr[data-week='2025-W10']")).isEmpty());
+        WebElement r1 = browser.findElement(By.cssSelector("section.audit-room[data-room='r1']"));
+        assertThat(r1.getText()).contains("东宝实验小学", "实验小学心理辅导室", "示范");
+        assertThat(browser.findElements(By.cssSelector("section.audit-room"))).as("示范 rooms only, by default").hasSize(1);
+        assertThat(browser.findElement(By.id("audit-school")).getText()).contains("东宝实验小学", "东宝二中").doesNotContain("掇刀");
+        assertTheWeeksAreTheApis("from=2025-02-01&to=2025-07-31", 1);
+        assertThat(r1.findElement(By.cssSelector("tr[data-week='2025-W10']")).getText()).contains("2025-W10", "1.8 / 10.0", "1/5");
+        WebElement noData = r1.findElement(By.cssSelector("li[data-kind='NO_DATA_DAY'][data-unit='2025-03-04']"));
+        assertThat(noData.getAttribute("textContent")).contains("无数据（学校日）", "2025-03-04");
+        assertThat(r1.findElement(By.cssSelector("tr[data-week='2025-W11'] .v.NO_DATA")).getText()).isEqualTo("5");
+        assertNoHorizontalOverflow(width);
+        assertTapTargetsAreLargeEnough();
+        screenshot("webui-audit-" + width);
+        WebElement exceptions = r1.findElement(By.cssSelector("details.exceptions"));
+        assertThat(exceptions.getAttribute("open")).as("152 exceptions start folded").isNull();
+        exceptions.findElement(By.tagName("summary")).click();
+        assertThat(noData.isDisplayed()).isTrue();
+        assertNoHorizontalOverflow(width);
+        screenshot("webui-audit-exceptions-" + width);
+
+        browser.findElement(By.cssSelector("button.chip[data-tier='all']")).click();
+        waiting().until(d -> d.findElements(By.cssSelector("section.audit-room")).size() == 2);
+        assertThat(browser.getCurrentUrl()).contains("tier=all", "from=2025-02-01");
+        assertTheWeeksAreTheApis("from=2025-02-01&to=2025-07-31&tier=all", 2);
+
+        for (String[] link : new String[][] {{"download-csv", "text/csv; charset=UTF-8"}, {"download-pdf", "application/pdf"},
+                {"download-bundle", "application/zip"}}) {
+            String href = browser.findElement(By.id(link[0])).getAttribute("href");
+            assertThat(href).contains("from=2025-02-01", "to=2025-07-31", "tier=all");
+            java.util.Map<?, ?> answer = fetchInBrowser(href);
+            assertThat(answer.get("status")).as(href).isEqualTo(200L);
+            assertThat(answer.get("type")).as(href).isEqualTo(link[1]);
+        }
+        assertThat(fetchInBrowser(browser.findElement(By.id("download-csv")).getAttribute("href")).get("first"))
+                .as("UTF-8 with a byte order mark").isEqualTo(List.of(0xEFL, 0xBBL, 0xBFL, (long) 'c'));
+
+        browser.findElement(By.id("lang")).click();
+        waiting().until(d -> d.findElement(By.cssSelector("h2[data-i18n='auditTitle']")).getText().equals("Term audit of the rooms"));
+        String linked = browser.getCurrentUrl();
+        browser.navigate().refresh();
+        WebElement again = waiting().until(d -> d.findElements(By.cssSelector("section.audit-room[data-room='r2']")).stream().findFirst().orElse(null));
+        assertThat(browser.getCurrentUrl()).isEqualTo(linked);
+        assertThat(browser.findElement(By.cssSelector("button.chip[data-tier='all']")).getAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(again.findElement(By.cssSelector("li[data-kind='NO_DATA_DAY'][data-unit='2025-03-04']")).getAttribute("textContent"))
+                .contains("no data (school day)");
+        assertNoHorizontalOverflow(width);
+        screenshot("webui-audit-en-" + width);
+    }
+
+    /** Every room's every week row on the page shows the audit API's figures for the same query. */
+    private static void assertTheWeeksAreTheApis(String query, int rooms) {
+        java.util.Map<?, ?> answer = fetchInBrowser("/api/v1/audit?" + query + "&county=" + URLEncoder.encode("东宝区", StandardCharsets.UTF_8));
+        List<?> apiRooms = (List<?>) ((java.util.Map<?, ?>) answer.get("json")).get("rooms");
+        assertThat(apiRooms).hasSize(rooms);
+        for (Object o : apiRooms) {
+            java.util.Map<?, ?> room = (java.util.Map<?, ?>) o;
+            WebElement section = browser.findElement(By.cssSelector("section.audit-room[data-room='" + room.get("room") + "']"));
+            List<?> weeks = (List<?>) room.get("weeks");
+            assertThat(section.findElements(By.cssSelector("tr[data-week]"))).hasSize(weeks.size());
+            for (Object w : weeks) {
+                java.util.Map<?, ?> week = (java.util.Map<?, ?>) w;
+                String cells = section.findElement(By.cssSelector("tr[data-week='" + week.get("week") + "']")).getAttribute("textContent");
+                assertThat(cells).as(room.get("room") + " " + week.get("week")).contains(
+                        String.format(java.util.Locale.ROOT, "%.1f / %.1f", ((Number) week.get("attendedSeconds")).doubleValue() / 3600,
+                                ((Number) week.get("requiredSeconds")).doubleValue() / 3600),
+                        String.valueOf(week.get("schoolDays")));
+                assertThat(section.findElement(By.cssSelector("tr[data-week='" + week.get("week") + "'] td:last-child .v"))
+                        .getAttribute("class")).isEqualTo("v " + week.get("verdict"));
+            }
+            assertThat(section.findElements(By.cssSelector(".exceptions li"))).as("every exception")
+                    .hasSize(((List<?>) room.get("exceptions")).size());
+        }
+    }
+
+    @Test
+    void anInspectorAuditsTheTermOnADesktop() throws IOException {
+        auditAt(1280);
+    }
+
+    @Test
+    void anInspectorAuditsTheTermOnAPhone() throws IOException {
+        auditAt(390);
+    }
+
+    @Test
+    void anItOperatorHasNoAuditLink() {
+        signInAt("/", 1280, "qian.it");
+        waiting().until(d -> !d.findElement(By.id("who")).getText().isEmpty());
+        assertThat(browser.findElement(By.id("tab-audit")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("tab-rollup")).isDisplayed()).isFalse();
+        browser.get(base() + "/?view=audit&from=2025-02-01&to=2025-07-31");
+        WebElement error = waiting().until(d -> d.findElement(By.id("error")).isDisplayed() ? d.findElement(By.id("error")) : null);
+        assertThat(error.getText()).contains("此账号的角色不能导出督导审计");
+        assertThat(browser.findElements(By.cssSelector("section.audit-room"))).isEmpty();
     }
 
     /** The whole page (the window made as tall as the page for the shot, then as before). */
