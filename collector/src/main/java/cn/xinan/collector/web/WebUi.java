@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The collector's web UI (docs/web-ui.md): one page with the week of every room, the roll-ups and each room's page,
+ * The collector's web UI (docs/web-ui.md): one page with the week of every room, the roll-ups, each room's page and the term audit,
  * all from the REST API (plain HTML, CSS and JavaScript from the class path, read once; ECharts from its webjar). Read-only, like the API it calls; signed-out
  * visitors are sent to the sign-in page by {@link cn.xinan.collector.access.Access}.
  *
