@@ -544,9 +544,9 @@ function renderAudit() {
 
   const rooms = [...data.rooms].sort((x, y) => (x.county + x.school + x.room).localeCompare(y.county + y.school + y.room));
   document.getElementById("audit-rooms").replaceChildren(...(rooms.length === 0 ? [el("p", {}, t("noAuditRooms"))]
-    : rooms.map(r => auditRoom(r, schoolNames))));
+    : rooms.map(r => auditRoom(r, schoolNames, a.period))));
 }
-function auditRoom(r, schoolNames) {
+function auditRoom(r, schoolNames, period) {
   const byWeek = new Map();
   for (const d of r.days) {
     const w = byWeek.get(isoWeek(d.date)) || { met: 0, school: 0, noData: 0 };
@@ -561,7 +561,9 @@ function auditRoom(r, schoolNames) {
   const counts = {};
   for (const x of r.exceptions) counts[x.kind] = (counts[x.kind] || 0) + 1;
   return el("section", { class: "audit-room", "data-room": r.room },
-    el("h3", {}, `${schoolNames.get(r.school) || r.school} · ${r.name} `, el("small", {}, r.room), " ", el("span", { class: "tier" }, tierName(r.tier))),
+    el("h3", {}, `${schoolNames.get(r.school) || r.school} · `,
+      link({ view: "room", room: r.room, p: "range", from: period.from, to: period.to }, r.name, { class: "roomlink" }), " ",
+      el("small", {}, r.room), " ", el("span", { class: "tier" }, tierName(r.tier))),
     el("p", { class: "rates" }, `${r.county} · ${t("dayRate")} ${percent(c.metDays, c.requiredDays)} (${c.metDays}/${c.requiredDays}) · `
       + `${t("weekRate")} ${percent(c.metWeeks, c.requiredWeeks)} (${c.metWeeks}/${c.requiredWeeks})`),
     el("table", { class: "cardtable audit-weeks" },

@@ -383,6 +383,16 @@ class WebUiViewsBrowserTest {
                 .contains("no data (school day)");
         assertNoHorizontalOverflow(width);
         screenshot("webui-audit-en-" + width);
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("audit-school"))).selectByValue("jm-db-002");
+        waiting().until(d -> d.getCurrentUrl().contains("school=jm-db-002"));
+        waiting().until(d -> d.findElements(By.cssSelector("section.audit-room")).size() == 1
+                && !d.findElements(By.cssSelector("section.audit-room[data-room='r2']")).isEmpty());
+        assertThat(browser.getCurrentUrl()).contains("tier=all", "from=2025-02-01");
+        assertThat(browser.findElement(By.id("download-pdf")).getAttribute("href")).contains("school=jm-db-002", "format=pdf");
+        browser.findElement(By.cssSelector("section.audit-room[data-room='r2'] a.roomlink")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector("#heatmap canvas")).isEmpty());
+        assertThat(browser.getCurrentUrl()).contains("view=room", "room=r2", "from=2025-02-01", "to=2025-07-31");
     }
 
     /** Every room's every week row on the page shows the audit API's figures for the same query. */
