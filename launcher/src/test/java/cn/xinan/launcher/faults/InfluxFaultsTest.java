@@ -45,12 +45,15 @@ class InfluxFaultsTest extends FaultSuiteContract {
     }
 
     @Test
-    void twoCollectorsShareTheLoadAndOneIsKilled() {
+    void twoCollectorsShareTheLoadAndOneIsKilledAndRestarted() {
         try (FaultRig rig = rig(2, 0)) {
             flowing(rig);
             rig.log("collector c2 SIGKILL; c1 carries on alone");
             rig.collector("c2").kill();
             recordingOn(rig);
+            flowing(rig);
+            rig.log("collector c2 restarted; the two share the load again");
+            rig.collector("c2").start();
             flowing(rig);
             assertNothingLostNorCountedTwice(rig);
         }
