@@ -105,7 +105,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         return new EmbeddedBroker(settings, hivemq);
     }
 
-    /** The PKCS#12 key store of the TLS listener, in the configuration folder. */
+    /**
+     * The PKCS#12 key store of the TLS listener, in the configuration folder. (HiveMQ CE opens every key store as
+     * type {@code JKS}; the JDK's {@code JKS} key store reads PKCS#12 files too.)
+     */
     static final String KEY_STORE = "broker.p12";
     private static final String KEY_ALIAS = "xinan-broker";
 

@@ -87,7 +87,7 @@ class EmbeddedBrokerTlsTest {
     }
 
     @Test
-    void aClientThatDoesNotTrustTheCaIsRefusedAndTheKeyStoreIsTheOwnersOnly() throws Exception {
+    void aClientThatDoesNotTrustTheCaIsRefusedTls12And13AreOfferedAndTheKeyStoreIsTheOwnersOnly() throws Exception {
         Path pki = dir.resolve("pki");
         TestCertificates.write(pki, List.of("127.0.0.1"), Clock.systemUTC(), new SecureRandom());
         BrokerTls tls = BrokerTls.read(ExternalServer.freePort(), pki.resolve(TestCertificates.SERVER_CERT),
@@ -98,10 +98,12 @@ class EmbeddedBrokerTlsTest {
 
             assertThatThrownBy(() -> connect(url, (SSLSocketFactory) SSLSocketFactory.getDefault()))
                     .isInstanceOf(MqttException.class);
-            MqttClient trusting = connect(url, trusting(pki.resolve(TestCertificates.CA_CERT)));
-            assertThat(trusting.isConnected()).isTrue();
-            trusting.disconnect();
-            trusting.close();
+            for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+                MqttClient trusting = connect(url, trusting(pki.resolve(TestCertificates.CA_CERT), protocol));
+                assertThat(trusting.isConnected()).as(protocol).isTrue();
+                trusting.disconnect();
+                trusting.close();
+            }
 
             Path conf = dir.resolve("broker").resolve("conf");
             for (Path secret : List.of(conf.resolve(EmbeddedBroker.KEY_STORE), conf.resolve("config.xml"))) {
@@ -112,9 +114,14 @@ class EmbeddedBrokerTlsTest {
     }
 
     private static SSLSocketFactory trusting(Path caCert) throws Exception {
+        return trusting(caCert, "TLS");
+    }
+
+    /** A client trusting {@code caCert}, speaking {@code protocol} at most ("TLSv1.2": not 1.3). */
+    private static SSLSocketFactory trusting(Path caCert, String protocol) throws Exception {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(TestCertificates.trustStore(caCert));
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(null, tmf.getTrustManagers(), new SecureRandom());
         return context.getSocketFactory();
     }
