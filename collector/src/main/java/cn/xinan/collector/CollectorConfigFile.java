@@ -3,6 +3,7 @@ package cn.xinan.collector;
 import cn.xinan.collector.access.AccessSettings;
 import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.broker.BrokerTls;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.AckSettings;
 import cn.xinan.collector.ingest.IngestSettings;
@@ -52,6 +53,7 @@ public final class CollectorConfigFile {
             "ingest.max-future-skew-seconds", "ingest.earliest-plausible", "ingest.max-batch-messages",
             "ingest.verify-threads",
             "broker.enabled", "broker.host", "broker.port", "broker.data-dir", "broker.password-file", "broker.acl-file",
+            "broker.tls-port", "broker.tls-cert", "broker.tls-key",
             "quarantine.max-messages", "quarantine.retention-days", "quarantine.per-source-per-minute",
             "figures.interval-seconds", "figures.weeks-back",
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
@@ -104,17 +106,15 @@ public final class CollectorConfigFile {
                     optional("calendar.national-dir").map(this::path), optional("calendar.schools-dir").map(this::path));
             Optional<BrokerSettings> broker = Optional.empty();
             if (bool("broker.enabled", false)) {
-                broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),
-                        path(required("broker.data-dir"))));
                 Optional<String> passwd = optional("broker.password-file");
                 Optional<String> aclFile = optional("broker.acl-file");
                 if (passwd.isPresent() != aclFile.isPresent()) {
                     throw new IllegalArgumentException("broker.password-file and broker.acl-file go together: "
                             + (passwd.isPresent() ? "broker.acl-file" : "broker.password-file") + " is missing");
                 }
-                if (passwd.isPresent()) {
-                    broker = Optional.of(broker.get().withAccess(new BrokerAccessFiles(path(passwd.get()), path(aclFile.get()))));
-                }
+                broker = Optional.of(new BrokerSettings(string("broker.host", "127.0.0.1"), integer("broker.port", 1883),
+                        path(required("broker.data-dir")), BrokerSettings.Persistence.FILE,
+                        passwd.map(p -> new BrokerAccessFiles(path(p), path(aclFile.get()))), brokerTls()));
             }
             String defaultUrl = broker.map(BrokerSettings::url).orElse(null);
             MqttSettings mqtt = new MqttSettings(
@@ -142,6 +142,21 @@ public final class CollectorConfigFile {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code broker.tls-port}, {@code broker.tls-cert} and {@code broker.tls-key} go together. */
+    private Optional<BrokerTls> brokerTls() {
+        List<String> keys = List.of("broker.tls-port", "broker.tls-cert", "broker.tls-key");
+        List<String> given = keys.stream().filter(k -> optional(k).isPresent()).toList();
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        if (given.size() < keys.size()) {
+            throw new IllegalArgumentException("broker.tls-port, broker.tls-cert and broker.tls-key go together: "
+                    + String.join(", ", keys.stream().filter(k -> !given.contains(k)).toList()) + " missing");
+        }
+        return Optional.of(BrokerTls.read(integer("broker.tls-port", 0), path(required("broker.tls-cert")),
+                path(required("broker.tls-key"))));
     }
 
     private RuleSettings rules() {

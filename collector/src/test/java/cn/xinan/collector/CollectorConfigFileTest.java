@@ -1,16 +1,22 @@
 package cn.xinan.collector;
 
+import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.broker.BrokerTls;
 import cn.xinan.collector.figures.FiguresSettings;
 import cn.xinan.collector.ingest.AckSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.WeekPolicy;
+import cn.xinan.provisioning.broker.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
 
@@ -116,6 +122,100 @@ class CollectorConfigFileTest {
                 """));
         assertThat(embeddedShared.mqtt().eventsFilter()).isEqualTo("$share/g1/+/events");
         assertThat(CollectorConfig.embedded(dir, dir, Optional.empty(), 18830, 0).mqtt().eventsFilter()).isEqualTo("+/events");
+    }
+
+    private static final String TLS_BROKER = """
+            registry:
+              dir: r
+            broker:
+              enabled: true
+              data-dir: broker
+              host: %s
+              password-file: passwd
+              acl-file: acl
+            %s""";
+
+    @Test
+    void theEmbeddedBrokersTlsListenerReadsTheGeneratedCertificateAndKey() throws IOException {
+        TestCertificates.write(dir.resolve("pki"), List.of("127.0.0.1"), Clock.systemUTC(), new SecureRandom());
+        CollectorConfig c = CollectorConfigFile.read(write(TLS_BROKER.formatted("0.0.0.0", """
+                  tls-port: 18883
+                  tls-cert: pki/server.crt
+                  tls-key: pki/server.key
+                """)));
+
+        BrokerSettings broker = c.broker().orElseThrow();
+        BrokerTls tls = broker.tls().orElseThrow();
+        assertThat(tls.port()).isEqualTo(18883);
+        assertThat(tls.chain()).singleElement().satisfies(cert ->
+                assertThat(cert.getSubjectX500Principal().getName()).contains("127.0.0.1"));
+        assertThat(broker.tlsUrl()).contains("ssl://127.0.0.1:18883");
+        assertThat(c.mqtt().url()).as("the collector's own connection: the plain listener, on loopback")
+                .isEqualTo("tcp://127.0.0.1:1883");
+    }
+
+    @Test
+    void tlsKeysGoTogetherAndABadFileNamesItsKey() throws IOException {
+        TestCertificates.write(dir.resolve("pki"), List.of("127.0.0.1"), Clock.systemUTC(), new SecureRandom());
+        TestCertificates.write(dir.resolve("other"), List.of("127.0.0.1"), Clock.systemUTC(), new SecureRandom());
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 18883
+                  tls-cert: pki/server.crt
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-key missing");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 18883
+                  tls-cert: pki/nothing.crt
+                  tls-key: pki/server.key
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-cert")
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 18883
+                  tls-cert: pki/server.key
+                  tls-key: pki/server.key
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-cert")
+                .hasMessageContaining("not a PEM certificate");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 18883
+                  tls-cert: pki/server.crt
+                  tls-key: pki/server.crt
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-key")
+                .hasMessageContaining("not a PEM private key");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 18883
+                  tls-cert: pki/server.crt
+                  tls-key: other/server.key
+                """)))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("broker.tls-key is not the private key of the certificate in broker.tls-cert");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  port: 18883
+                  tls-port: 18883
+                  tls-cert: pki/server.crt
+                  tls-key: pki/server.key
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-port and broker.port must differ");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("127.0.0.1", """
+                  tls-port: 70000
+                  tls-cert: pki/server.crt
+                  tls-key: pki/server.key
+                """)))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.tls-port must be between 1 and 65535");
+    }
+
+    @Test
+    void anEmbeddedBrokerOnTheNetworkNeedsAccessFilesAndTls() throws IOException {
+        assertThatThrownBy(() -> CollectorConfigFile.read(write("""
+                registry:
+                  dir: r
+                broker:
+                  enabled: true
+                  data-dir: broker
+                  host: 0.0.0.0
+                """))).isInstanceOf(ConfigException.class).hasMessageContaining("broker.host 0.0.0.0 is not a loopback address")
+                .hasMessageContaining("broker.password-file and broker.acl-file")
+                .hasMessageContaining("broker.tls-port, broker.tls-cert and broker.tls-key");
+        assertThatThrownBy(() -> CollectorConfigFile.read(write(TLS_BROKER.formatted("192.168.1.10", ""))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broker.host 192.168.1.10 is not a loopback address")
+                .hasMessageNotContaining("broker.password-file").hasMessageContaining("broker.tls-port, broker.tls-cert and broker.tls-key");
+        assertThat(CollectorConfigFile.read(write(TLS_BROKER.formatted("localhost", ""))).broker().orElseThrow().tls())
+                .as("on loopback, plain TCP alone is allowed").isEmpty();
     }
 
     @Test

@@ -2,31 +2,51 @@ package cn.xinan.launcher.provision;
 
 import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
+import cn.xinan.collector.broker.BrokerTls;
 import cn.xinan.collector.broker.EmbeddedBroker;
 import cn.xinan.provisioning.DeviceBundle;
 import cn.xinan.provisioning.District;
 import cn.xinan.provisioning.broker.BrokerFiles;
+import cn.xinan.provisioning.broker.TestCertificates;
 import cn.xinan.testing.ExternalServer;
 import cn.xinan.testing.mqtt.ProvisionedBrokerAccessContract;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The {@link ProvisionedBrokerAccessContract} (held by a real Mosquitto in {@code GeneratedMosquittoTest}) against the
  * embedded broker of {@code xinan demo} and {@code xinan replay}, started with the password file and ACL
- * {@code xinan provision} generates for the district ({@code mosquitto.passwd}, {@code mosquitto.acl}).
- * (The embedded broker listens on plain TCP on loopback: TLS is Mosquitto's, tested there.)
+ * {@code xinan provision} generates for the district ({@code mosquitto.passwd}, {@code mosquitto.acl}) and its TLS
+ * listener with the generated server certificate and key ({@code server.crt}, {@code server.key}). The contract runs
+ * over TLS, the clients trusting the generated {@code ca.crt} and checking the host name, as on Mosquitto; and again
+ * ({@link OnThePlainListener}) on the same broker's plain listener: both listeners enforce the same files.
  */
 class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContract {
     private EmbeddedBroker broker;
+    private SSLSocketFactory trustingTheCa;
+    private Account deviceA;
+    private Account deviceB;
+    private Account retiredDevice;
+    private Account collectorAccount;
 
     @BeforeAll
     void provisionAndStart(@TempDir Path dir) throws Exception {
@@ -34,18 +54,32 @@ class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContr
         Files.writeString(dir.resolve("rooms.csv"), "school,room,tier,name\ns1,s1-r1,合格,辅导室\ns2,s2-r1,示范,辅导室\n");
         District district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom());
         district.importCsv(Optional.of(dir.resolve("schools.csv")), Optional.of(dir.resolve("rooms.csv")));
-        String url = "tcp://127.0.0.1:1883";
+        district.writeBrokerFiles(new BrokerFiles.Listener(district.brokerDir(), 8883, "127.0.0.1"),
+                List.of("127.0.0.1", "localhost"));
+        String url = "ssl://127.0.0.1:8883";
         DeviceBundle a = district.addDevice("s1-r1", Optional.empty(), url);
         DeviceBundle b = district.addDevice("s2-r1", Optional.empty(), url);
         DeviceBundle retired = district.addDevice("s2-r1", Optional.empty(), url);
         String collectorPassword = district.collectorAccount("collector-1");
         // retired after it had an account: the regenerated files must drop it
         district.retireDevice(retired.deviceId(), Instant.now());
+        Path brokerDir = district.brokerDir();
         broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", ExternalServer.freePort(), dir.resolve("broker-data"))
-                .withAccess(new BrokerAccessFiles(district.brokerDir().resolve(BrokerFiles.PASSWORD_FILE),
-                        district.brokerDir().resolve(BrokerFiles.ACL_FILE))));
-        accounts(new Account(a.deviceId(), a.password()), new Account(b.deviceId(), b.password()),
-                new Account(retired.deviceId(), retired.password()), new Account("collector-1", collectorPassword));
+                .withAccess(new BrokerAccessFiles(brokerDir.resolve(BrokerFiles.PASSWORD_FILE),
+                        brokerDir.resolve(BrokerFiles.ACL_FILE)))
+                .withTls(BrokerTls.read(ExternalServer.freePort(), brokerDir.resolve(TestCertificates.SERVER_CERT),
+                        brokerDir.resolve(TestCertificates.SERVER_KEY))));
+
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(TestCertificates.trustStore(a.dir().resolve(TestCertificates.CA_CERT)));
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), new SecureRandom());
+        trustingTheCa = tls.getSocketFactory();
+        deviceA = new Account(a.deviceId(), a.password());
+        deviceB = new Account(b.deviceId(), b.password());
+        retiredDevice = new Account(retired.deviceId(), retired.password());
+        collectorAccount = new Account("collector-1", collectorPassword);
+        accounts(deviceA, deviceB, retiredDevice, collectorAccount);
     }
 
     @AfterAll
@@ -57,6 +91,35 @@ class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContr
 
     @Override
     protected String url() {
-        return broker.url();
+        return broker.tlsUrl().orElseThrow();
+    }
+
+    /** Over TLS, trusting the generated CA (the bundle's {@code ca.crt}), checking the host name. */
+    @Override
+    protected void configure(MqttConnectionOptions options) {
+        options.setHttpsHostnameVerificationEnabled(true);
+        options.setSocketFactory(trustingTheCa);
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCaCannotConnect() {
+        assertThatThrownBy(() -> connect(deviceA.user(), deviceA.password(), new LinkedBlockingQueue<>(), o -> {
+            o.setHttpsHostnameVerificationEnabled(true);
+            o.setSocketFactory(SSLSocketFactory.getDefault());
+        })).isInstanceOf(MqttException.class);
+    }
+
+    /** The same cases on the same broker's plain listener (loopback, for the collector in the same process). */
+    @Nested
+    class OnThePlainListener extends ProvisionedBrokerAccessContract {
+        @BeforeAll
+        void sameAccounts() {
+            accounts(deviceA, deviceB, retiredDevice, collectorAccount);
+        }
+
+        @Override
+        protected String url() {
+            return broker.url();
+        }
     }
 }
