@@ -296,6 +296,62 @@ public final class SqliteEventStore implements EventStore {
         return select(SELECT_ROOM_HEARTBEATS, room, null, from, to);
     }
 
+    /** Runs of consecutive sequence numbers per device, counted by SQLite from the index without decoding an event. */
+    @Override
+    public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
+        TimeRange range = TimeRange.of(from, to);
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("""
+                    SELECT device, MIN(seq), MAX(seq) FROM (
+                      SELECT device, seq, seq - ROW_NUMBER() OVER (PARTITION BY device ORDER BY seq) AS run FROM (
+                        SELECT DISTINCT device, seq FROM events WHERE room = ? AND at_ms >= ? AND at_ms < ?))
+                    GROUP BY device, run""")) {
+                ps.setString(1, room);
+                ps.setLong(2, range.fromMs());
+                ps.setLong(3, range.toMs());
+                List<SeqRun> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SeqRun(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+                out.sort(java.util.Comparator.comparing(SeqRun::device).thenComparingLong(SeqRun::first));
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the sequence numbers of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Selected by SQLite: a local day is a fixed span of epoch ms here ({@link #LOCAL_OFFSET_MS}). */
+    @Override
+    public List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+        TimeRange range = TimeRange.of(from, to);
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(EVENT_COLUMNS
+                    + " WHERE room = ? AND at_ms >= ? AND at_ms < ? AND received_at_ms >"
+                    + " ((at_ms + ?) / 86400000 + 1) * 86400000 - ? + ? ORDER BY at_ms, device, seq")) {
+                ps.setString(1, room);
+                ps.setLong(2, range.fromMs());
+                ps.setLong(3, range.toMs());
+                ps.setLong(4, LOCAL_OFFSET_MS);
+                ps.setLong(5, LOCAL_OFFSET_MS);
+                ps.setLong(6, after.toMillis());
+                List<StoredEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(readEvent(rs));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the late events of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public List<StoredEvent> eventsOfKindForRoom(String roomId, EventKind kind, Instant from, Instant to) {
         return kind == EventKind.CHECKIN ? select(SELECT_ROOM_CHECKINS, roomId, null, from, to)
