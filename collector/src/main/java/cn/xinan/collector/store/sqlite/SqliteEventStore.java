@@ -296,23 +296,39 @@ public final class SqliteEventStore implements EventStore {
         return select(SELECT_ROOM_HEARTBEATS, room, null, from, to);
     }
 
-    /** Runs of consecutive sequence numbers per device, counted by SQLite from the index without decoding an event. */
+    /**
+     * Runs of consecutive sequence numbers per device, counted by SQLite without decoding an event: per device the
+     * smallest and largest number and the count in the range; when the count fills the span and the device's index
+     * holds each number of the span once (nothing stored twice under one number anywhere), the range holds exactly one
+     * run. Otherwise the runs are counted with a window over the range's numbers ({@code seq - dense_rank}).
+     */
     @Override
     public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
-            try (PreparedStatement ps = reader.prepareStatement("""
-                    SELECT device, MIN(seq), MAX(seq) FROM (
-                      SELECT device, seq, seq - ROW_NUMBER() OVER (PARTITION BY device ORDER BY seq) AS run FROM (
-                        SELECT DISTINCT device, seq FROM events WHERE room = ? AND at_ms >= ? AND at_ms < ?))
-                    GROUP BY device, run""")) {
-                ps.setString(1, room);
-                ps.setLong(2, range.fromMs());
-                ps.setLong(3, range.toMs());
+            try {
                 List<SeqRun> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new SeqRun(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                List<Object[]> devices = new ArrayList<>();
+                try (PreparedStatement ps = reader.prepareStatement("SELECT device, MIN(seq), MAX(seq), COUNT(*) FROM events"
+                        + " WHERE room = ? AND at_ms >= ? AND at_ms < ? GROUP BY device")) {
+                    ps.setString(1, room);
+                    ps.setLong(2, range.fromMs());
+                    ps.setLong(3, range.toMs());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            devices.add(new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                        }
+                    }
+                }
+                for (Object[] d : devices) {
+                    String device = (String) d[0];
+                    long min = (Long) d[1];
+                    long max = (Long) d[2];
+                    long count = (Long) d[3];
+                    if (count == max - min + 1 && eachNumberOnce(device, min, max, count)) {
+                        out.add(new SeqRun(device, min, max));
+                    } else {
+                        out.addAll(runsCounted(room, device, range));
                     }
                 }
                 out.sort(java.util.Comparator.comparing(SeqRun::device).thenComparingLong(SeqRun::first));
@@ -321,6 +337,39 @@ public final class SqliteEventStore implements EventStore {
                 throw new StoreException("SQLite store " + path + ": reading the sequence numbers of room " + room
                         + " failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Whether the device's stored events numbered {@code min..max} (any room, any time) are {@code count}, all distinct. */
+    private boolean eachNumberOnce(String device, long min, long max, long count) throws SQLException {
+        try (PreparedStatement ps = reader.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT seq) FROM events"
+                + " INDEXED BY events_device_seq WHERE device = ? AND seq >= ? AND seq <= ?")) {
+            ps.setString(1, device);
+            ps.setLong(2, min);
+            ps.setLong(3, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) == count && rs.getLong(2) == count;
+            }
+        }
+    }
+
+    private List<SeqRun> runsCounted(String room, String device, TimeRange range) throws SQLException {
+        try (PreparedStatement ps = reader.prepareStatement("""
+                SELECT MIN(seq), MAX(seq) FROM (
+                  SELECT seq, seq - DENSE_RANK() OVER (ORDER BY seq) AS run FROM events
+                  WHERE room = ? AND device = ? AND at_ms >= ? AND at_ms < ?)
+                GROUP BY run""")) {
+            ps.setString(1, room);
+            ps.setString(2, device);
+            ps.setLong(3, range.fromMs());
+            ps.setLong(4, range.toMs());
+            List<SeqRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SeqRun(device, rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            return out;
         }
     }
 
