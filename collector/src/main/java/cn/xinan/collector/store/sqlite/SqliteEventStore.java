@@ -300,39 +300,35 @@ public final class SqliteEventStore implements EventStore {
     }
 
     /**
-     * Runs of consecutive sequence numbers per device, counted by SQLite without decoding an event: per device the
-     * smallest and largest number and the count in the range; when the count fills the span and the device's index
-     * holds each number of the span once (nothing stored twice under one number anywhere), the range holds exactly one
-     * run. Otherwise the runs are counted with a window over the range's numbers ({@code seq - dense_rank}).
+     * Runs of consecutive sequence numbers per device, counted by SQLite without decoding an event: per device and local
+     * day the smallest and largest number and the count. When each day's count fills its span, the days' spans do not
+     * overlap, and the device's index holds each number from the device's smallest to its largest once in all (any room,
+     * any time) and no more of them than the window does, the window holds exactly those spans, adjacent ones joined.
+     * Otherwise the runs are counted with a window query over the range's numbers ({@code seq - dense_rank}).
      */
     @Override
     public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
             try {
-                List<SeqRun> out = new ArrayList<>();
-                List<Object[]> devices = new ArrayList<>();
+                java.util.TreeMap<String, List<long[]>> days = new java.util.TreeMap<>();
                 try (PreparedStatement ps = reader.prepareStatement("SELECT device, MIN(seq), MAX(seq), COUNT(*) FROM events"
-                        + " WHERE room = ? AND at_ms >= ? AND at_ms < ? GROUP BY device")) {
+                        + " WHERE room = ? AND at_ms >= ? AND at_ms < ? GROUP BY device, (at_ms + ?) / 86400000")) {
                     ps.setString(1, room);
                     ps.setLong(2, range.fromMs());
                     ps.setLong(3, range.toMs());
+                    ps.setLong(4, LOCAL_OFFSET_MS);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            devices.add(new Object[]{rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                            days.computeIfAbsent(rs.getString(1), d -> new ArrayList<>())
+                                    .add(new long[]{rs.getLong(2), rs.getLong(3), rs.getLong(4)});
                         }
                     }
                 }
-                for (Object[] d : devices) {
-                    String device = (String) d[0];
-                    long min = (Long) d[1];
-                    long max = (Long) d[2];
-                    long count = (Long) d[3];
-                    if (count == max - min + 1 && eachNumberOnce(device, min, max, count)) {
-                        out.add(new SeqRun(device, min, max));
-                    } else {
-                        out.addAll(runsCounted(room, device, range));
-                    }
+                List<SeqRun> out = new ArrayList<>();
+                for (Map.Entry<String, List<long[]>> d : days.entrySet()) {
+                    List<SeqRun> runs = joinedIfExact(d.getKey(), d.getValue());
+                    out.addAll(runs != null ? runs : runsCounted(room, d.getKey(), range));
                 }
                 out.sort(java.util.Comparator.comparing(SeqRun::device).thenComparingLong(SeqRun::first));
                 return out;
@@ -341,6 +337,37 @@ public final class SqliteEventStore implements EventStore {
                         + " failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The runs of the day spans {@code {min, max, count}} of a device, or null when they may not be exact. */
+    private List<SeqRun> joinedIfExact(String device, List<long[]> days) throws SQLException {
+        days.sort((a, b) -> Long.compare(a[0], b[0]));
+        long total = 0;
+        long previousMax = Long.MIN_VALUE;
+        for (long[] day : days) {
+            if (day[2] != day[1] - day[0] + 1 || (previousMax != Long.MIN_VALUE && day[0] <= previousMax)) {
+                return null;
+            }
+            total += day[2];
+            previousMax = day[1];
+        }
+        if (!eachNumberOnce(device, days.get(0)[0], previousMax, total)) {
+            return null;
+        }
+        List<SeqRun> runs = new ArrayList<>();
+        long first = days.get(0)[0];
+        long last = days.get(0)[1];
+        for (long[] day : days.subList(1, days.size())) {
+            if (day[0] == last + 1) {
+                last = day[1];
+            } else {
+                runs.add(new SeqRun(device, first, last));
+                first = day[0];
+                last = day[1];
+            }
+        }
+        runs.add(new SeqRun(device, first, last));
+        return runs;
     }
 
     /** Whether the device's stored events numbered {@code min..max} (any room, any time) are {@code count}, all distinct. */
