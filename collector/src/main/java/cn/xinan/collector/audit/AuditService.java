@@ -1,5 +1,7 @@
 package cn.xinan.collector.audit;
 
+import cn.xinan.collector.store.AliveDay;
+import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.verdict.SchoolCalendars;
@@ -58,9 +60,95 @@ public final class AuditService {
         this.clock = Objects.requireNonNull(clock, "clock is missing");
     }
 
-    /** The audit of {@code scope} over {@code [from, to]}. */
+    /**
+     * The audit of {@code scope} over {@code [from, to]}, from derived results (docs/audit.md, "Where the figures come
+     * from"): the verdicts from the day summaries ({@link VerdictService#rooms}), the devices offline from the alive
+     * spans and the events other than heartbeats, the events behind the figures as the store's runs of sequence
+     * numbers, and the late events as the store selects them. Only a room with late events has its raw events read
+     * (the verdicts as they stood without them are the engine's over the others). Equal to {@link #evidence}'s report.
+     */
     public AuditReport audit(AuditScope scope, LocalDate from, LocalDate to) {
-        return evidence(scope, from, to).report();
+        checkPeriod(from, to);
+        List<RoomRecord> rooms = scope.select(registry);
+        RulesEngine engine = new RulesEngine(verdicts.settings());
+        LocalDate firstDay = WeekResult.mondayOf(from).minusDays(7);
+        LocalDate afterLastDay = WeekResult.mondayOf(to).plusDays(8);
+        Instant start = firstDay.atStartOfDay(RulesEngine.ZONE).toInstant();
+        Instant end = afterLastDay.atStartOfDay(RulesEngine.ZONE).toInstant();
+        Instant now = clock.instant();
+        List<RoomReport> reports = rooms.isEmpty() ? List.of()
+                : verdicts.rooms(rooms.stream().map(RoomRecord::roomId).toList(), from, to);
+        List<AuditRoom> audited = new ArrayList<>(rooms.size());
+        for (int i = 0; i < rooms.size(); i++) {
+            RoomRecord room = rooms.get(i);
+            RoomReport report = reports.get(i);
+            Map<String, List<long[]>> runs = new TreeMap<>();
+            for (DerivedStore.SeqRun run : store.sequenceRuns(room.roomId(), start, end)) {
+                runs.computeIfAbsent(run.device(), d -> new ArrayList<>()).add(new long[]{run.first(), run.last()});
+            }
+            List<DeviceEvidence> evidence = new ArrayList<>();
+            runs.forEach((device, r) -> evidence.add(DeviceEvidence.ofRuns(device, r)));
+            boolean late = false;
+            for (StoredEvent e : store.eventsReceivedAfterTheirDay(room.roomId(), start, end, exceptions.lateAfter())) {
+                late |= EventExceptions.isLate(e.event(), e.receivedAt(), exceptions.lateAfter(), from, to);
+            }
+            List<AuditException> found;
+            if (late || exceptions.offlineAfter().toMillis() <= AliveDay.SPAN_GAP_MS) {
+                // the verdicts without the late events (or silences shorter than a span's gaps) need every event
+                List<DeviceEvent> events = new ArrayList<>();
+                Map<String, Instant> receivedAt = new java.util.HashMap<>();
+                for (StoredEvent s : store.eventsForRoom(room.roomId(), start, end)) {
+                    events.add(s.event());
+                    receivedAt.put(s.eventId(), s.receivedAt());
+                }
+                found = EventExceptions.find(room.school(), room.tier(), report, events, receivedAt,
+                        calendars.forSchool(room.school()), engine, exceptions, from, to, now);
+            } else {
+                found = EventExceptions.findOffline(room.school(), report, alive(room.roomId(), firstDay, afterLastDay),
+                        exceptions, now);
+            }
+            audited.add(new AuditRoom(room, report, evidence, found));
+        }
+        return new AuditReport(from, to, scope, verdicts.settings(), now, audited, exceptions);
+    }
+
+    /**
+     * A room's signs of life on the days {@code [first, end)}: its alive spans (a day without stored spans from its raw
+     * heartbeats) and its other events recorded with a synchronised clock. Heartbeats within a span are at most
+     * {@link AliveDay#SPAN_GAP_MS} apart, so a span holds no silence the audit reports.
+     */
+    private EventExceptions.Alive alive(String room, LocalDate first, LocalDate end) {
+        List<long[]> intervals = new ArrayList<>();
+        Map<LocalDate, AliveDay> stored = store.aliveDays(room, first, end.minusDays(1));
+        LocalDate missingFrom = null;
+        for (LocalDate d = first; !d.isAfter(end); d = d.plusDays(1)) {
+            boolean missing = d.isBefore(end) && !stored.containsKey(d);
+            if (missing && missingFrom == null) {
+                missingFrom = d;
+            } else if (!missing && missingFrom != null) {
+                for (StoredEvent h : store.heartbeats(room, missingFrom.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                        d.atStartOfDay(RulesEngine.ZONE).toInstant())) {
+                    if (h.event().clockSynced()) {
+                        long at = h.event().at().toEpochMilli();
+                        intervals.add(new long[]{at, at});
+                    }
+                }
+                missingFrom = null;
+            }
+        }
+        for (AliveDay day : stored.values()) {
+            for (AliveDay.Span span : day.spans()) {
+                intervals.add(new long[]{span.firstMs(), span.lastMs()});
+            }
+        }
+        for (StoredEvent e : store.eventsBesideHeartbeats(room, first.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                end.atStartOfDay(RulesEngine.ZONE).toInstant())) {
+            if (e.event().clockSynced()) {
+                long at = e.event().at().toEpochMilli();
+                intervals.add(new long[]{at, at});
+            }
+        }
+        return EventExceptions.Alive.intervals(intervals);
     }
 
     /** The audit with everything behind it: the signed events, the device keys and the calendars used. */

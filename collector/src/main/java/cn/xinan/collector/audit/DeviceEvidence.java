@@ -33,6 +33,20 @@ public record DeviceEvidence(String device, int events, List<long[]> runs) {
         return new DeviceEvidence(device, sorted.length, runs);
     }
 
+    /** The evidence of one device from its runs {@code [first, last]}: ascending and disjoint. */
+    public static DeviceEvidence ofRuns(String device, List<long[]> runs) {
+        long events = 0;
+        long previous = Long.MIN_VALUE;
+        for (long[] run : runs) {
+            if (run[1] < run[0] || (previous != Long.MIN_VALUE && run[0] <= previous)) {
+                throw new IllegalArgumentException("runs of device " + device + " are not ascending and disjoint");
+            }
+            events += run[1] - run[0] + 1;
+            previous = run[1];
+        }
+        return new DeviceEvidence(device, Math.toIntExact(events), runs);
+    }
+
     /** Whether {@code seq} is one of the sequence numbers. */
     public boolean contains(long seq) {
         for (long[] run : runs) {

@@ -52,21 +52,90 @@ public final class EventExceptions {
                                             Instant generatedAt) {
         Objects.requireNonNull(report, "report is missing");
         Map<LocalDate, List<AuditException>> byDay = new TreeMap<>();
-        offline(report, events, settings.hoursOf(school), settings.offlineAfter(), generatedAt, byDay);
+        offline(report, Alive.points(events), settings.hoursOf(school), settings.offlineAfter(), generatedAt, byDay);
         late(tier, report, events, receivedAt, calendar, engine, settings.lateAfter(), from, to, byDay);
         List<AuditException> out = new ArrayList<>();
         byDay.values().forEach(out::addAll);
         return out;
     }
 
-    /** Signs of life: the times of the events the engine counts (those with a synchronised clock), sorted. */
-    private static long[] signsOfLife(List<DeviceEvent> events) {
-        return events.stream().filter(DeviceEvent::clockSynced).mapToLong(e -> e.at().toEpochMilli()).sorted().toArray();
+    /**
+     * The exceptions of one room without late events (the audit from derived results, docs/audit.md): the same
+     * offline stretches as {@link #find} from the room's signs of life given as intervals, which equal those from every
+     * event as long as no interval holds a silence of {@code settings.offlineAfter()} or more.
+     *
+     * @param alive the signs of life: every synchronised event as a point, or runs of them as one interval
+     */
+    public static List<AuditException> findOffline(String school, RoomReport report, Alive alive,
+                                                   AuditSettings.ExceptionSettings settings, Instant generatedAt) {
+        Objects.requireNonNull(report, "report is missing");
+        Map<LocalDate, List<AuditException>> byDay = new TreeMap<>();
+        offline(report, alive, settings.hoursOf(school), settings.offlineAfter(), generatedAt, byDay);
+        List<AuditException> out = new ArrayList<>();
+        byDay.values().forEach(out::addAll);
+        return out;
     }
 
-    private static void offline(RoomReport report, List<DeviceEvent> events, OpeningHours hours, Duration min,
+    /**
+     * Whether {@link #find} counts an event as late: recorded with a synchronised clock on a local day of
+     * {@code [from, to]} and received more than {@code lateAfter} after the end of that day.
+     */
+    public static boolean isLate(DeviceEvent e, Instant received, Duration lateAfter, LocalDate from, LocalDate to) {
+        if (!e.clockSynced() || received == null) {
+            return false;
+        }
+        LocalDate day = LocalDate.ofInstant(e.at(), RulesEngine.ZONE);
+        Instant deadline = day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().plus(lateAfter);
+        return received.isAfter(deadline) && !day.isBefore(from) && !day.isAfter(to);
+    }
+
+    /**
+     * Signs of life as sorted, disjoint intervals {@code [start, end]} of epoch ms (a single event is an interval of
+     * length zero).
+     */
+    public static final class Alive {
+        private final long[] starts;
+        private final long[] ends;
+
+        private Alive(long[] starts, long[] ends) {
+            this.starts = starts;
+            this.ends = ends;
+        }
+
+        /** The times of the events the engine counts (those with a synchronised clock), each a point. */
+        public static Alive points(List<DeviceEvent> events) {
+            long[] times = events.stream().filter(DeviceEvent::clockSynced).mapToLong(e -> e.at().toEpochMilli())
+                    .sorted().toArray();
+            return new Alive(times, times);
+        }
+
+        /** Intervals {@code {start, end}} in any order, overlapping ones merged. */
+        public static Alive intervals(List<long[]> intervals) {
+            List<long[]> sorted = new ArrayList<>(intervals);
+            sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+            long[] s = new long[sorted.size()];
+            long[] e = new long[sorted.size()];
+            int n = 0;
+            for (long[] i : sorted) {
+                if (i[1] < i[0]) {
+                    throw new IllegalArgumentException("interval ends at " + i[1] + ", before its start " + i[0]);
+                }
+                if (n > 0 && i[0] <= e[n - 1]) {
+                    e[n - 1] = Math.max(e[n - 1], i[1]);
+                } else {
+                    s[n] = i[0];
+                    e[n] = i[1];
+                    n++;
+                }
+            }
+            return new Alive(Arrays.copyOf(s, n), Arrays.copyOf(e, n));
+        }
+    }
+
+    private static void offline(RoomReport report, Alive alive, OpeningHours hours, Duration min,
                                 Instant generatedAt, Map<LocalDate, List<AuditException>> out) {
-        long[] times = signsOfLife(events);
+        long[] starts = alive.starts;
+        long[] ends = alive.ends;
         for (DayResult d : report.days()) {
             if (!d.schoolDay() || d.verdict() == cn.xinan.rules.Verdict.NO_DATA) {
                 continue; // a NO_DATA day is its own exception
@@ -77,24 +146,22 @@ public final class EventExceptions {
             if (close <= open) {
                 continue;
             }
-            // the last sign of life at or before the opening, then every gap up to the close
-            int i = Arrays.binarySearch(times, open);
-            int next = i >= 0 ? i : -i - 1; // first time >= open
-            long previous = i >= 0 ? open : (next > 0 ? times[next - 1] : Long.MIN_VALUE);
+            // from the last sign of life at or before the opening, every silence between two signs up to the close
+            int first = firstEndingAtOrAfter(ends, open);
+            long cursor = first > 0 ? ends[first - 1] : Long.MIN_VALUE;
             List<long[]> stretches = new ArrayList<>();
-            long cursor = previous;
-            for (int k = next; ; k++) {
-                long t = k < times.length ? times[k] : Long.MAX_VALUE;
+            for (int k = first; ; k++) {
+                long t = k < starts.length ? starts[k] : Long.MAX_VALUE;
                 long gapStart = Math.max(cursor, open);
                 long gapEnd = Math.min(t, close);
                 // a silence counts by its part inside the opening hours
                 if (gapEnd - gapStart >= min.toMillis()) {
                     stretches.add(new long[]{gapStart, gapEnd});
                 }
-                if (t >= close) {
+                if (t >= close || ends[k] >= close) {
                     break;
                 }
-                cursor = t;
+                cursor = ends[k];
             }
             if (stretches.isEmpty()) {
                 continue;
@@ -107,6 +174,18 @@ public final class EventExceptions {
                             + AuditRoom.hours(total) + " of the posted opening hours " + hours + ")",
                     "开放时间 " + hours + " 内设备无信号：" + String.join("、", parts) + "（共 " + AuditRoom.hoursZh(total) + "）"));
         }
+    }
+
+    /** The first interval ending at or after {@code at} (ends ascend: the intervals are disjoint and sorted). */
+    private static int firstEndingAtOrAfter(long[] ends, long at) {
+        int i = Arrays.binarySearch(ends, at);
+        if (i >= 0) {
+            while (i > 0 && ends[i - 1] == at) {
+                i--;
+            }
+            return i;
+        }
+        return -i - 1;
     }
 
     private static String time(long millis) {

@@ -79,6 +79,77 @@ public interface DerivedStore {
     /** The stored heartbeats of a room with a device time in {@code [from, to)}, in the order of {@link EventStore#eventsForRoom}. */
     List<StoredEvent> heartbeats(String room, Instant from, Instant to);
 
+    /**
+     * One device's stored events with consecutive sequence numbers {@code first..last} (each number once, however often
+     * it is stored).
+     */
+    record SeqRun(String device, long first, long last) {
+        public SeqRun {
+            java.util.Objects.requireNonNull(device, "device is missing");
+            if (last < first) {
+                throw new IllegalArgumentException("run of " + device + " ends at " + last + ", before " + first);
+            }
+        }
+    }
+
+    /**
+     * The sequence numbers of a room's stored events with a device time in {@code [from, to)}, as runs ordered by device
+     * and first number: what an audit lists as the events behind its figures (docs/audit.md). This default reads the
+     * events; a store that can count them without decoding each one overrides it.
+     */
+    default List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
+        java.util.TreeMap<String, java.util.TreeSet<Long>> seqs = new java.util.TreeMap<>();
+        for (StoredEvent e : heartbeats(room, from, to)) {
+            seqs.computeIfAbsent(e.event().deviceId(), d -> new java.util.TreeSet<>()).add(e.event().seq());
+        }
+        for (StoredEvent e : eventsBesideHeartbeats(room, from, to)) {
+            seqs.computeIfAbsent(e.event().deviceId(), d -> new java.util.TreeSet<>()).add(e.event().seq());
+        }
+        List<SeqRun> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, java.util.TreeSet<Long>> d : seqs.entrySet()) {
+            long first = 0;
+            long last = 0;
+            boolean open = false;
+            for (long seq : d.getValue()) {
+                if (open && seq == last + 1) {
+                    last = seq;
+                    continue;
+                }
+                if (open) {
+                    out.add(new SeqRun(d.getKey(), first, last));
+                }
+                first = seq;
+                last = seq;
+                open = true;
+            }
+            if (open) {
+                out.add(new SeqRun(d.getKey(), first, last));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The stored events of a room with a device time in {@code [from, to)} received more than {@code after} after the end
+     * of their local day (Asia/Shanghai), in the order of {@link EventStore#eventsForRoom}: the candidates for an audit's
+     * late events (docs/audit.md). This default reads the events; a store that can select them in its query overrides it.
+     */
+    default List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+        List<StoredEvent> all = new java.util.ArrayList<>(heartbeats(room, from, to));
+        all.addAll(eventsBesideHeartbeats(room, from, to));
+        all.sort(java.util.Comparator.comparing((StoredEvent e) -> e.event().at())
+                .thenComparing(e -> e.event().deviceId()).thenComparingLong(e -> e.event().seq()));
+        List<StoredEvent> out = new java.util.ArrayList<>();
+        for (StoredEvent e : all) {
+            Instant dayEnd = LocalDate.ofInstant(e.event().at(), cn.xinan.rules.RulesEngine.ZONE).plusDays(1)
+                    .atStartOfDay(cn.xinan.rules.RulesEngine.ZONE).toInstant();
+            if (e.receivedAt().isAfter(dayEnd.plus(after))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     /** Writes (replaces) the alive days of one room, keyed by room and day; durable when it returns. */
     void writeAliveDays(String room, List<AliveDay> days);
 

@@ -579,6 +579,41 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void aRoomsSequenceNumbersReadAsRunsPerDevice() {
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 8, 0))),
+                stored(device, device.heartbeat(local(D1, 8, 1))),
+                stored(device, device.event(local(D1, 8, 2), new EventBody.StaffOpen("T01")))));
+        device.heartbeat(local(D1, 8, 3)); // seq 4, never stored
+        SignedEvent fifth = device.heartbeat(local(D1, 8, 4));
+        store.append(List.of(stored(device, fifth), stored(device, fifth),
+                stored(device, device.heartbeat(local(D1.plusDays(1), 8, 0))),
+                stored(otherRoomDevice, otherRoomDevice.heartbeat(local(D1, 8, 30)))));
+
+        assertThat(store.sequenceRuns("room-1", local(D1, 0, 0), local(D1.plusDays(1), 0, 0))).containsExactly(
+                new DerivedStore.SeqRun("dev-1", 1, 3), new DerivedStore.SeqRun("dev-1", 5, 5));
+        assertThat(store.sequenceRuns("room-1", local(D1, 0, 0), local(D1.plusDays(2), 0, 0)))
+                .containsExactly(new DerivedStore.SeqRun("dev-1", 1, 3), new DerivedStore.SeqRun("dev-1", 5, 6));
+        assertThat(store.sequenceRuns("room-3", local(D1, 0, 0), local(D1.plusDays(2), 0, 0))).isEmpty();
+    }
+
+    @Test
+    void eventsReceivedLongAfterTheirLocalDayAreSelected() {
+        Instant deadline = local(D1.plusDays(1), 1, 0); // one hour after the end of D1
+        SignedEvent late = device.heartbeat(local(D1, 23, 30));
+        store.append(List.of(new StoredEvent(device.heartbeat(local(D1, 10, 0)), "room-1", deadline),
+                new StoredEvent(device.heartbeat(local(D1, 11, 0)), "room-1", deadline.plusMillis(1)),
+                new StoredEvent(late, "room-1", deadline.plusSeconds(3601)),
+                new StoredEvent(device.heartbeat(local(D1.plusDays(1), 0, 30)), "room-1", deadline.plusSeconds(3600)),
+                new StoredEvent(otherRoomDevice.heartbeat(local(D1, 10, 0)), "room-2", deadline.plusSeconds(3600))));
+
+        assertThat(store.eventsReceivedAfterTheirDay("room-1", local(D1, 0, 0), local(D1.plusDays(2), 0, 0),
+                java.time.Duration.ofHours(1))).extracting(e -> e.event().at())
+                .containsExactly(local(D1, 11, 0), local(D1, 23, 30));
+        assertThat(store.eventsReceivedAfterTheirDay("room-1", local(D1, 0, 0), local(D1.plusDays(2), 0, 0),
+                java.time.Duration.ofHours(2))).extracting(StoredEvent::eventId).containsExactly(late.event().eventId());
+    }
+
+    @Test
     void aliveDaysAreReplacedByRoomAndDayAndSurviveAReopen() {
         long t = local(D1, 8, 0).toEpochMilli();
         AliveDay spans = new AliveDay(D1, 5, 1, List.of(new AliveDay.Span(t, t + 120_000, 3),

@@ -115,6 +115,7 @@ public final class SqliteEventStore implements EventStore {
               PRIMARY KEY (room, day)
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS events_room_at_beside_heartbeats ON events (room, at_ms) WHERE kind <> 'heartbeat';
+            CREATE INDEX IF NOT EXISTS events_room_at_received_late ON events (room, at_ms) WHERE received_at_ms > at_ms + 3600000;
             CREATE TABLE IF NOT EXISTS alive_day (
               room       TEXT    NOT NULL,
               day        INTEGER NOT NULL,
@@ -142,6 +143,8 @@ public final class SqliteEventStore implements EventStore {
               end_occupied, end_vacant_since_ms, end_last_alive_ms""";
     /** Asia/Shanghai has kept UTC+8 without daylight saving since 1991: a local day is a fixed span of epoch ms. */
     private static final long LOCAL_OFFSET_MS = 8 * 3_600_000L;
+    /** The delay between recording and receipt beyond which an event is in the partial index of late receipts. */
+    private static final long LATE_INDEX_MS = 3_600_000L;
     private static final String INSERT_EVENT = """
             INSERT OR IGNORE INTO events (event_id, room, device, seq, at_ms, synced, kind, reason, prev_alive_at_ms,
               staff, occupied, purpose, stage, signature, received_at_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
@@ -294,6 +297,146 @@ public final class SqliteEventStore implements EventStore {
     @Override
     public List<StoredEvent> heartbeats(String room, Instant from, Instant to) {
         return select(SELECT_ROOM_HEARTBEATS, room, null, from, to);
+    }
+
+    /**
+     * Runs of consecutive sequence numbers per device, counted by SQLite without decoding an event: per device and local
+     * day the smallest and largest number and the count. When each day's count fills its span, the days' spans do not
+     * overlap, and the device's index holds each number from the device's smallest to its largest once in all (any room,
+     * any time) and no more of them than the window does, the window holds exactly those spans, adjacent ones joined.
+     * Otherwise the runs are counted with a window query over the range's numbers ({@code seq - dense_rank}).
+     */
+    @Override
+    public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
+        TimeRange range = TimeRange.of(from, to);
+        synchronized (reader) {
+            try {
+                java.util.TreeMap<String, List<long[]>> days = new java.util.TreeMap<>();
+                try (PreparedStatement ps = reader.prepareStatement("SELECT device, MIN(seq), MAX(seq), COUNT(*) FROM events"
+                        + " WHERE room = ? AND at_ms >= ? AND at_ms < ? GROUP BY device, (at_ms + ?) / 86400000")) {
+                    ps.setString(1, room);
+                    ps.setLong(2, range.fromMs());
+                    ps.setLong(3, range.toMs());
+                    ps.setLong(4, LOCAL_OFFSET_MS);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            days.computeIfAbsent(rs.getString(1), d -> new ArrayList<>())
+                                    .add(new long[]{rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                        }
+                    }
+                }
+                List<SeqRun> out = new ArrayList<>();
+                for (Map.Entry<String, List<long[]>> d : days.entrySet()) {
+                    List<SeqRun> runs = joinedIfExact(d.getKey(), d.getValue());
+                    out.addAll(runs != null ? runs : runsCounted(room, d.getKey(), range));
+                }
+                out.sort(java.util.Comparator.comparing(SeqRun::device).thenComparingLong(SeqRun::first));
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the sequence numbers of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The runs of the day spans {@code {min, max, count}} of a device, or null when they may not be exact. */
+    private List<SeqRun> joinedIfExact(String device, List<long[]> days) throws SQLException {
+        days.sort((a, b) -> Long.compare(a[0], b[0]));
+        long total = 0;
+        long previousMax = Long.MIN_VALUE;
+        for (long[] day : days) {
+            if (day[2] != day[1] - day[0] + 1 || (previousMax != Long.MIN_VALUE && day[0] <= previousMax)) {
+                return null;
+            }
+            total += day[2];
+            previousMax = day[1];
+        }
+        if (!eachNumberOnce(device, days.get(0)[0], previousMax, total)) {
+            return null;
+        }
+        List<SeqRun> runs = new ArrayList<>();
+        long first = days.get(0)[0];
+        long last = days.get(0)[1];
+        for (long[] day : days.subList(1, days.size())) {
+            if (day[0] == last + 1) {
+                last = day[1];
+            } else {
+                runs.add(new SeqRun(device, first, last));
+                first = day[0];
+                last = day[1];
+            }
+        }
+        runs.add(new SeqRun(device, first, last));
+        return runs;
+    }
+
+    /** Whether the device's stored events numbered {@code min..max} (any room, any time) are {@code count}, all distinct. */
+    private boolean eachNumberOnce(String device, long min, long max, long count) throws SQLException {
+        try (PreparedStatement ps = reader.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT seq) FROM events"
+                + " INDEXED BY events_device_seq WHERE device = ? AND seq >= ? AND seq <= ?")) {
+            ps.setString(1, device);
+            ps.setLong(2, min);
+            ps.setLong(3, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) == count && rs.getLong(2) == count;
+            }
+        }
+    }
+
+    private List<SeqRun> runsCounted(String room, String device, TimeRange range) throws SQLException {
+        try (PreparedStatement ps = reader.prepareStatement("""
+                SELECT MIN(seq), MAX(seq) FROM (
+                  SELECT seq, seq - DENSE_RANK() OVER (ORDER BY seq) AS run FROM events
+                  WHERE room = ? AND device = ? AND at_ms >= ? AND at_ms < ?)
+                GROUP BY run""")) {
+            ps.setString(1, room);
+            ps.setString(2, device);
+            ps.setLong(3, range.fromMs());
+            ps.setLong(4, range.toMs());
+            List<SeqRun> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SeqRun(device, rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Selected by SQLite: a local day is a fixed span of epoch ms here ({@link #LOCAL_OFFSET_MS}). An event received
+     * more than an hour after the end of its day was received more than an hour after it was recorded: for
+     * {@code after} of an hour or more they are read from the partial index {@code events_room_at_received_late}, which
+     * holds only those (a backlog delivered late), so a room without any costs one index probe.
+     */
+    @Override
+    public List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+        TimeRange range = TimeRange.of(from, to);
+        String index = after.toMillis() >= LATE_INDEX_MS
+                ? " INDEXED BY events_room_at_received_late WHERE received_at_ms > at_ms + " + LATE_INDEX_MS + " AND"
+                : " WHERE";
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(EVENT_COLUMNS + index
+                    + " room = ? AND at_ms >= ? AND at_ms < ? AND received_at_ms >"
+                    + " ((at_ms + ?) / 86400000 + 1) * 86400000 - ? + ? ORDER BY at_ms, device, seq")) {
+                ps.setString(1, room);
+                ps.setLong(2, range.fromMs());
+                ps.setLong(3, range.toMs());
+                ps.setLong(4, LOCAL_OFFSET_MS);
+                ps.setLong(5, LOCAL_OFFSET_MS);
+                ps.setLong(6, after.toMillis());
+                List<StoredEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(readEvent(rs));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the late events of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     @Override
