@@ -8,6 +8,7 @@ import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.testkit.Accounts;
+import cn.xinan.collector.testkit.HeadlessChromium;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.TestPublisher;
 import cn.xinan.collector.testkit.WorkedExample;
@@ -27,11 +28,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +49,7 @@ class WebUiBrowserTest {
     private static MosquittoServer broker;
     private static Collector collector;
     private static ChromeDriver browser;
-    private static Path profile;
+    private static HeadlessChromium chromium;
 
     @TempDir
     static Path dir;
@@ -75,30 +73,20 @@ class WebUiBrowserTest {
         }
         assertThat(collector.awaitStoredEvents(events.size(), Duration.ofSeconds(60))).isTrue();
 
-        profile = Files.createTempDirectory("xinan-webui-chromium");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1400,800");
-        browser = new ChromeDriver(service, options);
+        chromium = new HeadlessChromium("xinan-webui-chromium", 1400, 800);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (collector != null) {
             collector.close();
         }
         if (broker != null) {
             broker.close();
-        }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

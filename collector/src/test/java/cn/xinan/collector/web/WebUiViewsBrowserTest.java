@@ -9,6 +9,7 @@ import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.testkit.Accounts;
+import cn.xinan.collector.testkit.HeadlessChromium;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.WorkedExample;
 import cn.xinan.event.EventBody;
@@ -34,11 +35,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +66,7 @@ class WebUiViewsBrowserTest {
     private static MosquittoServer broker;
     private static Collector collector;
     private static ChromeDriver browser;
-    private static Path profile;
+    private static HeadlessChromium chromium;
 
     @TempDir
     static Path dir;
@@ -101,30 +99,20 @@ class WebUiViewsBrowserTest {
         collector.store().append(r1.stream().map(e -> new StoredEvent(e, "r1", received)).toList());
         collector.store().append(WorkedExample.events(d2).stream().map(e -> new StoredEvent(e, "r2", received)).toList());
 
-        profile = Files.createTempDirectory("xinan-webui-views-chromium");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
-        browser = new ChromeDriver(service, options);
+        chromium = new HeadlessChromium("xinan-webui-views-chromium", 1280, 900);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (collector != null) {
             collector.close();
         }
         if (broker != null) {
             broker.close();
-        }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
