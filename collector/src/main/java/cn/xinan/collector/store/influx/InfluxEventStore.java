@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events      tags room, device, kind; time = at_ms × 1,000,000 + (seq mod 1,000,000) ns
  *             fields id, seq, synced, sig (Base64), receivedAt (epoch ms), and per kind reason, prevAliveAt (epoch ms),
  *             staff, occupied, purpose, stage
- * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a random 0…999,999 ns
+ * quarantine  tag reason; time = receivedAt_ms × 1,000,000 + a counter (from a random start) mod 1,000,000 ns
  *             fields topic, device, detail, payload (Base64, ≤ 4 KiB), payloadBytes
  * quarantined_seqs (the derived retention policy, store.influxdb.derived-retention-policy) tag device; time = seq ns
  *             fields id, seq, reason, receivedAt (epoch ms): a verified event quarantined as handled ({@link #quarantineSeqs})
@@ -126,6 +126,9 @@ public final class InfluxEventStore implements EventStore {
      * Marked days: this store's own marks and the durable ones read at {@link #reloadMarks()}, with the version of
      * each mark ({@link DerivedStore#clearDirty}).
      */
+    /** The nanosecond offsets of quarantined messages within their millisecond: a counter from a random start. */
+    private final java.util.concurrent.atomic.AtomicLong quarantineOffsets =
+            new java.util.concurrent.atomic.AtomicLong(ThreadLocalRandom.current().nextLong(1_000_000L));
     private final Map<RoomDay, Long> dirty = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * Per device, the highest sequence number stored: an event above it cannot be stored already (a device
@@ -605,7 +608,9 @@ public final class InfluxEventStore implements EventStore {
         Base64.Encoder base64 = Base64.getEncoder();
         for (QuarantinedMessage m : messages) {
             // Many rejects can share a millisecond and a reason: a random sub-millisecond part keeps them apart.
-            long ns = m.receivedAt().toEpochMilli() * 1_000_000L + ThreadLocalRandom.current().nextLong(1_000_000L);
+            // a counter from a random start: within this store the offsets of one millisecond never collide (random
+            // ones did, about once in 50 for 200 rejects), and another replica starts elsewhere
+            long ns = m.receivedAt().toEpochMilli() * 1_000_000L + Math.floorMod(quarantineOffsets.getAndIncrement(), 1_000_000L);
             Point.Builder p = Point.measurement(QUARANTINE)
                     .time(ns, TimeUnit.NANOSECONDS)
                     .tag("reason", m.reason().code())
