@@ -73,7 +73,10 @@ public final class MosquittoServer extends ExternalServer {
                 .append("max_queued_bytes 0\n")
                 .append("max_packet_size 1048576\n")
                 .append("log_dest stdout\n")
-                .append("log_type error\nlog_type warning\nlog_type notice\n");
+                .append("log_timestamp_format %Y-%m-%dT%H:%M:%S\n")
+                // connections, subscriptions and their ends: what a post-mortem of a fault test needs
+                .append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\n")
+                .append("log_type subscribe\nlog_type unsubscribe\n");
         if (listenerConfig != null) {
             c.append(listenerConfig.apply(port)).append('\n');
         } else if (passwordFile != null) {
