@@ -65,6 +65,11 @@ public final class MosquittoServer extends ExternalServer {
         if (listenerConfig == null) {
             c.append("listener ").append(port).append(" 127.0.0.1\n");
         }
+        // Started as root (a CI machine), Mosquitto runs as user "mosquitto" unless told otherwise, and that user can
+        // neither write this test's private data folder (every save failed, "Permission denied", so a restart "with
+        // persistence" came back with nothing) nor read the files a test generates. It keeps the user it was started as
+        // (installed, the files are root:mosquitto 640, docs/provisioning.md).
+        c.append("user ").append(System.getProperty("user.name")).append('\n');
         c.append("persistence true\n")
                 .append("persistence_location ").append(dir).append("/\n")
                 .append("autosave_interval 1\n")
