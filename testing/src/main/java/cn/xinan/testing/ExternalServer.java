@@ -75,6 +75,36 @@ public abstract class ExternalServer implements AutoCloseable {
                 + START_TIMEOUT + "; log: " + readLog());
     }
 
+    /**
+     * Freezes the process (SIGSTOP): its connections stay open but it reads and answers nothing, as a hung server or a
+     * stalled network path does. {@link #resume()}, {@link #kill()} or {@link #stop()} end it.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} process go on (SIGCONT). */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is not running");
+        }
+        try {
+            int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + rc);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** Stops the process abruptly (SIGKILL), keeping its data directory: a crash or power cut. */
     public synchronized void kill() {
         if (process != null) {

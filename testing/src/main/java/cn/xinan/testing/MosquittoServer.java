@@ -65,6 +65,11 @@ public final class MosquittoServer extends ExternalServer {
         if (listenerConfig == null) {
             c.append("listener ").append(port).append(" 127.0.0.1\n");
         }
+        // Started as root (a CI machine), Mosquitto runs as user "mosquitto" unless told otherwise, and that user can
+        // neither write this test's private data folder (every save failed, "Permission denied", so a restart "with
+        // persistence" came back with nothing) nor read the files a test generates. It keeps the user it was started as
+        // (installed, the files are root:mosquitto 640, docs/provisioning.md).
+        c.append("user ").append(System.getProperty("user.name")).append('\n');
         c.append("persistence true\n")
                 .append("persistence_location ").append(dir).append("/\n")
                 .append("autosave_interval 1\n")
@@ -73,7 +78,10 @@ public final class MosquittoServer extends ExternalServer {
                 .append("max_queued_bytes 0\n")
                 .append("max_packet_size 1048576\n")
                 .append("log_dest stdout\n")
-                .append("log_type error\nlog_type warning\nlog_type notice\n");
+                .append("log_timestamp_format %Y-%m-%dT%H:%M:%S\n")
+                // connections, subscriptions and their ends: what a post-mortem of a fault test needs
+                .append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\n")
+                .append("log_type subscribe\nlog_type unsubscribe\n");
         if (listenerConfig != null) {
             c.append(listenerConfig.apply(port)).append('\n');
         } else if (passwordFile != null) {

@@ -76,6 +76,8 @@ final class FaultRig implements AutoCloseable {
     private final List<DeviceSpec> specs = new ArrayList<>();
     private final Random random;
     private final long startedNanos = System.nanoTime();
+    /** Whether the run's checks passed: a failed run keeps its folder (logs, stores, outboxes) for the post-mortem. */
+    private volatile boolean passed;
 
     /**
      * @param cliDevices     devices each run as {@code xinan device --simulate} in its own JVM
@@ -436,6 +438,11 @@ final class FaultRig implements AutoCloseable {
                 : InfluxEventStore.open(new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null));
     }
 
+    /** The run's checks passed: {@link #close} may remove its folder. */
+    void passed() {
+        passed = true;
+    }
+
     void stopCollectors() {
         List.copyOf(collectors.values()).forEach(CollectorProcess::terminate);
     }
@@ -445,11 +452,18 @@ final class FaultRig implements AutoCloseable {
         hosts.forEach(DeviceHost::kill);
         offlineRunning.forEach(RoomDevice::close);
         List.copyOf(collectors.values()).forEach(CollectorProcess::kill);
+        try {
+            Files.writeString(dir.resolve("mosquitto.log"), broker.readLog());
+        } catch (IOException e) {
+            log("Mosquitto's log not kept: " + e.getMessage());
+        }
         broker.close();
         if (influx != null && ownInflux) {
             influx.close();
         }
-        if (!Boolean.getBoolean("xinan.faults.keep")) {
+        if (!passed || Boolean.getBoolean("xinan.faults.keep")) {
+            log("kept for the post-mortem: " + dir);
+        } else {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {

@@ -75,6 +75,7 @@ abstract class FaultSuiteContract {
         List<List<RoomReport>> verdicts = rig.verdictsStoredAndRecorded();
         assertThat(verdicts.get(0)).as("verdicts from the store against those of the recorded events")
                 .isEqualTo(verdicts.get(1));
+        rig.passed();
     }
 
     /** The store took {@link #FLOWING} more events of every device. */

@@ -49,10 +49,9 @@ class TlsWithTheGeneratedCaTest {
         DeviceBundle bundle = district.addDevice("s1-r1", Optional.empty(), "ssl://127.0.0.1:8883");
         String collectorPassword = district.collectorAccount("collector-1");
         Path brokerDir = district.brokerDir();
-        String asUser = System.getProperty("user.name").equals("root") ? "user root\n" : "";
         Process device = null;
         Path deviceLog = dir.resolve("device.log");
-        try (MosquittoServer broker = MosquittoServer.startWithConfig(port -> asUser + BrokerFiles.listenerConfig(
+        try (MosquittoServer broker = MosquittoServer.startWithConfig(port -> BrokerFiles.listenerConfig(
                 new BrokerFiles.Listener(brokerDir, port, "127.0.0.1")))) {
             String url = "ssl://127.0.0.1:" + broker.port();
             Files.writeString(dir.resolve("collector.yaml"), """

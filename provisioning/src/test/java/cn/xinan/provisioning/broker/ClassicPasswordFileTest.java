@@ -49,8 +49,7 @@ class ClassicPasswordFileTest {
                 MosquittoPasswordHash.hash(password, random));
         Path passwd = Files.writeString(dir.resolve(BrokerFiles.PASSWORD_FILE), BrokerFiles.passwordFile(List.of(device), List.of()));
         Path acl = Files.writeString(dir.resolve(BrokerFiles.ACL_FILE), BrokerFiles.aclFile(List.of(device), List.of()));
-        String asUser = System.getProperty("user.name").equals("root") ? "user root\n" : "";
-        try (MosquittoServer broker = MosquittoServer.startWithConfig(port -> asUser + "listener " + port + " 127.0.0.1\n"
+        try (MosquittoServer broker = MosquittoServer.startWithConfig(port -> "listener " + port + " 127.0.0.1\n"
                 + "allow_anonymous false\npassword_file " + passwd + "\nacl_file " + acl + "\n")) {
             connect(broker.url(), "pi-1", password);
             assertThatThrownBy(() -> connect(broker.url(), "pi-1", password + "x")).isInstanceOf(MqttException.class);

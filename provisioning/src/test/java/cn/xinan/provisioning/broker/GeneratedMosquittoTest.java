@@ -54,10 +54,7 @@ class GeneratedMosquittoTest extends ProvisionedBrokerAccessContract {
         district.retireDevice(retired.deviceId(), Instant.now());
         String collectorPassword = district.collectorAccount("collector-1");
         Path brokerDir = district.brokerDir();
-        // Started as root (a CI container), Mosquitto would switch to the mosquitto user, which cannot read the test's
-        // private temp folder; installed, the files are root:mosquitto 640 (docs/provisioning.md).
-        String asUser = System.getProperty("user.name").equals("root") ? "user root\n" : "";
-        broker = MosquittoServer.startWithConfig(port -> asUser + BrokerFiles.listenerConfig(
+        broker = MosquittoServer.startWithConfig(port -> BrokerFiles.listenerConfig(
                 new BrokerFiles.Listener(brokerDir, port, "127.0.0.1")));
 
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
