@@ -78,6 +78,8 @@ public final class CityBenchmark {
     static final byte[] SIGNATURE = new byte[64];
     static final SchoolCalendar CALENDAR = SchoolCalendar.of(NationalCalendar.bundled());
     static final RuleSettings RULES = RuleSettings.defaults();
+    /** One room's generated week: a heartbeat a minute, and ten events on each of five weekdays. */
+    static final long EVENTS_A_WEEK = 7 * 1_440 + 5 * 10;
 
     private final CityData.City city;
     private final int rooms;
@@ -175,6 +177,14 @@ public final class CityBenchmark {
                     city.describe(), data.dir().resolve(CityData.MARKER));
         } else {
             load(store, derived, data);
+            // a resumed load appended its interrupted room again: each event is still stored once
+            long expected = city.rawRoomWeeks() * EVENTS_A_WEEK;
+            long stored = store.eventCount();
+            System.out.printf(Locale.ROOT, "the store holds %,d events; the city's raw room-weeks have %,d%n", stored,
+                    expected);
+            if (stored != expected) {
+                throw new IllegalStateException("the store holds " + stored + " events, the city's raw weeks " + expected);
+            }
         }
         System.out.printf(Locale.ROOT, "disk: %,d bytes; %s%n", diskBytes.get(), memory.get());
         queries(store, derived);
@@ -472,16 +482,23 @@ public final class CityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        CityData.City city = CityData.City.parse(args);
         String only = System.getProperty("xinan.bench.only", "sqlite,influxdb");
         java.util.Optional<Path> kept = java.util.Optional.ofNullable(System.getProperty("xinan.bench.data"))
                 .filter(d -> !d.isBlank()).map(Path::of);
-        // refused before anything runs: a kept directory holding another city, or files without a marker
+        CityData.City city;
+        // refused before anything runs: a wrong argument, a kept directory holding another city or files without a marker
         java.util.Map<String, CityData> data = new java.util.HashMap<>();
-        for (String store : List.of("sqlite", "influxdb")) {
-            if (only.contains(store) && kept.isPresent()) {
-                data.put(store, CityData.open(kept.get().resolve(store), city));
+        try {
+            city = CityData.City.parse(args);
+            for (String store : List.of("sqlite", "influxdb")) {
+                if (only.contains(store) && kept.isPresent()) {
+                    data.put(store, CityData.open(kept.get().resolve(store), city));
+                }
             }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("city benchmark: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         CityBenchmark bench = new CityBenchmark(city);
         bench.engineAlone();

@@ -106,7 +106,7 @@ class CityDataTest {
 
             assertThat(second.complete()).isTrue();
             assertThat(CityData.open(data, city).complete()).isTrue();
-            assertThat(store.eventCount()).isEqualTo((3 + 2 + 2) * 10_130L);
+            assertThat(store.eventCount()).isEqualTo((3 + 2 + 2) * CityBenchmark.EVENTS_A_WEEK);
             assertThat(store.dirtyDays(List.of())).isEmpty();
             RulesEngine engine = new RulesEngine(CityBenchmark.RULES);
             Map<String, List<DaySummary>> stored = store.summaries(List.of(), CityBenchmark.TERM_START, termEnd);
