@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * A real server process (Mosquitto, InfluxDB) started for tests on loopback, on a free port, with
- * its own data directory, and stopped (process and files) on {@link #close()}. The binaries come
+ * its own data directory, and stopped (process and files; a kept directory stays) on {@link #close()}. The binaries come
  * from Debian packages that {@code .ci/run} installs.
  */
 public abstract class ExternalServer implements AutoCloseable {
@@ -23,6 +23,8 @@ public abstract class ExternalServer implements AutoCloseable {
 
     protected final Path dir;
     protected final int port;
+    /** Whether the directory is the caller's, kept by {@link #close()}. */
+    private final boolean kept;
     private Process process;
 
     protected ExternalServer(String name) {
@@ -32,6 +34,18 @@ public abstract class ExternalServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.port = freePort();
+        this.kept = false;
+    }
+
+    /** A server over the caller's directory (created when missing): {@link #close()} stops it and keeps the directory. */
+    protected ExternalServer(Path keptDir) {
+        try {
+            this.dir = Files.createDirectories(keptDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + keptDir + ": " + e.getMessage(), e);
+        }
+        this.port = freePort();
+        this.kept = true;
     }
 
     /** The command line that starts the server in the foreground. */
@@ -134,6 +148,10 @@ public abstract class ExternalServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (kept) {
+            stop();
+            return;
+        }
         kill();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -5,6 +5,7 @@ import cn.xinan.rules.RoomReport;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where {@link FiguresWriter} puts the figures it computed: InfluxDB only
@@ -23,4 +24,21 @@ public interface FiguresSink {
      * @throws cn.xinan.collector.store.StoreException when the write fails (nothing is known about what was written)
      */
     void write(List<RoomRecord> rooms, List<RoomReport> reports, LocalDate today);
+
+    /**
+     * The basis each school's figures of a week were last written with ({@link #writeBases}), for every school-week
+     * ever recorded.
+     *
+     * @throws cn.xinan.collector.store.StoreException when the read fails
+     */
+    Map<SchoolWeek, String> bases();
+
+    /**
+     * Records the basis these school-weeks' figures were written with; a basis recorded before for the same
+     * school-week is replaced. Called after the figures themselves are written, so a basis never claims figures that
+     * were not.
+     *
+     * @throws cn.xinan.collector.store.StoreException when the write fails
+     */
+    void writeBases(Map<SchoolWeek, String> bases);
 }

@@ -9,8 +9,12 @@ import cn.xinan.rules.WeekResult;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code figures.interval-seconds}, the days and weeks of the current ISO week and the {@code figures.weeks-back}
  * weeks before it, computed by the {@link VerdictService} from the day summaries derived from the stored events (the
  * only truth, docs/rules.md §6: the figures are caches, recomputed and overwritten on every run, so late events count at
- * the next run).
+ * the next run). With each school's weeks it records their basis ({@link VerdictService#weekBasis}: the rule settings
+ * and the school's calendar days), and at every run it rewrites the figures of any older week whose basis changed
+ * since (a calendar day, a rule setting), for that school's rooms only ({@link #rewriteChangedWeeks}).
  *
  * <p>A run that fails (InfluxDB down, a read or a write refused) is logged as a warning and changes nothing else: the
  * next run retries. It runs on its own thread, never on the ingest's.
@@ -70,7 +76,83 @@ public final class FiguresWriter implements AutoCloseable {
         LocalDate to = WeekResult.mondayOf(period.today()).plusDays(6);
         List<RoomReport> reports = verdicts.rooms(List.of(), period.from(), to);
         sink.write(rooms, reports, period.today());
+        Map<SchoolWeek, String> bases = new HashMap<>();
+        for (String school : bySchool(rooms).keySet()) {
+            for (LocalDate monday = period.from(); monday.isBefore(to); monday = monday.plusWeeks(1)) {
+                bases.put(new SchoolWeek(school, monday), verdicts.weekBasis(school, monday));
+            }
+        }
+        sink.writeBases(bases);
+        rewriteChangedWeeks(period);
         return period;
+    }
+
+    /**
+     * Rewrites the figures of the weeks before {@code period} whose basis changed since they were written (a calendar
+     * day or a rule setting changed: {@link VerdictService#weekBasis}), for the rooms of the schools it changed for,
+     * then records the new basis. Weeks whose basis is unchanged are not touched. Every replica may do it: the
+     * figures and the basis are written with their key, so writing them twice changes nothing, and a run stopped
+     * between the figures and the basis rewrites that week again at the next run.
+     *
+     * @return the Mondays of the weeks rewritten, in order
+     * @throws IllegalStateException naming the weeks that could not be rewritten (after trying every other one); they
+     *                               keep their old basis and are tried again at the next run
+     */
+    List<LocalDate> rewriteChangedWeeks(Period period) {
+        TreeMap<LocalDate, Map<SchoolWeek, String>> changed = new TreeMap<>();
+        for (Map.Entry<SchoolWeek, String> stored : sink.bases().entrySet()) {
+            SchoolWeek week = stored.getKey();
+            if (!week.monday().isBefore(period.from())) {
+                continue;
+            }
+            String now = verdicts.weekBasis(week.school(), week.monday());
+            if (!now.equals(stored.getValue())) {
+                changed.computeIfAbsent(week.monday(), m -> new HashMap<>()).put(week, now);
+            }
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<RoomRecord>> bySchool = bySchool(registry.rooms());
+        List<LocalDate> rewritten = new ArrayList<>();
+        List<LocalDate> failed = new ArrayList<>();
+        RuntimeException firstFailure = null;
+        for (Map.Entry<LocalDate, Map<SchoolWeek, String>> week : changed.entrySet()) {
+            LocalDate monday = week.getKey();
+            List<RoomRecord> rooms = new ArrayList<>();
+            for (SchoolWeek sw : week.getValue().keySet()) {
+                rooms.addAll(bySchool.getOrDefault(sw.school(), List.of()));
+            }
+            try {
+                if (!rooms.isEmpty()) {
+                    List<RoomReport> reports = verdicts.rooms(rooms.stream().map(RoomRecord::roomId).toList(), monday,
+                            monday.plusDays(6));
+                    sink.write(rooms, reports, period.today());
+                }
+                sink.writeBases(week.getValue());
+                rewritten.add(monday);
+            } catch (RuntimeException e) {
+                failed.add(monday);
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        if (!rewritten.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, () -> "figures rewritten after a calendar or settings change for the weeks"
+                    + " of " + rewritten);
+        }
+        if (firstFailure != null) {
+            throw new IllegalStateException("figures of the weeks of " + failed + " not rewritten after a calendar or"
+                    + " settings change: " + firstFailure.getMessage(), firstFailure);
+        }
+        return rewritten;
+    }
+
+    private static Map<String, List<RoomRecord>> bySchool(List<RoomRecord> rooms) {
+        Map<String, List<RoomRecord>> out = new TreeMap<>();
+        for (RoomRecord r : rooms) {
+            out.computeIfAbsent(r.school(), s -> new ArrayList<>()).add(r);
+        }
+        return out;
     }
 
     /** Runs now and then every {@code figures.interval-seconds} on a daemon thread, until {@link #close()}. */

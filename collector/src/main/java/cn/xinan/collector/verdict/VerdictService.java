@@ -7,6 +7,8 @@ import cn.xinan.rules.DaySummary;
 import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.RulesEngine;
+import cn.xinan.rules.Thresholds;
+import cn.xinan.rules.Tier;
 import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.SchoolCalendar;
 
@@ -55,6 +57,30 @@ public final class VerdictService {
 
     public RuleSettings settings() {
         return engine.settings();
+    }
+
+    /**
+     * What the verdicts of a school's rooms for the ISO week starting {@code monday} depend on besides their day
+     * summaries and tiers: the rule settings (version, thresholds, week policy, unattended gap) and which of the week's
+     * days are school days on the school's calendar (docs/rules.md §4, §5). Equal strings give equal verdicts from the
+     * same summaries; the figures writer rewrites a week whose basis changed ({@code FiguresWriter}).
+     */
+    public String weekBasis(String school, LocalDate monday) {
+        RuleSettings s = engine.settings();
+        StringBuilder b = new StringBuilder("rules=").append(s.ruleVersion())
+                .append(" gap=").append(s.unattendedGapSeconds())
+                .append(" week-policy=").append(s.weekPolicy().name());
+        for (Tier tier : Tier.values()) {
+            Thresholds t = s.thresholdsFor(tier);
+            b.append(' ').append(tier.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(t.dailySeconds())
+                    .append('/').append(t.weeklySeconds());
+        }
+        b.append(" school-days=");
+        SchoolCalendar calendar = calendars.forSchool(school);
+        for (int i = 0; i < 7; i++) {
+            b.append(calendar.isSchoolDay(monday.plusDays(i)) ? '1' : '0');
+        }
+        return b.toString();
     }
 
     /** @throws UnknownRoomException when the room is not registered */

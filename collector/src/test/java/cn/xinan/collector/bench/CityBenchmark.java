@@ -54,27 +54,34 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * City benchmark (docs/benchmarks.md, "City"): a city's rooms with one week of realistic raw events (heartbeat every
- * 60 s day and night, two open/close sessions with presence changes and check-ins on weekdays), loaded through the
- * store's own append and derived by {@link DerivedResults} as a collector does; the rest of a 20-week term as day
- * summaries computed by the engine ({@link RulesEngine#summarize}, the deriver's function) from generated events and
- * written with the store's own {@code writeSummaries}, except for one room whose whole term is loaded raw and derived.
+ * City benchmark (docs/benchmarks.md, "City"): a city's rooms with their first {@code rawWeeks} weeks of realistic raw
+ * events (heartbeat every 60 s day and night, two open/close sessions with presence changes and check-ins on
+ * weekdays), loaded through the store's own append and derived by {@link DerivedResults} as a collector does, room by
+ * room; the rest of a 20-week term as day summaries computed by the engine ({@link RulesEngine#summarize}, the deriver's
+ * function) from generated events and written with the store's own {@code writeSummaries}, except for one room whose
+ * whole term is loaded raw and derived.
  * Then min / median of several runs of: a city's week through the HTTP API, one room's term through the API, a city's
  * term roll-up (compliance over every room; and through the web UI's {@code /rollup}), one room's page for the term
  * ({@code /rooms/{room}/detail}), one figures pass (InfluxDB), recomputing one room's whole term from its alive spans
  * and from its raw heartbeats ({@link DerivedResults#recompute}), and the engine alone on the city's week of events in
  * memory.
  *
- * <p>Usage: {@code CityBenchmark [rooms=1000] [termWeeks=20] [runs=5] [rawRooms=rooms]} (rooms past {@code rawRooms}
- * get their first week as engine-made summaries too); system property {@code xinan.bench.only}
- * = {@code sqlite,influxdb} (default both).
+ * <p>Usage: {@code CityBenchmark [rooms=1000] [termWeeks=20] [runs=5] [rawRooms=rooms] [rawWeeks=1]} (rooms past
+ * {@code rawRooms} get their first weeks as engine-made summaries too; {@link CityData.City}); system property
+ * {@code xinan.bench.only} = {@code sqlite,influxdb} (default both); system property {@code xinan.bench.data}: a
+ * directory where the stores are kept ({@code sqlite/}, {@code influxdb/}, each with its {@link CityData} marker), loaded
+ * by the first run, resumed room by room after an interruption, and reused without loading by later runs of the same
+ * city (default: temporary directories, removed afterwards).
  */
 public final class CityBenchmark {
     static final LocalDate TERM_START = LocalDate.of(2025, 3, 3); // a Monday
     static final byte[] SIGNATURE = new byte[64];
     static final SchoolCalendar CALENDAR = SchoolCalendar.of(NationalCalendar.bundled());
     static final RuleSettings RULES = RuleSettings.defaults();
+    /** One room's generated week: a heartbeat a minute, and ten events on each of five weekdays. */
+    static final long EVENTS_A_WEEK = 7 * 1_440 + 5 * 10;
 
+    private final CityData.City city;
     private final int rooms;
     private final int rawRooms;
     private final int termWeeks;
@@ -82,11 +89,12 @@ public final class CityBenchmark {
     private final Registry registry;
     private final LocalDate termEnd;
 
-    CityBenchmark(int rooms, int termWeeks, int runs, int rawRooms) {
-        this.rooms = rooms;
-        this.rawRooms = Math.min(rooms, rawRooms);
-        this.termWeeks = termWeeks;
-        this.runs = runs;
+    CityBenchmark(CityData.City city) {
+        this.city = city;
+        this.rooms = city.rooms();
+        this.rawRooms = city.rawRooms();
+        this.termWeeks = city.termWeeks();
+        this.runs = city.runs();
         List<RoomRecord> records = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
             // two rooms a school, each school in one of seven counties (the registry holds a school to its county)
@@ -158,47 +166,87 @@ public final class CityBenchmark {
         return out;
     }
 
-    void run(String name, EventStore store, Supplier<Long> diskBytes, Supplier<String> memory) throws Exception {
-        System.out.printf(Locale.ROOT, "%n== %s: %d rooms (%d with a raw week), raw week %s, term %s..%s (%d weeks)%n",
-                name, rooms, rawRooms, TERM_START, TERM_START, termEnd, termWeeks);
+    void run(String name, EventStore store, CityData data, Supplier<Long> diskBytes, Supplier<String> memory)
+            throws Exception {
+        System.out.printf(Locale.ROOT, "%n== %s: %d rooms (%d with %d raw weeks, room-0000 its whole term), term %s..%s"
+                + " (%d weeks), data in %s%n", name, rooms, rawRooms, city.rawWeeks(), TERM_START, termEnd, termWeeks,
+                data.dir());
         DerivedResults derived = new DerivedResults(store, RULES);
+        if (data.complete()) {
+            System.out.printf(Locale.ROOT, "reusing the city loaded before (%s, %s): only the queries run%n",
+                    city.describe(), data.dir().resolve(CityData.MARKER));
+        } else {
+            load(store, derived, data);
+            // a resumed load appended its interrupted room again: each event is still stored once
+            long expected = city.rawRoomWeeks() * EVENTS_A_WEEK;
+            long stored = store.eventCount();
+            System.out.printf(Locale.ROOT, "the store holds %,d events; the city's raw room-weeks have %,d%n", stored,
+                    expected);
+            if (stored != expected) {
+                throw new IllegalStateException("the store holds " + stored + " events, the city's raw weeks " + expected);
+            }
+        }
+        System.out.printf(Locale.ROOT, "disk: %,d bytes; %s%n", diskBytes.get(), memory.get());
+        queries(store, derived);
+    }
 
-        // 1. the raw week of every room through the store's append, then derived as a collector derives
-        long t0 = System.nanoTime();
+    /**
+     * Loads the city into the store, resuming after the rooms {@code data} records as loaded: room by room, its raw weeks
+     * through the store's {@code append} (one week, 10,130 events, an append), then derived by {@code DerivedResults}
+     * (alive spans rebuilt from the raw heartbeats, then the summaries), then recorded; then every other room-week's
+     * day summary, engine-made; then the load is recorded as complete.
+     */
+    void load(EventStore store, DerivedResults derived, CityData data) {
+        int first = data.loadedRooms();
+        if (first > 0) {
+            System.out.printf(Locale.ROOT, "resuming an interrupted load: rooms 0..%d of %d were loaded and derived;"
+                    + " room %s is appended again (its events stored before are kept once)%n", first - 1, rawRooms,
+                    room(first));
+        }
+        long loadNs = 0;
+        long deriveNs = 0;
         long events = 0;
-        for (int r = 0; r < rawRooms; r++) {
-            List<StoredEvent> batch = stored(room(r), week(r, TERM_START));
-            store.append(batch);
-            events += batch.size();
+        long roomWeeks = 0;
+        for (int r = first; r < rawRooms; r++) {
+            long t0 = System.nanoTime();
+            for (int w = 0; w < city.rawWeeksOf(r); w++) {
+                List<StoredEvent> batch = stored(room(r), week(r, TERM_START.plusWeeks(w)));
+                store.append(batch);
+                events += batch.size();
+            }
+            long t1 = System.nanoTime();
+            derived.refresh(List.of(room(r)));
+            long t2 = System.nanoTime();
+            data.roomLoaded(r);
+            loadNs += t1 - t0;
+            deriveNs += t2 - t1;
+            roomWeeks += city.rawWeeksOf(r);
+            if ((r + 1) % 50 == 0 || r + 1 == rawRooms) {
+                System.out.printf(Locale.ROOT, "  %d of %d rooms loaded and derived (%,.0f events/s, %.3f s a room-week"
+                        + " to derive so far); load average %s%n", r + 1, rawRooms, events / (loadNs / 1e9),
+                        deriveNs / 1e9 / roomWeeks, loadAverage());
+            }
         }
-        long t1 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "load raw week: %,d events in %.1f s (%,.0f events/s)%n", events,
-                (t1 - t0) / 1e9, events / ((t1 - t0) / 1e9));
-        int recomputed = derived.refresh(List.of());
-        long t2 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "derive the week from raw events: %d rooms in %.1f s%n", recomputed, (t2 - t1) / 1e9);
-
-        // 2. one room's whole term raw and derived; the other rooms' remaining weeks as engine-made summaries
-        long termEvents = 0;
-        for (int w = 1; w < termWeeks; w++) {
-            List<StoredEvent> batch = stored(room(0), week(0, TERM_START.plusWeeks(w)));
-            store.append(batch);
-            termEvents += batch.size();
+        if (events > 0) {
+            System.out.printf(Locale.ROOT, "load raw events: %,d events (%,d room-weeks) in %.1f s (%,.0f events/s)%n",
+                    events, roomWeeks, loadNs / 1e9, events / (loadNs / 1e9));
+            System.out.printf(Locale.ROOT, "derive them (DerivedResults.refresh, room by room): %.1f s (%.3f s a"
+                    + " room-week)%n", deriveNs / 1e9, deriveNs / 1e9 / roomWeeks);
         }
-        derived.refresh(List.of());
         long t3 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "room-0000's term raw: %,d more events loaded and derived in %.1f s%n",
-                termEvents, (t3 - t2) / 1e9);
         RulesEngine engine = new RulesEngine(RULES);
         // Rooms with the same shift (r % 30) have the same events, so the same summaries: computed once per week.
         java.util.Map<String, List<DaySummary>> byPattern = new java.util.HashMap<>();
         for (int r = 1; r < rooms; r++) {
             List<DaySummary> days = new ArrayList<>();
-            for (int w = r < rawRooms ? 1 : 0; w < termWeeks; w++) {
+            for (int w = city.rawWeeksOf(r); w < termWeeks; w++) {
                 LocalDate monday = TERM_START.plusWeeks(w);
                 int room = r;
                 days.addAll(byPattern.computeIfAbsent((r % 30) + "/" + w, k -> engine.summarize(CarriedState.INITIAL,
                         week(room, monday), monday, monday.plusDays(6))));
+            }
+            if (days.isEmpty()) {
+                continue;
             }
             if (days.get(days.size() - 1).end().open()) {
                 throw new IllegalStateException("generated weeks end closed");
@@ -206,9 +254,21 @@ public final class CityBenchmark {
             store.writeSummaries(room(r), days);
         }
         long t4 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "term summaries of the other rooms (engine from generated events, written by"
+        System.out.printf(Locale.ROOT, "term summaries of the other room-weeks (engine from generated events, written by"
                 + " the store): %.1f s%n", (t4 - t3) / 1e9);
-        System.out.printf(Locale.ROOT, "disk: %,d bytes; %s%n", diskBytes.get(), memory.get());
+        data.markComplete();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private void queries(EventStore store, DerivedResults derived) throws Exception {
 
         // 3. the queries
         VerdictService verdicts = new VerdictService(derived, registry, SchoolCalendars.uniform(CALENDAR));
@@ -422,32 +482,51 @@ public final class CityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
-        int termWeeks = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         String only = System.getProperty("xinan.bench.only", "sqlite,influxdb");
-        int rawRooms = args.length > 3 ? Integer.parseInt(args[3]) : rooms;
-        CityBenchmark bench = new CityBenchmark(rooms, termWeeks, runs, rawRooms);
+        java.util.Optional<Path> kept = java.util.Optional.ofNullable(System.getProperty("xinan.bench.data"))
+                .filter(d -> !d.isBlank()).map(Path::of);
+        CityData.City city;
+        // refused before anything runs: a wrong argument, a kept directory holding another city or files without a marker
+        java.util.Map<String, CityData> data = new java.util.HashMap<>();
+        try {
+            city = CityData.City.parse(args);
+            for (String store : List.of("sqlite", "influxdb")) {
+                if (only.contains(store) && kept.isPresent()) {
+                    data.put(store, CityData.open(kept.get().resolve(store), city));
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("city benchmark: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CityBenchmark bench = new CityBenchmark(city);
         bench.engineAlone();
         if (only.contains("sqlite")) {
-            Path dir = Files.createTempDirectory("xinan-city");
+            Path dir = kept.isPresent() ? data.get("sqlite").dir() : Files.createTempDirectory("xinan-city");
+            CityData sqlite = kept.isPresent() ? data.get("sqlite") : CityData.open(dir, city);
             Path file = dir.resolve("events.db");
             try (EventStore store = new StoreSettings.Sqlite(file).open()) {
-                bench.run("SQLite", store, () -> du(dir), () -> "heap used " + (Runtime.getRuntime().totalMemory()
+                bench.run("SQLite", store, sqlite, () -> du(dir), () -> "heap used " + (Runtime.getRuntime().totalMemory()
                         - Runtime.getRuntime().freeMemory()) / (1 << 20) + " MB");
                 System.out.println("SQLite bytes per table and index: " + sqliteSizes(file));
             } finally {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                if (kept.isEmpty()) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
             }
         }
         if (only.contains("influxdb")) {
-            try (InfluxServer influx = InfluxServer.startServer()) {
+            try (InfluxServer influx = kept.isPresent() ? InfluxServer.startServer(data.get("influxdb").dir())
+                    : InfluxServer.startServer()) {
+                CityData influxData = kept.isPresent() ? data.get("influxdb")
+                        : CityData.open(influx.dataDir().resolve("city"), city);
                 StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "city", "xinan", "INF", null, null);
                 try (EventStore store = settings.open()) {
                     String marker = influx.dataDir().toString();
-                    bench.run("InfluxDB", store, () -> du(influx.dataDir()), () -> rssOf(marker));
+                    bench.run("InfluxDB", store, influxData, () -> du(influx.dataDir()), () -> rssOf(marker));
                     System.out.println("InfluxDB bytes per retention policy (data and WAL): " + influxSizes(influx.dataDir()));
                 }
             }

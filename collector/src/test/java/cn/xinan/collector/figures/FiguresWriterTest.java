@@ -285,7 +285,7 @@ class FiguresWriterTest {
      * Every point of the measurement in the derived retention policy "xinan_derived" (the figures are kept with the
      * day summaries, longer than the events), columns by name, integers as longs.
      */
-    private static List<Map<String, Object>> rows(InfluxServer server, String db, String measurement) throws Exception {
+    static List<Map<String, Object>> rows(InfluxServer server, String db, String measurement) throws Exception {
         JsonNode answer = JSON.readTree(server.query(db, "SELECT * FROM \"xinan_derived\".\"" + measurement + "\""));
         List<Map<String, Object>> out = new ArrayList<>();
         JsonNode series = answer.path("results").get(0).path("series");
@@ -311,7 +311,7 @@ class FiguresWriterTest {
         return out;
     }
 
-    private static Map<String, Map<String, Object>> byKey(List<Map<String, Object>> rows, String a, String b) {
+    static Map<String, Map<String, Object>> byKey(List<Map<String, Object>> rows, String a, String b) {
         Map<String, Map<String, Object>> out = new HashMap<>();
         for (Map<String, Object> row : rows) {
             Object previous = out.put(row.get(a) + "|" + row.get(b), row);

@@ -397,6 +397,34 @@ public final class InfluxEventStore implements EventStore {
         }
     }
 
+    /** One value read back by {@link #readDerived}: the series' tag value, the point's time and the field. */
+    record DerivedValue(String tag, long timeNs, String value) {
+    }
+
+    /**
+     * Every point of a measurement in the derived retention policy, as one string field per series of {@code tag} and
+     * time: what {@link InfluxFigures} reads back of its own records.
+     *
+     * @throws StoreException when the query fails
+     */
+    List<DerivedValue> readDerived(String measurement, String tag, String field) {
+        QueryResult result = run("SELECT " + ident(field) + " FROM " + ident(settings.database()) + "."
+                + ident(derivedPolicy) + "." + ident(measurement) + " GROUP BY " + ident(tag), settings.database());
+        List<DerivedValue> out = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                for (List<Object> row : series.getValues()) {
+                    Row v = new Row(series.getColumns(), row);
+                    out.add(new DerivedValue(series.getTags().get(tag), v.timeNs(), v.string(field)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The point time in ns: the device time with the sequence number in the sub-millisecond digits. */
     static long pointTime(DeviceEvent e) {
         return Math.addExact(Math.multiplyExact(e.at().toEpochMilli(), 1_000_000L), Math.floorMod(e.seq(), 1_000_000L));

@@ -1,6 +1,7 @@
 package cn.xinan.collector.store.influx;
 
 import cn.xinan.collector.figures.FiguresSink;
+import cn.xinan.collector.figures.SchoolWeek;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.rules.DayResult;
 import cn.xinan.rules.RoomReport;
@@ -10,6 +11,7 @@ import cn.xinan.rules.Verdict;
 import cn.xinan.rules.WeekResult;
 import org.influxdb.dto.Point;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * room_week  same tags; time = the week's Monday 00:00 local
  *            fields week ("2025-W10"), schoolDays, requiredSeconds, attendedSeconds, verdict, met, required, complete
  * rooms      same tags; time = the write's local day 00:00; fields one = 1, qualified (合格 or 示范: 1), demonstration (示范: 1)
+ * figures_basis  tag school; time = the week's Monday 00:00 local; field basis (what the school's figures of that week
+ *            were written with: {@link cn.xinan.collector.verdict.VerdictService#weekBasis}; not read by the dashboards)
  * </pre>
  * {@code met}, {@code required} and {@code complete} are integers 0/1 so that a rate is {@code sum("met") / sum("required")}
  * (docs/rules.md §5: NO_DATA counts as not met, NOT_REQUIRED is excluded). One point per measurement, tags and time: a
@@ -38,6 +42,7 @@ public final class InfluxFigures implements FiguresSink {
     public static final String ROOM_DAY = "room_day";
     public static final String ROOM_WEEK = "room_week";
     public static final String ROOMS = "rooms";
+    public static final String FIGURES_BASIS = "figures_basis";
 
     private final InfluxEventStore store;
 
@@ -94,6 +99,30 @@ public final class InfluxFigures implements FiguresSink {
                     .addField("one", 1L)
                     .addField("qualified", flag(room.tier() == Tier.QUALIFIED || room.tier() == Tier.DEMONSTRATION))
                     .addField("demonstration", flag(room.tier() == Tier.DEMONSTRATION))
+                    .build());
+        }
+        store.writeDerived(points);
+    }
+
+    @Override
+    public Map<SchoolWeek, String> bases() {
+        Map<SchoolWeek, String> out = new HashMap<>();
+        for (InfluxEventStore.DerivedValue v : store.readDerived(FIGURES_BASIS, "school", "basis")) {
+            LocalDate monday = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                    RulesEngine.ZONE);
+            out.put(new SchoolWeek(v.tag(), monday), v.value());
+        }
+        return out;
+    }
+
+    @Override
+    public void writeBases(Map<SchoolWeek, String> bases) {
+        List<Point> points = new ArrayList<>(bases.size());
+        for (Map.Entry<SchoolWeek, String> b : bases.entrySet()) {
+            long ms = b.getKey().monday().atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli();
+            points.add(Point.measurement(FIGURES_BASIS).time(ms * 1_000_000L, TimeUnit.NANOSECONDS)
+                    .tag("school", b.getKey().school())
+                    .addField("basis", b.getValue())
                     .build());
         }
         store.writeDerived(points);
