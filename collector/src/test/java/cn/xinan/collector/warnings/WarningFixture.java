@@ -58,6 +58,11 @@ final class WarningFixture {
     }
 
     WarningService service(WarningSettings settings, WarningBook book, WarningService.Sender sender) {
+        return service(settings, book, sender, null);
+    }
+
+    /** One of the replicas sharing {@code book}'s store, acting while it holds {@code lease} (null: the only one). */
+    WarningService service(WarningSettings settings, WarningBook book, WarningService.Sender sender, Lease lease) {
         Registry registry = new Registry(List.of(ROOM_RECORD), List.of());
         WarningService.Reports reports = (room, from, to) -> {
             Instant now = clock.instant();
@@ -69,7 +74,7 @@ final class WarningFixture {
             return events.stream().map(DeviceEvent::at).filter(t -> !t.isAfter(now)).max(Instant::compareTo);
         };
         return new WarningService(settings, engine, registry, reports, signs, room -> deviceHealth.apply(clock.instant()),
-                book, sender, clock);
+                book, sender, clock, lease);
     }
 
     /** A sender that records every message and succeeds. */

@@ -135,7 +135,7 @@ class UnsyncedClockWarningTest {
         WarningSettings d = WarningSettings.defaults();
         WarningSettings warnings = new WarningSettings(Duration.ofMillis(200), d.openingHours(), Map.of(),
                 d.dayCheckpointLead(), d.deviceSilentAfter(), d.usualSchoolDays(), Optional.empty(), Optional.empty(),
-                d.initialBackoff(), d.maxBackoff(), d.maxAttempts(), "http://xinan.example/", List.of(it), Optional.empty());
+                d.initialBackoff(), d.maxBackoff(), d.maxAttempts(), "http://xinan.example/", List.of(it));
         CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                 CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                 new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty())
