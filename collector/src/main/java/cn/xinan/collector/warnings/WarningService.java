@@ -1,5 +1,6 @@
 package cn.xinan.collector.warnings;
 
+import cn.xinan.collector.PeriodicTask;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.rules.DayResult;
@@ -20,9 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,7 +80,7 @@ public final class WarningService implements AutoCloseable {
     private final AtomicLong failedEvaluations = new AtomicLong();
     /** Null: this service is the only one (the replay, a test). */
     private final Lease lease;
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask task;
 
     /** Without device health reports (the replay: it has the events only). */
     public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
@@ -119,14 +117,9 @@ public final class WarningService implements AutoCloseable {
 
     /** Ticks every {@code warnings.evaluate-every-seconds} on a thread of its own. */
     public synchronized WarningService start() {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "xinan-warnings");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = settings.evaluateEvery().toMillis();
-            scheduler.scheduleWithFixedDelay(this::tickLogged, every, every, TimeUnit.MILLISECONDS);
+        if (task == null) {
+            task = PeriodicTask.start("xinan-warnings", null, this::tickLogged, settings.evaluateEvery(),
+                    settings.evaluateEvery());
         }
         return this;
     }
@@ -367,9 +360,9 @@ public final class WarningService implements AutoCloseable {
     /** Stops ticking and gives the lease up, so another replica takes the warnings over at its next tick. */
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
+        if (task != null) {
+            task.close();
+            task = null;
         }
         if (lease != null) {
             try {
