@@ -1,10 +1,10 @@
 package cn.xinan.collector.warnings;
 
+import cn.xinan.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LeaseTest {
     private static final Duration LENGTH = Duration.ofMinutes(3);
-    private final WarningFixture.SteppingClock clock =
-            new WarningFixture(LocalDateTime.of(2025, 3, 12, 9, 0)).clock;
+    private final ManualClock clock = new ManualClock(Instant.parse("2025-03-12T01:00:00Z"));
     private final MemorySharedState store = new MemorySharedState();
     private final Lease a = new Lease(store, "warnings", "a", clock, LENGTH);
     private final Lease b = new Lease(store, "warnings", "b", clock, LENGTH);
