@@ -13,12 +13,17 @@ import cn.xinan.collector.ingest.IngestPipeline;
 import cn.xinan.collector.ingest.IngestStats;
 import cn.xinan.collector.ingest.MqttIngest;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.SharedState;
+import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxFigures;
+import cn.xinan.collector.store.influx.InfluxSharedState;
+import cn.xinan.collector.store.sqlite.SqliteSharedState;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.verdict.DerivedResults;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.collector.warnings.DeviceReport;
+import cn.xinan.collector.warnings.Lease;
 import cn.xinan.collector.warnings.WarningBook;
 import cn.xinan.collector.warnings.WarningService;
 import cn.xinan.collector.warnings.WarningSettings;
@@ -74,6 +79,8 @@ public final class Collector implements AutoCloseable {
     private Registry registry;
     private FiguresWriter figures;
     private WarningService warnings;
+    /** The store's shared state the warnings are kept in (docs/warnings.md), when they are on. */
+    private SharedState warningState;
     private Access access;
     private DerivedResults derived;
     /** How often the days changed by appends are recomputed (and, before any read, at once). */
@@ -209,7 +216,14 @@ public final class Collector implements AutoCloseable {
             return null;
         }
         WarningSettings settings = config.warnings().get();
-        WarningBook book = settings.stateFile().map(WarningBook::open).orElseGet(WarningBook::inMemory);
+        warningState = switch (config.store()) {
+            case StoreSettings.Sqlite sqlite -> SqliteSharedState.open(sqlite.path());
+            case StoreSettings.Influx influx -> new InfluxSharedState((InfluxEventStore) store);
+        };
+        WarningBook book = WarningBook.in(warningState);
+        // one lease length is three evaluation rounds: a replica that stops renewing is taken over within it
+        Lease lease = new Lease(warningState, "warnings", "collector-" + java.util.UUID.randomUUID().toString()
+                .substring(0, 8), clock, settings.evaluateEvery().multipliedBy(3));
         WarningService.SignsOfLife signs = roomId -> registry.devicesOfRoom(roomId).stream()
                 .map(d -> board.state(d.deviceId()).map(DeviceStatusBoard.DeviceState::lastEventReceivedAt))
                 .flatMap(Optional::stream).filter(Objects::nonNull).max(Instant::compareTo);
@@ -222,7 +236,7 @@ public final class Collector implements AutoCloseable {
                                 st.healthReceivedAt(), st.recentDepths())))
                 .toList();
         return new WarningService(settings, new RulesEngine(config.rules()), registry, verdicts::room, signs, healths,
-                book, new WebhookSender(clock), clock).start();
+                book, new WebhookSender(clock), clock, lease).start();
     }
 
     /** The warning service, when warnings are on. */
@@ -374,6 +388,10 @@ public final class Collector implements AutoCloseable {
         if (warnings != null) {
             warnings.close();
             warnings = null;
+        }
+        if (warningState != null) {
+            warningState.close();
+            warningState = null;
         }
         if (derived != null) {
             derived.close();

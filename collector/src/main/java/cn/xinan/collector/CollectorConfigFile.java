@@ -134,7 +134,7 @@ public final class CollectorConfigFile {
                     integer("figures.interval-seconds", FiguresSettings.DEFAULT_INTERVAL_SECONDS),
                     integer("figures.weeks-back", FiguresSettings.DEFAULT_WEEKS_BACK));
             return new CollectorConfig(http, registry, calendar, rules(), mqtt, store(), ingest(), broker, figures,
-                    access(registry), WarningSettingsFile.read(config.get("warnings"), this::path),
+                    access(registry), WarningSettingsFile.read(config.get("warnings")),
                     new cn.xinan.collector.audit.AuditSettings(optional("audit.pdf-font").map(this::path),
                             java.time.Duration.ofMinutes(integer("audit.late-after-minutes",
                                     (int) cn.xinan.collector.audit.AuditSettings.DEFAULT_LATE_AFTER.toMinutes()))),

@@ -3,6 +3,7 @@ package cn.xinan.device;
 import cn.xinan.device.config.ClockSettings;
 import cn.xinan.device.config.DeliverySettings;
 import cn.xinan.device.config.DeviceConfig;
+import cn.xinan.testing.ManualClock;
 import cn.xinan.testing.MosquittoServer;
 import cn.xinan.wire.DeviceHealth;
 import cn.xinan.wire.DeviceStatus;
@@ -30,7 +31,7 @@ class HealthInTheStatusTest {
 
     @TempDir
     Path dir;
-    private final TimeWithoutAClockTest.SteppableClock clock = new TimeWithoutAClockTest.SteppableClock(BOOT);
+    private final ManualClock clock = new ManualClock(BOOT);
     private final AtomicBoolean synced = new AtomicBoolean(false);
     private MosquittoServer broker;
     private EventSubscriber subscriber;
@@ -57,7 +58,7 @@ class HealthInTheStatusTest {
                 .withDelivery(new DeliverySettings(DeliverySettings.DEFAULT_ACK_TIMEOUT,
                         DeliverySettings.DEFAULT_OUTBOX_MAX_EVENTS, DeliverySettings.DEFAULT_FULL_HEARTBEAT_INTERVAL,
                         Duration.ofMinutes(5)));
-        device = RoomDevice.simulated(config, clock, clock::monotonicMillisNow, synced::get);
+        device = RoomDevice.simulated(config, clock, clock::monotonicMillis, synced::get);
         device.boot("power_on");
     }
 
@@ -77,9 +78,9 @@ class HealthInTheStatusTest {
         assertThat(atConnect.clockSynced()).isFalse();
         assertThat(subscriber.lastStatus().schema()).isEqualTo(2);
 
-        clock.run(Duration.ofMinutes(4)); // before the interval: no new status
+        clock.advance(Duration.ofMinutes(4)); // before the interval: no new status
         device.advanceTo(clock.instant());
-        clock.run(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         device.advanceTo(clock.instant()); // 6 minutes after boot: the status is due
 
         DeviceHealth h = awaitHealth(x -> x.clockUnsyncedSeconds() == 360);

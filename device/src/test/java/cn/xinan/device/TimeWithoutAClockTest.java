@@ -7,6 +7,7 @@ import cn.xinan.device.outbox.Outbox;
 import cn.xinan.device.outbox.SynchronousMode;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
+import cn.xinan.testing.ManualClock;
 import cn.xinan.wire.SignatureVerifier;
 import cn.xinan.wire.SignedEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -15,11 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,46 +34,9 @@ class TimeWithoutAClockTest {
     /** What the Pi believes at boot: Sunday evening, when it was last shut down. */
     private static final Instant WRONG_BOOT = Instant.parse("2025-03-02T10:00:00Z");
 
-    /** A wall clock = monotonic time + an offset that an NTP sync steps. */
-    static final class SteppableClock extends Clock {
-        volatile long monotonicMillis;
-        volatile long offsetMillis;
-
-        SteppableClock(Instant wallAtZero) {
-            offsetMillis = wallAtZero.toEpochMilli();
-        }
-
-        long monotonicMillisNow() {
-            return monotonicMillis;
-        }
-
-        void run(Duration d) {
-            monotonicMillis += d.toMillis();
-        }
-
-        void stepTo(Instant wallNow) {
-            offsetMillis = wallNow.toEpochMilli() - monotonicMillis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(monotonicMillis + offsetMillis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @TempDir
     Path dir;
-    private final SteppableClock clock = new SteppableClock(WRONG_BOOT);
+    private final ManualClock clock = new ManualClock(WRONG_BOOT);
     private final AtomicBoolean synced = new AtomicBoolean(false);
     private DeviceConfig config;
     private RoomDevice device;
@@ -94,7 +55,7 @@ class TimeWithoutAClockTest {
     }
 
     private RoomDevice boot() {
-        device = RoomDevice.simulated(config, clock, clock::monotonicMillisNow, synced::get);
+        device = RoomDevice.simulated(config, clock, clock::monotonicMillis, synced::get);
         device.boot("power_on");
         return device;
     }
@@ -114,14 +75,14 @@ class TimeWithoutAClockTest {
     @Test
     void eventsRecordedBeforeTheSyncAreHeldBackThenReTimedSignedAndReleased() {
         boot();
-        clock.run(Duration.ofMinutes(3));
+        clock.advance(Duration.ofMinutes(3));
         device.advanceTo(clock.instant());
         device.staffOpen("T01");
         assertThat(device.health()).containsEntry("clockSynced", false).containsEntry("heldEvents", 5L);
 
         // NTP succeeds 4 minutes after boot: the wall clock steps from Sunday to the true time.
-        clock.run(Duration.ofMinutes(1));
-        clock.stepTo(TRUE_BOOT.plus(Duration.ofMinutes(4)));
+        clock.advance(Duration.ofMinutes(1));
+        clock.set(TRUE_BOOT.plus(Duration.ofMinutes(4)));
         synced.set(true);
         device.advanceTo(clock.instant());
         device.staffClose("T01");
@@ -146,7 +107,7 @@ class TimeWithoutAClockTest {
     @Test
     void nothingRecordedBeforeTheSyncIsPublishableUntilThen() {
         boot();
-        clock.run(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         device.advanceTo(clock.instant());
         assertThat(device.outboxDepth()).isEqualTo(3);
         assertThat(publishable()).isEmpty();
@@ -155,12 +116,12 @@ class TimeWithoutAClockTest {
     @Test
     void aLaterRunReleasesAnEarlierRunsUnsyncedEventsAsTheyAre() {
         boot();
-        clock.run(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         device.advanceTo(clock.instant());
         device.powerOff();
 
-        SteppableClock rebooted = new SteppableClock(WRONG_BOOT.plusSeconds(600)); // monotonic restarts at 0
-        device = RoomDevice.simulated(config, rebooted, rebooted::monotonicMillisNow, synced::get);
+        ManualClock rebooted = new ManualClock(WRONG_BOOT.plusSeconds(600)); // monotonic restarts at 0
+        device = RoomDevice.simulated(config, rebooted, rebooted::monotonicMillis, synced::get);
         device.boot("power_on");
         List<SignedEvent> out = publishable();
         assertThat(out).extracting(s -> s.event().seq()).containsExactly(1L, 2L); // the new boot (seq 3) is held
@@ -172,9 +133,9 @@ class TimeWithoutAClockTest {
         config = config.withClockSettings(new ClockSettings(dir.resolve("synchronized"), Duration.ofMinutes(2),
                 Duration.ofMinutes(30)));
         boot();
-        clock.run(Duration.ofMinutes(29));
+        clock.advance(Duration.ofMinutes(29));
         device.advanceTo(clock.instant());
-        clock.run(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         device.advanceTo(clock.instant());
         List<SignedEvent> out = publishable();
         assertThat(out).hasSize(1); // the boot event, 30 minutes old; the heartbeats after it wait on
@@ -185,12 +146,12 @@ class TimeWithoutAClockTest {
     @Test
     void aClockSetBackWhileSynchronisedIsReportedAndHeartbeatsKeepTheirPace() {
         synced.set(true);
-        clock.stepTo(TRUE_BOOT);
+        clock.set(TRUE_BOOT);
         boot();
-        clock.run(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         device.advanceTo(clock.instant());
-        clock.stepTo(TRUE_BOOT.minus(Duration.ofHours(1)));
-        clock.run(Duration.ofMinutes(1));
+        clock.set(TRUE_BOOT.minus(Duration.ofHours(1)));
+        clock.advance(Duration.ofMinutes(1));
         device.advanceTo(clock.instant());
         assertThat(((ClockWatch.Jump) device.health().get("lastClockJump")).size()).isEqualTo(Duration.parse("PT-1H-2M"));
         List<DeviceEvent> events = pending().stream().map(SignedEvent::event).toList();

@@ -4,19 +4,17 @@ import cn.xinan.collector.access.Access;
 import cn.xinan.collector.access.Permission;
 import cn.xinan.collector.access.ScopedRegistry;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
+import cn.xinan.collector.rollup.Rollup;
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.event.EventBody;
 import cn.xinan.event.EventKind;
-import cn.xinan.provisioning.DeviceRecord;
 import cn.xinan.provisioning.RoomRecord;
-import cn.xinan.provisioning.SchoolRecord;
 import cn.xinan.rules.DayResult;
 import cn.xinan.rules.DaySummary;
 import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.RulesEngine;
-import cn.xinan.rules.Verdict;
 import cn.xinan.rules.WeekResult;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -106,10 +104,8 @@ public final class RoomDetailService implements HttpService {
             days.add(day);
         }
         List<Map<String, Object>> weeks = new ArrayList<>();
-        int metWeeks = 0;
-        int requiredWeeks = 0;
         for (WeekResult w : report.weeks()) {
-            boolean complete = cn.xinan.collector.rollup.Rollup.sundayOf(w).isBefore(today);
+            boolean complete = Rollup.sundayOf(w).isBefore(today);
             Map<String, Object> week = new LinkedHashMap<>();
             week.put("week", w.week());
             week.put("schoolDays", w.schoolDays());
@@ -118,13 +114,8 @@ public final class RoomDetailService implements HttpService {
             week.put("verdict", w.verdict().name());
             week.put("complete", complete);
             weeks.add(week);
-            if (complete && w.verdict().isRequired()) {
-                requiredWeeks++;
-                metWeeks += w.verdict() == Verdict.MET ? 1 : 0;
-            }
         }
-        int metDays = 0;
-        int requiredDays = 0;
+        Rollup.Compliance compliance = Rollup.Compliance.of(report, today);
         int finishedDays = 0;
         int aliveDays = 0;
         int finishedSchoolDays = 0;
@@ -143,8 +134,6 @@ public final class RoomDetailService implements HttpService {
             if (d.schoolDay()) {
                 finishedSchoolDays++;
                 aliveSchoolDays += alive ? 1 : 0;
-                requiredDays++;
-                metDays += d.verdict() == Verdict.MET ? 1 : 0;
             }
             if (alive) {
                 lastAlive = d.date();
@@ -166,14 +155,7 @@ public final class RoomDetailService implements HttpService {
         }
 
         Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("room", room.roomId());
-        r.put("name", room.name());
-        r.put("county", room.county());
-        r.put("school", room.school());
-        r.put("schoolName", scope.school(room.school()).map(SchoolRecord::name).orElse(room.school()));
-        r.put("tier", room.tier().chineseName());
-        out.put("room", r);
+        out.put("room", RoomsService.room(scope, room));
         out.put("from", from.toString());
         out.put("to", to.toString());
         out.put("today", today.toString());
@@ -182,8 +164,8 @@ public final class RoomDetailService implements HttpService {
                 "weeklySeconds", report.thresholds().weeklySeconds()));
         out.put("days", days);
         out.put("weeks", weeks);
-        out.put("compliance", Map.of("metDays", metDays, "requiredDays", requiredDays, "metWeeks", metWeeks,
-                "requiredWeeks", requiredWeeks));
+        out.put("compliance", Map.of("metDays", compliance.metDays(), "requiredDays", compliance.requiredDays(),
+                "metWeeks", compliance.metWeeks(), "requiredWeeks", compliance.requiredWeeks()));
         Map<String, Object> uptime = new LinkedHashMap<>();
         uptime.put("finishedDays", finishedDays);
         uptime.put("daysWithSignOfLife", aliveDays);
@@ -193,7 +175,7 @@ public final class RoomDetailService implements HttpService {
         uptime.put("outages", outages);
         out.put("uptime", uptime);
         out.put("excludedEvents", excluded);
-        out.put("devices", devices(scope, room));
+        out.put("devices", RoomsService.devices(scope, room, board));
         Json.send(res, Status.OK_200, out);
     }
 
@@ -223,21 +205,5 @@ public final class RoomDetailService implements HttpService {
                     .merge(c.stage() == null ? "none" : c.stage().wireName(), 1, Integer::sum);
         }
         return out;
-    }
-
-    private List<Map<String, Object>> devices(ScopedRegistry scope, RoomRecord room) {
-        List<Map<String, Object>> devices = new ArrayList<>();
-        for (DeviceRecord d : scope.devicesOfRoom(room.roomId())) {
-            Map<String, Object> device = new LinkedHashMap<>();
-            device.put("device", d.deviceId());
-            var state = board.state(d.deviceId());
-            device.put("online", state.map(DeviceStatusBoard.DeviceState::online).orElse(null));
-            device.put("statusAt", state.map(s -> s.statusAt() == null ? null : s.statusAt().toString()).orElse(null));
-            device.put("firmware", state.map(DeviceStatusBoard.DeviceState::firmware).orElse(null));
-            device.put("lastEventReceivedAt", state.map(s -> s.lastEventReceivedAt() == null ? null
-                    : s.lastEventReceivedAt().toString()).orElse(null));
-            devices.add(device);
-        }
-        return devices;
     }
 }

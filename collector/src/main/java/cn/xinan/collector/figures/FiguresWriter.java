@@ -1,5 +1,6 @@
 package cn.xinan.collector.figures;
 
+import cn.xinan.collector.PeriodicTask;
 import cn.xinan.collector.verdict.VerdictService;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
@@ -8,6 +9,7 @@ import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.WeekResult;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,7 +41,7 @@ public final class FiguresWriter implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask task;
 
     public FiguresWriter(VerdictService verdicts, Registry registry, FiguresSink sink, FiguresSettings settings,
                          Clock clock) {
@@ -160,15 +159,11 @@ public final class FiguresWriter implements AutoCloseable {
         if (!settings.enabled()) {
             throw new IllegalStateException("figures are disabled (figures.interval-seconds = 0)");
         }
-        if (scheduler != null) {
+        if (task != null) {
             throw new IllegalStateException("figures writer already started");
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xinan-figures");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::runLogged, 0, settings.intervalSeconds(), TimeUnit.SECONDS);
+        task = PeriodicTask.start("xinan-figures", null, this::runLogged, Duration.ZERO,
+                Duration.ofSeconds(settings.intervalSeconds()));
         return this;
     }
 
@@ -203,14 +198,9 @@ public final class FiguresWriter implements AutoCloseable {
     /** Stops the schedule; a run in progress is interrupted between InfluxDB calls at the latest. */
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            scheduler = null;
+        if (task != null) {
+            task.close();
+            task = null;
         }
     }
 }

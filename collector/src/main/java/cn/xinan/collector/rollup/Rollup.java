@@ -117,6 +117,40 @@ public final class Rollup {
     }
 
     /**
+     * One room's finished units (docs/rules.md §5): school days before {@code today} and assessed weeks whose Sunday is
+     * before it; the rates of a rollup line and of a room's page.
+     *
+     * @param metDays       finished school days met
+     * @param requiredDays  finished school days (MET, NOT_MET, NO_DATA)
+     * @param noDataDays    finished school days without any sign of life
+     * @param metWeeks      finished assessed weeks met
+     * @param requiredWeeks finished assessed weeks
+     */
+    public record Compliance(int metDays, int requiredDays, int noDataDays, int metWeeks, int requiredWeeks) {
+        public static Compliance of(RoomReport report, LocalDate today) {
+            int metDays = 0;
+            int requiredDays = 0;
+            int noDataDays = 0;
+            for (DayResult d : report.days()) {
+                if (d.date().isBefore(today) && d.verdict().isRequired()) {
+                    requiredDays++;
+                    metDays += d.verdict() == Verdict.MET ? 1 : 0;
+                    noDataDays += d.verdict() == Verdict.NO_DATA ? 1 : 0;
+                }
+            }
+            int metWeeks = 0;
+            int requiredWeeks = 0;
+            for (WeekResult w : report.weeks()) {
+                if (sundayOf(w).isBefore(today) && w.verdict().isRequired()) {
+                    requiredWeeks++;
+                    metWeeks += w.verdict() == Verdict.MET ? 1 : 0;
+                }
+            }
+            return new Compliance(metDays, requiredDays, noDataDays, metWeeks, requiredWeeks);
+        }
+    }
+
+    /**
      * @param total the whole selection
      * @param lines one per group of the level, in county, school, room order
      */
@@ -191,24 +225,14 @@ public final class Rollup {
                 attended += d.attendedSeconds();
                 open += d.openSeconds();
                 checkins += d.checkins();
-                if (d.date().isBefore(today) && d.verdict().isRequired()) {
-                    requiredDays++;
-                    metDays += d.verdict() == Verdict.MET ? 1 : 0;
-                    noDataDays += d.verdict() == Verdict.NO_DATA ? 1 : 0;
-                }
             }
-            int roomRequired = 0;
-            int roomMet = 0;
-            for (WeekResult w : report.weeks()) {
-                LocalDate sunday = sundayOf(w);
-                if (sunday.isBefore(today) && w.verdict().isRequired()) {
-                    roomRequired++;
-                    roomMet += w.verdict() == Verdict.MET ? 1 : 0;
-                }
-            }
-            requiredWeeks += roomRequired;
-            metWeeks += roomMet;
-            everyWeekMet += roomRequired > 0 && roomMet == roomRequired ? 1 : 0;
+            Compliance c = Compliance.of(report, today);
+            requiredDays += c.requiredDays();
+            metDays += c.metDays();
+            noDataDays += c.noDataDays();
+            requiredWeeks += c.requiredWeeks();
+            metWeeks += c.metWeeks();
+            everyWeekMet += c.requiredWeeks() > 0 && c.metWeeks() == c.requiredWeeks() ? 1 : 0;
         }
         return new Line(key, name, county, school, schoolName, tiers, selected, metDays, requiredDays, noDataDays,
                 metWeeks, requiredWeeks, everyWeekMet, attended, open, checkins);

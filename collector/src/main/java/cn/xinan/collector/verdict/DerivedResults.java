@@ -1,5 +1,6 @@
 package cn.xinan.collector.verdict;
 
+import cn.xinan.collector.PeriodicTask;
 import cn.xinan.collector.store.AliveDay;
 import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.DerivedStore.DirtyDay;
@@ -30,9 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the day summaries of the store ({@link cn.xinan.collector.store.DerivedStore}) up to date with its events
@@ -60,7 +58,7 @@ public final class DerivedResults implements AutoCloseable {
     private final EventStore store;
     private final RulesEngine engine;
     private final Object lock = new Object();
-    private ScheduledExecutorService scheduler;
+    private PeriodicTask task;
 
     public DerivedResults(EventStore store, RuleSettings settings) {
         this.store = Objects.requireNonNull(store, "store is missing");
@@ -433,15 +431,11 @@ public final class DerivedResults implements AutoCloseable {
      * {@link #RELOAD_MARKS_EVERY} passes, until {@link #close()}. A failed pass is logged and retried at the next.
      */
     public synchronized DerivedResults start(Duration interval, LocalDate reconcileFrom, LocalDate reconcileTo) {
-        if (scheduler != null) {
+        if (task != null) {
             throw new IllegalStateException("derived results already started");
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xinan-derive");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.execute(() -> {
+        int[] passes = {0};
+        task = PeriodicTask.start("xinan-derive", () -> {
             try {
                 int recomputed = reconcileSettings();
                 LOG.log(System.Logger.Level.INFO, () -> "derived results in line with " + fingerprint() + ": "
@@ -452,9 +446,7 @@ public final class DerivedResults implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "derived results not reconciled: " + e.getMessage(), e);
             }
-        });
-        int[] passes = {0};
-        scheduler.scheduleWithFixedDelay(() -> {
+        }, () -> {
             try {
                 if (++passes[0] % RELOAD_MARKS_EVERY == 0) {
                     store.reloadMarks();
@@ -464,20 +456,15 @@ public final class DerivedResults implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "derived results not brought up to date (retried in "
                         + interval.toMillis() + " ms): " + e.getMessage(), e);
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, interval, interval);
         return this;
     }
 
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            scheduler = null;
+        if (task != null) {
+            task.close();
+            task = null;
         }
     }
 }

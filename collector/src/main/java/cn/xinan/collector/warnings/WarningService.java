@@ -1,5 +1,6 @@
 package cn.xinan.collector.warnings;
 
+import cn.xinan.collector.PeriodicTask;
 import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.rules.DayResult;
@@ -20,9 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,8 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * outside the quiet hours with retries and backoff, and sends each school's daily digest. It runs on its own thread:
  * a slow or dead webhook never touches ingest, and events keep being stored while warnings wait.
  *
- * <p>Run it on one collector replica only ({@code warnings.enabled}): two replicas with their own state files would
- * each send every warning.
+ * <p>Several collector replicas on one store may each run it: with a {@link Lease} in the store, only the replica
+ * holding it evaluates and delivers, from the state the store keeps ({@link WarningBook#in}); the others read that
+ * state again at each tick (for the API) and take over when the holder's lease lapses (docs/warnings.md, "Several
+ * replicas").
  */
 public final class WarningService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WarningService.class.getName());
@@ -78,7 +78,9 @@ public final class WarningService implements AutoCloseable {
     private final WarningRules rules;
     private final Instant startedAt;
     private final AtomicLong failedEvaluations = new AtomicLong();
-    private ScheduledExecutorService scheduler;
+    /** Null: this service is the only one (the replay, a test). */
+    private final Lease lease;
+    private PeriodicTask task;
 
     /** Without device health reports (the replay: it has the events only). */
     public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
@@ -86,9 +88,21 @@ public final class WarningService implements AutoCloseable {
         this(settings, engine, registry, reports, signsOfLife, room -> List.of(), book, sender, clock);
     }
 
+    /** The only warning service on its store. */
     public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
                           SignsOfLife signsOfLife, DeviceHealths deviceHealths, WarningBook book, Sender sender,
                           Clock clock) {
+        this(settings, engine, registry, reports, signsOfLife, deviceHealths, book, sender, clock, null);
+    }
+
+    /**
+     * One of the replicas sharing {@code book}'s store: it evaluates and delivers only while it holds {@code lease}
+     * (null: it is the only one).
+     */
+    public WarningService(WarningSettings settings, RulesEngine engine, Registry registry, Reports reports,
+                          SignsOfLife signsOfLife, DeviceHealths deviceHealths, WarningBook book, Sender sender,
+                          Clock clock, Lease lease) {
+        this.lease = lease;
         this.deviceHealths = Objects.requireNonNull(deviceHealths, "deviceHealths is missing");
         this.settings = Objects.requireNonNull(settings, "settings are missing");
         this.registry = Objects.requireNonNull(registry, "registry is missing");
@@ -103,14 +117,9 @@ public final class WarningService implements AutoCloseable {
 
     /** Ticks every {@code warnings.evaluate-every-seconds} on a thread of its own. */
     public synchronized WarningService start() {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "xinan-warnings");
-                t.setDaemon(true);
-                return t;
-            });
-            long every = settings.evaluateEvery().toMillis();
-            scheduler.scheduleWithFixedDelay(this::tickLogged, every, every, TimeUnit.MILLISECONDS);
+        if (task == null) {
+            task = PeriodicTask.start("xinan-warnings", null, this::tickLogged, settings.evaluateEvery(),
+                    settings.evaluateEvery());
         }
         return this;
     }
@@ -136,8 +145,20 @@ public final class WarningService implements AutoCloseable {
         }
     }
 
-    /** One evaluation and delivery round, on the caller's thread. */
+    /**
+     * One evaluation and delivery round, on the caller's thread; with a lease, only by its holder (the others read the
+     * shared state again).
+     */
     public void tick() {
+        if (lease != null) {
+            Lease.Standing standing = lease.hold();
+            if (standing != Lease.Standing.KEPT) {
+                book.reload(); // taken over: what the replica before did; elsewhere: for the API
+            }
+            if (standing == Lease.Standing.ELSEWHERE) {
+                return;
+            }
+        }
         Instant now = clock.instant();
         LocalDateTime local = LocalDateTime.ofInstant(now, ZONE);
         LocalDate today = local.toLocalDate();
@@ -266,6 +287,9 @@ public final class WarningService implements AutoCloseable {
             for (Delivery d : w.deliveries()) {
                 WebhookTarget t = targets.get(d.target());
                 if (d.state() == Delivery.State.PENDING && !d.nextAttemptAt().isAfter(now) && t != null) {
+                    if (!mayAct()) {
+                        return;
+                    }
                     Delivery after = attempt(t, warningMessage(w), d, now);
                     book.update(w.id(), x -> x.withDeliveries(replace(x.deliveries(), after)));
                 }
@@ -275,11 +299,19 @@ public final class WarningService implements AutoCloseable {
             for (Delivery d : g.deliveries()) {
                 WebhookTarget t = targets.get(d.target());
                 if (d.state() == Delivery.State.PENDING && !d.nextAttemptAt().isAfter(now) && t != null) {
+                    if (!mayAct()) {
+                        return;
+                    }
                     Delivery after = attempt(t, digestMessage(g), d, now);
                     book.updateDigest(g.id(), x -> x.withDeliveries(replace(x.deliveries(), after)));
                 }
             }
         }
+    }
+
+    /** Whether this service may send now: it is the only one, or it holds the lease by a fresh reading of the clock. */
+    private boolean mayAct() {
+        return lease == null || lease.held();
     }
 
     private Delivery attempt(WebhookTarget target, Message message, Delivery d, Instant now) {
@@ -325,11 +357,20 @@ public final class WarningService implements AutoCloseable {
         return settings.linkBase() + "#room=" + roomId;
     }
 
+    /** Stops ticking and gives the lease up, so another replica takes the warnings over at its next tick. */
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
+        if (task != null) {
+            task.close();
+            task = null;
+        }
+        if (lease != null) {
+            try {
+                lease.release();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "warnings: the lease was not released (another replica takes it"
+                        + " over when it lapses): " + e.getMessage());
+            }
         }
     }
 }

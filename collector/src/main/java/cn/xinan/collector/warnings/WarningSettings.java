@@ -1,6 +1,5 @@
 package cn.xinan.collector.warnings;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
@@ -24,14 +23,13 @@ import java.util.Optional;
  * @param maxAttempts       attempts before a delivery is given up as failed
  * @param linkBase          the web UI's public address, for the link to the room in every message
  * @param targets           where warnings go
- * @param stateFile         where warnings and their deliveries are kept across restarts, if anywhere
  * @param deviceHealth      when a device's reported health raises a warning
  */
 public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours, Map<String, OpeningHours> schoolHours,
                               Duration dayCheckpointLead, Duration deviceSilentAfter, int usualSchoolDays,
                               Optional<QuietHours> quietHours, Optional<LocalTime> digestAt,
                               Duration initialBackoff, Duration maxBackoff, int maxAttempts, String linkBase,
-                              List<WebhookTarget> targets, Optional<Path> stateFile, DeviceHealthLimits deviceHealth) {
+                              List<WebhookTarget> targets, DeviceHealthLimits deviceHealth) {
     public WarningSettings {
         requirePositive(evaluateEvery, "warnings.evaluate-every-seconds");
         Objects.requireNonNull(openingHours, "warnings.opening-hours is missing");
@@ -57,7 +55,6 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
         if (distinct != targets.size()) {
             throw new IllegalArgumentException("warnings.targets: two targets share a name");
         }
-        Objects.requireNonNull(stateFile, "warnings.state-file is missing (use Optional.empty())");
         Objects.requireNonNull(deviceHealth, "the device health limits are missing");
     }
 
@@ -66,21 +63,21 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
                            Duration dayCheckpointLead, Duration deviceSilentAfter, int usualSchoolDays,
                            Optional<QuietHours> quietHours, Optional<LocalTime> digestAt,
                            Duration initialBackoff, Duration maxBackoff, int maxAttempts, String linkBase,
-                           List<WebhookTarget> targets, Optional<Path> stateFile) {
+                           List<WebhookTarget> targets) {
         this(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter, usualSchoolDays, quietHours,
-                digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, DeviceHealthLimits.DEFAULTS);
+                digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, DeviceHealthLimits.DEFAULTS);
     }
 
     /**
      * Defaults: evaluated every minute; opening hours 08:00-17:30 with the check one hour before the end; a
      * device silent for 15 minutes; the usual hours over the last 10 school days; quiet 21:00-07:30; a digest at
-     * 17:45; retries after 1, 2, 4 … minutes up to one hour, 12 attempts; no targets; no state file.
+     * 17:45; retries after 1, 2, 4 … minutes up to one hour, 12 attempts; no targets.
      */
     public static WarningSettings defaults() {
         return new WarningSettings(Duration.ofMinutes(1), new OpeningHours(LocalTime.of(8, 0), LocalTime.of(17, 30)),
                 Map.of(), Duration.ofHours(1), Duration.ofMinutes(15), 10,
                 Optional.of(new QuietHours(LocalTime.of(21, 0), LocalTime.of(7, 30))), Optional.of(LocalTime.of(17, 45)),
-                Duration.ofMinutes(1), Duration.ofHours(1), 12, "http://127.0.0.1:8080/", List.of(), Optional.empty(),
+                Duration.ofMinutes(1), Duration.ofHours(1), 12, "http://127.0.0.1:8080/", List.of(),
                 DeviceHealthLimits.DEFAULTS);
     }
 
@@ -100,27 +97,22 @@ public record WarningSettings(Duration evaluateEvery, OpeningHours openingHours,
     public WarningSettings withTargets(List<WebhookTarget> newTargets) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
                 usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, newTargets,
-                stateFile, deviceHealth);
+                deviceHealth);
     }
 
     public WarningSettings withQuietHours(Optional<QuietHours> hours) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, hours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, deviceHealth);
+                usualSchoolDays, hours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, deviceHealth);
     }
 
     public WarningSettings withDigestAt(Optional<LocalTime> time) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, quietHours, time, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile, deviceHealth);
-    }
-
-    public WarningSettings withStateFile(Optional<Path> file) {
-        return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, file, deviceHealth);
+                usualSchoolDays, quietHours, time, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, deviceHealth);
     }
 
     public WarningSettings withDeviceHealth(DeviceHealthLimits limits) {
         return new WarningSettings(evaluateEvery, openingHours, schoolHours, dayCheckpointLead, deviceSilentAfter,
-                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets, stateFile,
+                usualSchoolDays, quietHours, digestAt, initialBackoff, maxBackoff, maxAttempts, linkBase, targets,
                 limits);
     }
 

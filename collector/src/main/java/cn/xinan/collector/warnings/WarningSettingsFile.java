@@ -3,7 +3,6 @@ package cn.xinan.collector.warnings;
 import io.helidon.config.Config;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
@@ -23,7 +22,7 @@ import java.util.function.Function;
 public final class WarningSettingsFile {
     private static final Set<String> KEYS = Set.of("enabled", "evaluate-every-seconds", "opening-hours",
             "day-checkpoint-lead-minutes", "device-silent-minutes", "usual-school-days", "quiet-hours", "digest-at",
-            "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base", "state-file",
+            "retry.initial-seconds", "retry.max-seconds", "retry.max-attempts", "link-base",
             "sensor-stuck-hours", "clock-unsynced-minutes", "backlog-minutes", "backlog-reports",
             "device-health-max-age-minutes");
     private static final Set<String> TARGET_KEYS = Set.of("name", "scope", "type", "url", "secret", "kinds", "from",
@@ -31,25 +30,26 @@ public final class WarningSettingsFile {
     private static final Set<String> SCHOOL_HOURS_KEYS = Set.of("school", "hours");
 
     private final Config section;
-    private final Function<String, Path> paths;
 
-    private WarningSettingsFile(Config section, Function<String, Path> paths) {
+    private WarningSettingsFile(Config section) {
         this.section = section;
-        this.paths = paths;
     }
 
     /**
      * The settings, or empty when {@code warnings.enabled} is not {@code true}.
      *
      * @param section the {@code warnings} node
-     * @param paths   resolves a path as written in the file (relative to the file's folder)
      * @throws IllegalArgumentException naming the key of the first problem
      */
-    public static Optional<WarningSettings> read(Config section, Function<String, Path> paths) {
-        return new WarningSettingsFile(section, paths).parse();
+    public static Optional<WarningSettings> read(Config section) {
+        return new WarningSettingsFile(section).parse();
     }
 
     private Optional<WarningSettings> parse() {
+        if (section.get("state-file").exists()) {
+            throw new IllegalArgumentException("warnings.state-file is no longer used: the warnings' state is kept in the"
+                    + " store (docs/warnings.md); remove the key");
+        }
         Set<String> unknown = new TreeSet<>();
         section.traverse().filter(Config::isLeaf).forEach(c -> {
             String key = c.key().toString().substring("warnings.".length());
@@ -97,7 +97,7 @@ public final class WarningSettingsFile {
                 Duration.ofSeconds(integer("retry.initial-seconds", (int) d.initialBackoff().toSeconds())),
                 Duration.ofSeconds(integer("retry.max-seconds", (int) d.maxBackoff().toSeconds())),
                 integer("retry.max-attempts", d.maxAttempts()), linkBase(), targets,
-                text(section.get("state-file")).map(paths), deviceHealth()));
+                deviceHealth()));
     }
 
     private DeviceHealthLimits deviceHealth() {

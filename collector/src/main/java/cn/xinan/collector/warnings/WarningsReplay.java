@@ -50,7 +50,7 @@ public final class WarningsReplay {
         this.registry = Objects.requireNonNull(registry, "registry is missing");
         this.rules = Objects.requireNonNull(rules, "rules are missing");
         this.calendars = Objects.requireNonNull(calendars, "calendars are missing");
-        WarningSettings s = Objects.requireNonNull(settings, "settings are missing").withStateFile(Optional.empty());
+        WarningSettings s = Objects.requireNonNull(settings, "settings are missing");
         this.settings = s.targets().isEmpty() ? s.withTargets(List.of(new WebhookTarget("replay",
                 WarningScope.parse("city"), WebhookFormat.JSON, URI.create("http://replay.invalid/"), Optional.empty()))) : s;
     }

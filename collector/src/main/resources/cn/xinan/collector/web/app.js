@@ -122,6 +122,8 @@ function addDays(d, n) { const x = new Date(d); x.setUTCDate(x.getUTCDate() + n)
 function t(key) { return TEXT[state.lang][key]; }
 function hours(seconds) { return (seconds / 3600).toFixed(1); }
 function percent(m, n) { return n === 0 ? "–" : Math.round(100 * m / n) + "%"; }
+/** A rate with its counts: "80% (8/10)". */
+function rate(m, n) { return percent(m, n) + ` (${m}/${n})`; }
 function tierName(tier) { return t("tiers")[tier] || tier; }
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -260,6 +262,24 @@ function renderWho() {
   document.getElementById("who").textContent = `${s.user} · ${t("roles")[s.role] || s.role} · ${scope}`;
 }
 
+/**
+ * The county and school a roll-up or an audit is of: a county or school scope's own (the API narrows to it anyway),
+ * else the URL's.
+ */
+function scopedPlace(params) {
+  const scope = state.session.scope;
+  return {
+    county: scope.startsWith("county:") ? scope.slice(7) : params.get("county") || "",
+    school: scope.startsWith("school:") ? scope.slice(7) : params.get("school") || "",
+  };
+}
+/** The URL of a view over a period, with the non-empty {@code extra} parameters. */
+function viewParams(view, period, extra) {
+  const p = new URLSearchParams({ view, p: period.kind, from: period.from, to: period.to });
+  for (const [k, v] of Object.entries(extra || {})) if (v) p.set(k, v);
+  return p;
+}
+
 // ---- the week of every room ----
 async function loadWeek(params) {
   const requested = params.get("week");
@@ -353,8 +373,8 @@ function renderSummary(byRoom) {
   const devices = state.rooms.flatMap(r => r.devices);
   document.getElementById("summary").replaceChildren(
     card(t("rooms"), state.rooms.length, "card-rooms"),
-    card(t("weeksMet"), percent(metWeeks, requiredWeeks) + ` (${metWeeks}/${requiredWeeks})`, "card-weeks"),
-    card(t("daysMet"), percent(metDays, requiredDays) + ` (${metDays}/${requiredDays})`, "card-days"),
+    card(t("weeksMet"), rate(metWeeks, requiredWeeks), "card-weeks"),
+    card(t("daysMet"), rate(metDays, requiredDays), "card-days"),
     card(t("online"), `${devices.filter(d => d.online === true).length}/${devices.length}`, "card-online"));
 }
 
@@ -378,9 +398,7 @@ async function loadRollup(params) {
   const period = periodFromUrl(params);
   const q = new URLSearchParams({ from: period.from, to: period.to });
   // a county or school admin starts at their own county or school
-  const scope = state.session.scope;
-  const county = params.get("county") || (scope.startsWith("county:") ? scope.slice(7) : "");
-  const school = params.get("school") || (scope.startsWith("school:") ? scope.slice(7) : "");
+  const { county, school } = scopedPlace(params);
   q.set("level", school ? "room" : county ? "school" : "county");
   if (county) q.set("county", county);
   if (school) q.set("school", school);
@@ -390,8 +408,7 @@ async function loadRollup(params) {
 
 function rollupParams(extra) {
   const r = state.rollup;
-  const base = { view: "rollup", p: r.period.kind, from: r.period.from, to: r.period.to };
-  const out = new URLSearchParams(Object.assign(base, extra));
+  const out = viewParams("rollup", r.period, extra);
   r.params.getAll("tier").forEach(tier => out.append("tier", tier));
   return out;
 }
@@ -427,12 +444,12 @@ function renderRollup() {
   const verdictOf = ok => el("span", { class: ok ? "ok" : "short" }, ok ? "✓ " + t("met") : "✗ " + t("notMet"));
   document.getElementById("targets").replaceChildren(
     card(t("roomsCol"), total.rooms === total.allRooms ? total.allRooms : `${total.rooms}/${total.allRooms}`, "target-rooms"),
-    card(t("qualifiedShare"), percent(total.qualifiedRooms, total.allRooms) + ` (${total.qualifiedRooms}/${total.allRooms})`,
+    card(t("qualifiedShare"), rate(total.qualifiedRooms, total.allRooms),
       "target-qualified", el("span", {}, `${t("target")} ${tg.qualifiedPercent}% · ${t("by")} ${tg.byYear} · `, verdictOf(total.meetsQualifiedTarget))),
-    card(t("demoShare"), percent(total.demonstrationRooms, total.allRooms) + ` (${total.demonstrationRooms}/${total.allRooms})`,
+    card(t("demoShare"), rate(total.demonstrationRooms, total.allRooms),
       "target-demonstration", el("span", {}, `${t("target")} ${tg.demonstrationPercent}% · ${t("by")} ${tg.byYear} · `, verdictOf(total.meetsDemonstrationTarget))),
-    card(t("dayRate"), percent(total.metDays, total.requiredDays) + ` (${total.metDays}/${total.requiredDays})`, "target-days"),
-    card(t("weekRate"), percent(total.metWeeks, total.requiredWeeks) + ` (${total.metWeeks}/${total.requiredWeeks})`, "target-weeks"),
+    card(t("dayRate"), rate(total.metDays, total.requiredDays), "target-days"),
+    card(t("weekRate"), rate(total.metWeeks, total.requiredWeeks), "target-weeks"),
     card(t("everyWeek"), `${total.roomsEveryWeekMet}/${total.rooms}`, "target-every-week"),
     card(t("noDataDays"), total.noDataDays, "target-no-data"));
 
@@ -444,13 +461,13 @@ function renderRollup() {
   body.replaceChildren(...data.lines.map(l => {
     const target = data.level === "county" ? rollupParams({ county: l.key })
       : data.level === "school" ? rollupParams({ county: l.county, school: l.key })
-      : new URLSearchParams({ view: "room", room: l.key, p: period.kind, from: period.from, to: period.to });
+      : viewParams("room", period, { room: l.key });
     const cells = [el("a", { href: "/?" + target, class: "drill" }, l.name)];
     if (rooms) cells.push(el("span", { class: "tier" }, tierName(l.tier)));
     else cells.push(`${l.rooms}`, `${l.byTier["合格"]} / ${l.byTier["示范"]} / ${l.byTier["未评定"]}`,
       percent(l.qualifiedRooms, l.allRooms), percent(l.demonstrationRooms, l.allRooms));
-    cells.push(percent(l.metDays, l.requiredDays) + ` (${l.metDays}/${l.requiredDays})`,
-      percent(l.metWeeks, l.requiredWeeks) + ` (${l.metWeeks}/${l.requiredWeeks})`, `${l.noDataDays}`, hours(l.attendedSeconds));
+    cells.push(rate(l.metDays, l.requiredDays),
+      rate(l.metWeeks, l.requiredWeeks), `${l.noDataDays}`, hours(l.attendedSeconds));
     return el("tr", { "data-key": l.key }, ...cells.map((c, i) => el("td", { "data-label": cols[i] }, c)));
   }));
 }
@@ -467,10 +484,7 @@ function auditQuery(a) {
 async function loadAudit(params) {
   if (!state.session.permissions.includes("export")) throw new Error(t("noExport"));
   const period = periodFromUrl(params);
-  // a county or school scope is the audit's county or school (the API narrows to it anyway)
-  const scope = state.session.scope;
-  const county = scope.startsWith("county:") ? scope.slice(7) : params.get("county") || "";
-  const school = scope.startsWith("school:") ? scope.slice(7) : params.get("school") || "";
+  const { county, school } = scopedPlace(params);
   const a = { period, params, county, school, tier: params.get("tier") === "all" ? "all" : "demonstration" };
   const [rooms, data] = await Promise.all([api("/api/v1/rooms"), api("/api/v1/audit?" + auditQuery(a))]);
   state.audit = Object.assign(a, { rooms: rooms.rooms, data });
@@ -482,10 +496,7 @@ function isoWeek(date) {
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 function auditParams(a, extra) {
-  const p = new URLSearchParams({ view: "audit", p: a.period.kind, from: a.period.from, to: a.period.to });
-  const next = Object.assign({ county: a.county, school: a.school, tier: a.tier === "all" ? "all" : "" }, extra);
-  for (const [k, v] of Object.entries(next)) if (v) p.set(k, v);
-  return p;
+  return viewParams("audit", a.period, Object.assign({ county: a.county, school: a.school, tier: a.tier === "all" ? "all" : "" }, extra));
 }
 function renderAudit() {
   const a = state.audit;
@@ -532,8 +543,8 @@ function renderAudit() {
   const exceptions = data.rooms.reduce((n, r) => n + r.exceptions.length, 0);
   document.getElementById("audit-cards").replaceChildren(
     card(t("auditRooms"), data.rooms.length, "audit-count"),
-    card(t("dayRate"), percent(c.metDays, c.requiredDays) + ` (${c.metDays}/${c.requiredDays})`, "audit-days"),
-    card(t("weekRate"), percent(c.metWeeks, c.requiredWeeks) + ` (${c.metWeeks}/${c.requiredWeeks})`, "audit-weeks"),
+    card(t("dayRate"), rate(c.metDays, c.requiredDays), "audit-days"),
+    card(t("weekRate"), rate(c.metWeeks, c.requiredWeeks), "audit-weeks"),
     card(t("exceptionsCount"), exceptions, "audit-exceptions"));
 
   const q = auditQuery(a);
@@ -609,8 +620,8 @@ function renderRoom() {
   const sum = (f) => data.days.reduce((a, d) => a + f(d), 0);
   const c = data.compliance, u = data.uptime;
   document.getElementById("room-cards").replaceChildren(
-    card(t("dayRate"), percent(c.metDays, c.requiredDays) + ` (${c.metDays}/${c.requiredDays})`, "room-days"),
-    card(t("weekRate"), percent(c.metWeeks, c.requiredWeeks) + ` (${c.metWeeks}/${c.requiredWeeks})`, "room-weeks"),
+    card(t("dayRate"), rate(c.metDays, c.requiredDays), "room-days"),
+    card(t("weekRate"), rate(c.metWeeks, c.requiredWeeks), "room-weeks"),
     card(t("attended"), hours(sum(d => d.attendedSeconds)) + " " + t("hours"), "room-attended",
       `${t("open")} ${hours(sum(d => d.openSeconds))} · ${t("unattended")} ${hours(sum(d => d.unattendedSeconds))}`),
     card(t("checkins"), sum(d => d.checkins), "room-checkins"),

@@ -6,6 +6,7 @@ import cn.xinan.collector.store.QuarantinedSeq;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.sqlite.SqliteEventStore;
 import cn.xinan.collector.testkit.TestDevice;
+import cn.xinan.testing.ManualClock;
 import cn.xinan.wire.Acknowledgement;
 import cn.xinan.wire.ResendRequest;
 import cn.xinan.wire.SignedEvent;
@@ -15,11 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,7 +32,7 @@ class AckTrackerTest {
     @TempDir
     Path dir;
     private EventStore store;
-    private final MovableClock clock = new MovableClock();
+    private final ManualClock clock = new ManualClock(T0);
     private final List<Acknowledgement> acks = new CopyOnWriteArrayList<>();
     private final List<ResendRequest> resends = new CopyOnWriteArrayList<>();
     private final AckTracker.Sink sink = new AckTracker.Sink() {
@@ -229,29 +227,5 @@ class AckTrackerTest {
 
         assertThat(lastAck()).isEqualTo(2);
         assertThat(tracker.progress().get(0).gaps()).containsExactly(new AckTracker.SeqRange(3, 3));
-    }
-
-    /** A clock that moves only when told. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = T0;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

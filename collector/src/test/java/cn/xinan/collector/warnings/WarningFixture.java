@@ -10,8 +10,8 @@ import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.SchoolCalendar;
+import cn.xinan.testing.ManualClock;
 
-import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +36,7 @@ final class WarningFixture {
     static final String ROOM = "jm-db-001-r1";
     static final RoomRecord ROOM_RECORD = new RoomRecord("东宝区", "jm-db-001", ROOM, Tier.QUALIFIED, "东宝实验小学心理辅导室");
 
-    final SteppingClock clock;
+    final ManualClock clock;
     final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
     final Set<LocalDate> holidays = new HashSet<>();
     final Set<LocalDate> makeUpDays = new HashSet<>();
@@ -50,7 +50,7 @@ final class WarningFixture {
     }
 
     WarningFixture(LocalDateTime start) {
-        this.clock = new SteppingClock(start.atZone(ZONE).toInstant());
+        this.clock = new ManualClock(start.atZone(ZONE).toInstant(), ZONE);
     }
 
     SchoolCalendar calendar() {
@@ -58,6 +58,11 @@ final class WarningFixture {
     }
 
     WarningService service(WarningSettings settings, WarningBook book, WarningService.Sender sender) {
+        return service(settings, book, sender, null);
+    }
+
+    /** One of the replicas sharing {@code book}'s store, acting while it holds {@code lease} (null: the only one). */
+    WarningService service(WarningSettings settings, WarningBook book, WarningService.Sender sender, Lease lease) {
         Registry registry = new Registry(List.of(ROOM_RECORD), List.of());
         WarningService.Reports reports = (room, from, to) -> {
             Instant now = clock.instant();
@@ -69,7 +74,7 @@ final class WarningFixture {
             return events.stream().map(DeviceEvent::at).filter(t -> !t.isAfter(now)).max(Instant::compareTo);
         };
         return new WarningService(settings, engine, registry, reports, signs, room -> deviceHealth.apply(clock.instant()),
-                book, sender, clock);
+                book, sender, clock, lease);
     }
 
     /** A sender that records every message and succeeds. */
@@ -149,38 +154,6 @@ final class WarningFixture {
     static WebhookTarget target(String name, WebhookFormat format, String url, String secret) {
         return new WebhookTarget(name, WarningScope.parse("city"), format, java.net.URI.create(url),
                 Optional.ofNullable(secret));
-    }
-
-    /** A clock the test moves by hand. */
-    static final class SteppingClock extends Clock {
-        private volatile Instant now;
-
-        SteppingClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZONE;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     static List<String> ids(List<Warning> warnings) {

@@ -1,5 +1,6 @@
 package cn.xinan.collector.warnings;
 
+import cn.xinan.collector.store.sqlite.SqliteSharedState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -182,12 +183,16 @@ class WarningScenariosTest {
         f.day(MONDAY, 60).day(MONDAY.plusDays(1), 60).day(MONDAY.plusDays(2), 0);
         WarningSettings settings = WarningFixture.settings(
                 WarningFixture.target("school-robot", WebhookFormat.JSON, "http://127.0.0.1:1/", null));
-        Path state = dir.resolve("warnings.json");
-        f.run(f.service(settings, WarningBook.open(state), f.recordingSender()), MONDAY.plusDays(2).atTime(9, 0), STEP);
+        Path state = dir.resolve("events.db");
+        try (SqliteSharedState store = SqliteSharedState.open(state)) {
+            f.run(f.service(settings, WarningBook.in(store), f.recordingSender()), MONDAY.plusDays(2).atTime(9, 0), STEP);
+        }
         assertThat(f.sentOfKind(WarningKind.WEEK_AT_RISK)).hasSize(1);
 
-        WarningService restarted = f.service(settings, WarningBook.open(state), f.recordingSender());
+        SqliteSharedState reopened = SqliteSharedState.open(state);
+        WarningService restarted = f.service(settings, WarningBook.in(reopened), f.recordingSender());
         f.run(restarted, MONDAY.plusDays(2).atTime(12, 0), STEP);
+        reopened.close();
 
         assertThat(f.sentOfKind(WarningKind.WEEK_AT_RISK)).hasSize(1);
         assertThat(restarted.warnings()).filteredOn(w -> w.kind() == WarningKind.WEEK_AT_RISK).hasSize(1);

@@ -57,7 +57,6 @@ class WarningSettingsFileTest {
                     initial-seconds: 30
                     max-seconds: 600
                     max-attempts: 5
-                  state-file: state/warnings.json
                   sensor-stuck-hours: 3
                   clock-unsynced-minutes: 45
                   backlog-minutes: 20
@@ -98,7 +97,6 @@ class WarningSettingsFileTest {
         assertThat(s.backoffAfter(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.backoffAfter(10)).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.maxAttempts()).isEqualTo(5);
-        assertThat(s.stateFile()).contains(dir.resolve("state/warnings.json"));
         assertThat(s.deviceHealth()).isEqualTo(new DeviceHealthLimits(Duration.ofHours(3), Duration.ofMinutes(45),
                 Duration.ofMinutes(20), 4, Duration.ofMinutes(15)));
         assertThat(s.targets().subList(0, 3)).containsExactly(
@@ -147,5 +145,7 @@ class WarningSettingsFileTest {
                 .hasMessageContaining("an e-mail target's url must be smtp://host:port or smtps://host:port");
         assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: ftp://x/\n"))
                 .hasMessageContaining("warnings.link-base 'ftp://x/' must start with http:// or https://");
+        assertThatThrownBy(() -> read("warnings:\n  enabled: true\n  link-base: http://x/\n  state-file: w.json\n"))
+                .hasMessageContaining("warnings.state-file is no longer used: the warnings' state is kept in the store");
     }
 }

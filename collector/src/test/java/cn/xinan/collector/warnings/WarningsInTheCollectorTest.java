@@ -76,7 +76,7 @@ class WarningsInTheCollectorTest {
                     java.util.Map.of(), Duration.ofHours(1), Duration.ofMinutes(15), 10, Optional.empty(), Optional.empty(),
                     Duration.ofMinutes(1), Duration.ofHours(1), 12, "http://xinan.example/", List.of(
                     WarningFixture.target("down", WebhookFormat.WECOM, failing.url("/send?key=k"), null),
-                    WarningFixture.target("nowhere", WebhookFormat.JSON, "http://127.0.0.1:9/", null)), Optional.empty());
+                    WarningFixture.target("nowhere", WebhookFormat.JSON, "http://127.0.0.1:9/", null)));
             CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                     CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                     new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty())

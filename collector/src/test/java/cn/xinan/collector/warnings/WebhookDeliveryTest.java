@@ -189,7 +189,7 @@ class WebhookDeliveryTest {
             WarningSettings settings = new WarningSettings(defaults.evaluateEvery(), defaults.openingHours(), Map.of(),
                     defaults.dayCheckpointLead(), defaults.deviceSilentAfter(), defaults.usualSchoolDays(),
                     Optional.empty(), Optional.empty(), Duration.ofMinutes(1), Duration.ofMinutes(2), 3,
-                    defaults.linkBase(), defaults.targets(), Optional.empty());
+                    defaults.linkBase(), defaults.targets());
             WarningService service = service(f, settings);
 
             f.run(service, WEDNESDAY.atTime(16, 40), Duration.ofMinutes(1));

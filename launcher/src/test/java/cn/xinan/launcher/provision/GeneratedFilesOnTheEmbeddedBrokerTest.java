@@ -4,9 +4,8 @@ import cn.xinan.collector.broker.BrokerAccessFiles;
 import cn.xinan.collector.broker.BrokerSettings;
 import cn.xinan.collector.broker.BrokerTls;
 import cn.xinan.collector.broker.EmbeddedBroker;
-import cn.xinan.provisioning.DeviceBundle;
-import cn.xinan.provisioning.District;
 import cn.xinan.provisioning.broker.BrokerFiles;
+import cn.xinan.provisioning.broker.ProvisionedDistrict;
 import cn.xinan.provisioning.broker.TestCertificates;
 import cn.xinan.testing.ExternalServer;
 import cn.xinan.testing.mqtt.ProvisionedBrokerAccessContract;
@@ -18,16 +17,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,35 +41,18 @@ class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContr
 
     @BeforeAll
     void provisionAndStart(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("schools.csv"), "school,name,county\ns1,第一小学,东宝区\ns2,第二中学,掇刀区\n");
-        Files.writeString(dir.resolve("rooms.csv"), "school,room,tier,name\ns1,s1-r1,合格,辅导室\ns2,s2-r1,示范,辅导室\n");
-        District district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom());
-        district.importCsv(Optional.of(dir.resolve("schools.csv")), Optional.of(dir.resolve("rooms.csv")));
-        district.writeBrokerFiles(new BrokerFiles.Listener(district.brokerDir(), 8883, "127.0.0.1"),
-                List.of("127.0.0.1", "localhost"));
-        String url = "ssl://127.0.0.1:8883";
-        DeviceBundle a = district.addDevice("s1-r1", Optional.empty(), url);
-        DeviceBundle b = district.addDevice("s2-r1", Optional.empty(), url);
-        DeviceBundle retired = district.addDevice("s2-r1", Optional.empty(), url);
-        String collectorPassword = district.collectorAccount("collector-1");
-        // retired after it had an account: the regenerated files must drop it
-        district.retireDevice(retired.deviceId(), Instant.now());
+        ProvisionedDistrict district = ProvisionedDistrict.provision(dir);
         Path brokerDir = district.brokerDir();
         broker = EmbeddedBroker.start(new BrokerSettings("127.0.0.1", ExternalServer.freePort(), dir.resolve("broker-data"))
                 .withAccess(new BrokerAccessFiles(brokerDir.resolve(BrokerFiles.PASSWORD_FILE),
                         brokerDir.resolve(BrokerFiles.ACL_FILE)))
                 .withTls(BrokerTls.read(ExternalServer.freePort(), brokerDir.resolve(TestCertificates.SERVER_CERT),
                         brokerDir.resolve(TestCertificates.SERVER_KEY))));
-
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(TestCertificates.trustStore(a.dir().resolve(TestCertificates.CA_CERT)));
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), new SecureRandom());
-        trustingTheCa = tls.getSocketFactory();
-        deviceA = new Account(a.deviceId(), a.password());
-        deviceB = new Account(b.deviceId(), b.password());
-        retiredDevice = new Account(retired.deviceId(), retired.password());
-        collectorAccount = new Account("collector-1", collectorPassword);
+        trustingTheCa = district.trustingTheCa();
+        deviceA = district.accountA();
+        deviceB = district.accountB();
+        retiredDevice = district.retiredAccount();
+        collectorAccount = district.collector();
         accounts(deviceA, deviceB, retiredDevice, collectorAccount);
     }
 

@@ -20,6 +20,7 @@ import cn.xinan.provisioning.Registry;
 import cn.xinan.provisioning.RoomRecord;
 import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.Tier;
+import cn.xinan.testing.ManualClock;
 import cn.xinan.testing.MosquittoServer;
 import cn.xinan.wire.Ed25519Keys;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +41,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -63,31 +63,6 @@ class UnsyncedClockWarningTest {
     private static final String ROOM = "jm-db-001-r1";
     /** Wednesday 2025-03-12 10:00 in Asia/Shanghai: a school day, within the posted opening hours. */
     private static final Instant COLLECTOR_NOW = Instant.parse("2025-03-12T02:00:00Z");
-
-    /** The Pi's wall clock (wrong: it never synchronised) and its monotonic clock, moved together by the test. */
-    static final class PiClock extends Clock {
-        volatile long monotonicMillis;
-        private final long offsetMillis = Instant.parse("2025-03-09T13:00:00Z").toEpochMilli();
-
-        void run(Duration d) {
-            monotonicMillis += d.toMillis();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(offsetMillis + monotonicMillis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     @TempDir
     Path dir;
@@ -135,7 +110,7 @@ class UnsyncedClockWarningTest {
         WarningSettings d = WarningSettings.defaults();
         WarningSettings warnings = new WarningSettings(Duration.ofMillis(200), d.openingHours(), Map.of(),
                 d.dayCheckpointLead(), d.deviceSilentAfter(), d.usualSchoolDays(), Optional.empty(), Optional.empty(),
-                d.initialBackoff(), d.maxBackoff(), d.maxAttempts(), "http://xinan.example/", List.of(it), Optional.empty());
+                d.initialBackoff(), d.maxBackoff(), d.maxAttempts(), "http://xinan.example/", List.of(it));
         CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                 CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                 new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty())
@@ -143,17 +118,18 @@ class UnsyncedClockWarningTest {
         collector = new Collector(config, Clock.fixed(COLLECTOR_NOW, ZoneOffset.UTC)).start();
         assertThat(collector.awaitSubscribed(PATIENCE)).isTrue();
 
-        PiClock pi = new PiClock();
+        // the Pi's wall clock (wrong: it never synchronises) and its monotonic clock, moved together by the test
+        ManualClock pi = new ManualClock(Instant.parse("2025-03-09T13:00:00Z"));
         device = RoomDevice.simulated(DeviceConfig.of(DEVICE, key, broker.url(), "", dir.resolve("outbox.db"))
                         .withOutboxSynchronous(SynchronousMode.NORMAL)
                         .withReconnectDelays(Duration.ofMillis(50), Duration.ofMillis(500)),
-                pi, () -> pi.monotonicMillis, () -> false);
+                pi, pi::monotonicMillis, () -> false);
         device.boot("power_on");
         await().atMost(PATIENCE).until(() -> health().path("clockSynced").isBoolean());
         assertThat(health().path("clockSynced").asBoolean()).isFalse();
         assertThat(received).as("unsynchronised for 0 minutes so far").isEmpty();
 
-        pi.run(Duration.ofMinutes(31)); // NTP never answers; the next status is due after 5 minutes
+        pi.advance(Duration.ofMinutes(31)); // NTP never answers; the next status is due after 5 minutes
         device.advanceTo(pi.instant());
 
         await().atMost(PATIENCE).until(() -> received.size() == 1);
@@ -167,7 +143,7 @@ class UnsyncedClockWarningTest {
         assertThat(health().path("outboxDepth").asLong()).as("boot and 31 heartbeats, held").isEqualTo(32);
 
         // five minutes later the device reports again; the open warning follows the figures and is not sent again
-        pi.run(Duration.ofMinutes(5));
+        pi.advance(Duration.ofMinutes(5));
         device.advanceTo(pi.instant());
         await().atMost(PATIENCE).until(() -> collector.warnings().orElseThrow().warnings().stream()
                 .anyMatch(w -> w.text().contains("36 分钟")));

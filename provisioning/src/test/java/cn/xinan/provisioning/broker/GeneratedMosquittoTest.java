@@ -11,16 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,29 +34,15 @@ class GeneratedMosquittoTest extends ProvisionedBrokerAccessContract {
 
     @BeforeAll
     void provisionAndStart(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("schools.csv"), "school,name,county\ns1,第一小学,东宝区\ns2,第二中学,掇刀区\n");
-        Files.writeString(dir.resolve("rooms.csv"), "school,room,tier,name\ns1,s1-r1,合格,辅导室\ns2,s2-r1,示范,辅导室\n");
-        district = District.open(dir.resolve("district"), Clock.systemUTC(), new SecureRandom());
-        district.importCsv(Optional.of(dir.resolve("schools.csv")), Optional.of(dir.resolve("rooms.csv")));
-        district.writeBrokerFiles(new BrokerFiles.Listener(district.brokerDir(), 8883, "127.0.0.1"),
-                List.of("127.0.0.1", "localhost"));
-        String url = "ssl://127.0.0.1:8883";
-        a = district.addDevice("s1-r1", Optional.empty(), url);
-        DeviceBundle b = district.addDevice("s2-r1", Optional.empty(), url);
-        retired = district.addDevice("s2-r1", Optional.empty(), url);
-        district.retireDevice(retired.deviceId(), Instant.now());
-        String collectorPassword = district.collectorAccount("collector-1");
-        Path brokerDir = district.brokerDir();
+        ProvisionedDistrict d = ProvisionedDistrict.provision(dir);
+        district = d.district();
+        a = d.a();
+        retired = d.retired();
+        trustingTheCa = d.trustingTheCa();
+        Path brokerDir = d.brokerDir();
         broker = MosquittoServer.startWithConfig(port -> BrokerFiles.listenerConfig(
                 new BrokerFiles.Listener(brokerDir, port, "127.0.0.1")));
-
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(TestCertificates.trustStore(a.dir().resolve(TestCertificates.CA_CERT)));
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), new SecureRandom());
-        trustingTheCa = tls.getSocketFactory();
-        accounts(new Account(a.deviceId(), a.password()), new Account(b.deviceId(), b.password()),
-                new Account(retired.deviceId(), retired.password()), new Account("collector-1", collectorPassword));
+        accounts(d.accountA(), d.accountB(), d.retiredAccount(), d.collector());
     }
 
     @AfterAll

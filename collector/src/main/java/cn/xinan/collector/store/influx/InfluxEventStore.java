@@ -794,7 +794,7 @@ public final class InfluxEventStore implements EventStore {
         }
     }
 
-    private void writeToDerived(List<Point> points, String what) {
+    void writeToDerived(List<Point> points, String what) {
         for (int i = 0; i < points.size(); i += WRITE_CHUNK) {
             BatchPoints batch = BatchPoints.database(settings.database()).retentionPolicy(derivedPolicy)
                     .precision(TimeUnit.NANOSECONDS).points(points.subList(i, Math.min(points.size(), i + WRITE_CHUNK)))
@@ -1019,6 +1019,16 @@ public final class InfluxEventStore implements EventStore {
         return out;
     }
 
+    /** The database, for the other classes of this adapter. */
+    String database() {
+        return settings.database();
+    }
+
+    /** {@code "db"."derived policy"."measurement"}. */
+    String derivedFrom(String measurement) {
+        return ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(measurement);
+    }
+
     @Override
     public String type() {
         return "influxdb";
@@ -1051,7 +1061,7 @@ public final class InfluxEventStore implements EventStore {
     }
 
     /** {@code post}: the statement goes in the request body (long duplicate checks), not the URL. */
-    private QueryResult run(String influxQl, String database, boolean post) {
+    QueryResult run(String influxQl, String database, boolean post) {
         QueryResult result;
         try {
             result = influx.query(database == null ? new Query(influxQl) : new Query(influxQl, database, post));
