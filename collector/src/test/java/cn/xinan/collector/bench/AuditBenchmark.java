@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  *       {@code AuditService.evidence} (store read, engine, exceptions) and the whole evidence bundle with its PDF.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
- * [bundleRooms=min(storeRooms, 10)]}.
+ * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts.
  */
 public final class AuditBenchmark {
     private static final LocalDate TERM_START = CityBenchmark.TERM_START;
@@ -121,6 +121,7 @@ public final class AuditBenchmark {
         int storeRooms = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         String storeType = args.length > 5 ? args[5] : "sqlite";
         int bundleRooms = args.length > 6 ? Integer.parseInt(args[6]) : Math.min(storeRooms, 10);
+        boolean inMemory = args.length <= 7 || Boolean.parseBoolean(args[7]);
         if (!storeType.equals("sqlite") && !storeType.equals("influxdb")) {
             throw new IllegalArgumentException("store must be sqlite or influxdb, was " + storeType);
         }
@@ -143,6 +144,22 @@ public final class AuditBenchmark {
         System.out.printf(Locale.ROOT, "city: %d rooms, %d 示范 (%d %%), term %s..%s (%d weeks), %d runs%n", rooms,
                 demo.size(), demoPercent, TERM_START, termEnd, termWeeks, runs);
 
+        AuditPdf pdf = AuditPdf.locate(Optional.empty());
+        CollectorKey key = CollectorKey.loadOrCreate(Files.createTempDirectory("xinan-audit-bench-key")
+                .resolve(CollectorKey.FILE_NAME), new SecureRandom());
+        if (inMemory) {
+            inMemory(records, demo, termWeeks, runs, termEnd, generatedAt, engine, settings, pdf, key);
+        }
+        if (storeRooms > 0) {
+            throughTheStore(registry, demo, termWeeks, runs, storeRooms, storeType, bundleRooms, termEnd, generatedAt,
+                    settings, pdf, key);
+        }
+    }
+
+    /** 1 and 2: the engine and the audit's computation over events in memory, then the report's formats. */
+    private static void inMemory(List<RoomRecord> records, List<Integer> demo, int termWeeks, int runs, LocalDate termEnd,
+                                 Instant generatedAt, RulesEngine engine, AuditSettings.ExceptionSettings settings,
+                                 AuditPdf pdf, CollectorKey key) throws Exception {
         // 1. in memory: the engine alone, and the audit's computation (engine + exceptions), per room summed
         long[] engineAlone = new long[Math.max(1, Math.min(runs, 3))];
         long[] computation = new long[engineAlone.length];
@@ -176,9 +193,6 @@ public final class AuditBenchmark {
         // 2. the outputs
         AuditReport report = new AuditReport(TERM_START, termEnd, AuditScope.demonstrationRooms(), CityBenchmark.RULES,
                 generatedAt, audited, settings);
-        AuditPdf pdf = AuditPdf.locate(Optional.empty());
-        CollectorKey key = CollectorKey.loadOrCreate(Files.createTempDirectory("xinan-audit-bench-key")
-                .resolve(CollectorKey.FILE_NAME), new SecureRandom());
         Map<String, String> schools = new HashMap<>();
         byte[][] out = new byte[3][];
         long[] json = time(runs, () -> out[0] = AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
@@ -197,9 +211,14 @@ public final class AuditBenchmark {
         long memoryTotal = min(computation) + Math.max(Math.max(min(json), min(csv)), min(pdfNs));
         System.out.printf(Locale.ROOT, "audit from events in memory (computation + the slowest format), minimum: %.1f s"
                 + " (bar < 10 s)%n", memoryTotal / 1e9);
+    }
 
-        // 3. the production path from the store, for storeRooms 示范 rooms
-        if (storeRooms > 0) {
+    /** 3: the production path from the store, for storeRooms 示范 rooms. */
+    private static void throughTheStore(Registry registry, List<Integer> demo, int termWeeks, int runs, int storeRooms,
+                                        String storeType, int bundleRooms, LocalDate termEnd, Instant generatedAt,
+                                        AuditSettings.ExceptionSettings settings, AuditPdf pdf, CollectorKey key)
+            throws Exception {
+        {
             Path dir = Files.createTempDirectory("xinan-audit-bench");
             String storeName = storeType.equals("sqlite") ? "SQLite" : "InfluxDB";
             cn.xinan.testing.InfluxServer influx = storeType.equals("influxdb")
