@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The derived results beside the events (docs/scale.md): one {@link DaySummary} and one {@link AliveDay} (the day's
- * heartbeats as alive spans) per room and local day, the days whose events changed since they were written (marks
+ * heartbeats as alive spans) per room and local day, one {@link SeqDay} (a device's sequence numbers and latest receipt)
+ * per room, device and local day, the days whose events changed since they were written (marks
  * that survive a restart), and the settings they were computed with. Summaries are caches of the events: written with a
  * deterministic key (room, day), so writing the same summary again, from any collector replica, changes nothing,
  * and the events stay the only truth (docs/rules.md §6). {@link cn.xinan.collector.verdict.DerivedResults} keeps them up
