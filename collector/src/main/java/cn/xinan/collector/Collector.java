@@ -167,7 +167,8 @@ public final class Collector implements AutoCloseable {
                         routing.register(Api.PREFIX, new cn.xinan.collector.api.RollupService(verdicts, access,
                                 config.targets(), clock));
                         routing.register(Api.PREFIX, new cn.xinan.collector.api.RoomDetailService(verdicts, store, board,
-                                access, clock));
+                                access, clock, new cn.xinan.collector.audit.AuditService(store, registry, verdicts,
+                                calendars, clock, config.auditExceptions())));
                         routing.register(new WebUi());
                     })
                     .build()

@@ -3,6 +3,11 @@ package cn.xinan.collector.api;
 import cn.xinan.collector.access.Access;
 import cn.xinan.collector.access.Permission;
 import cn.xinan.collector.access.ScopedRegistry;
+import cn.xinan.collector.audit.AuditException;
+import cn.xinan.collector.audit.AuditRoom;
+import cn.xinan.collector.audit.AuditScope;
+import cn.xinan.collector.audit.AuditService;
+import cn.xinan.collector.audit.EventExceptions;
 import cn.xinan.collector.ingest.DeviceStatusBoard;
 import cn.xinan.collector.rollup.Rollup;
 import cn.xinan.collector.store.EventStore;
@@ -37,8 +42,10 @@ import java.util.TreeMap;
  * One room over a period for its page in the web UI (docs/web-ui.md): every day's verdict, open and attended time,
  * check-ins counted by purpose and school stage (counts only: a check-in carries no identity, docs/rules.md §7),
  * whether the device showed a sign of life, events left out as unsynchronised (docs/rules.md §6), the weeks, the
- * outages (days without any sign of life) and the devices' live state. Verdicts and times come from the day
- * summaries ({@link VerdictService}); only the check-in events are read, for their purpose and stage.
+ * outages (days without any sign of life, and every silence of the devices as an interval), the events left out or
+ * received late with whether they changed a verdict (the audit's exceptions, docs/audit.md) and the devices' live
+ * state. Verdicts and times come from the day summaries ({@link VerdictService}); only the check-in events are read,
+ * for their purpose and stage; the intervals and exceptions come from {@link AuditService}.
  *
  * <pre>
  * curl -H "Authorization: Bearer $TOKEN" 'http://localhost:8080/api/v1/rooms/jm-db-001-r1/detail?from=2025-02-17&amp;to=2025-07-04'
@@ -50,8 +57,11 @@ public final class RoomDetailService implements HttpService {
     private final DeviceStatusBoard board;
     private final Access access;
     private final Clock clock;
+    private final AuditService audits;
 
-    public RoomDetailService(VerdictService verdicts, EventStore store, DeviceStatusBoard board, Access access, Clock clock) {
+    public RoomDetailService(VerdictService verdicts, EventStore store, DeviceStatusBoard board, Access access, Clock clock,
+                             AuditService audits) {
+        this.audits = Objects.requireNonNull(audits, "audits are missing");
         this.verdicts = Objects.requireNonNull(verdicts, "verdicts are missing");
         this.store = Objects.requireNonNull(store, "store is missing");
         this.board = Objects.requireNonNull(board, "status board is missing");
@@ -66,7 +76,8 @@ public final class RoomDetailService implements HttpService {
 
     /**
      * {@code GET /api/v1/rooms/{room}/detail?from=&to=}: {@code {"room": {…}, "from", "to", "today", "rule",
-     * "days": [{…}], "weeks": [{…}], "compliance": {…}, "uptime": {…, "outages": [{…}]}, "excludedEvents", "devices"}}.
+     * "days": [{…}], "weeks": [{…}], "compliance": {…}, "uptime": {…, "outages": [{…}], "outageIntervals": [{…}]},
+     * "excludedEvents", "eventExceptions": [{…}], "devices"}}.
      */
     private void detail(ServerRequest req, ServerResponse res) {
         Access.require(req, Permission.VIEW_VERDICTS);
@@ -173,10 +184,54 @@ public final class RoomDetailService implements HttpService {
         uptime.put("schoolDaysWithSignOfLife", aliveSchoolDays);
         uptime.put("lastDayWithSignOfLife", lastAlive == null ? null : lastAlive.toString());
         uptime.put("outages", outages);
+        uptime.put("outageIntervals", outageIntervals(room.roomId(), from, to));
         out.put("uptime", uptime);
         out.put("excludedEvents", excluded);
+        out.put("eventExceptions", eventExceptions(room.roomId(), from, to));
         out.put("devices", RoomsService.devices(scope, room, board));
         Json.send(res, Status.OK_200, out);
+    }
+
+    /** Every silence of the room's devices as {@code {from, to, fromLocal, toLocal, seconds}} (docs/web-ui.md). */
+    private List<Map<String, Object>> outageIntervals(String room, LocalDate from, LocalDate to) {
+        java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(RulesEngine.ZONE);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AuditService.Outage o : audits.outages(room, from, to)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", o.from().toString());
+            m.put("to", o.to().toString());
+            m.put("fromLocal", local.format(o.from()));
+            m.put("toLocal", local.format(o.to()));
+            m.put("seconds", o.seconds());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The audit's exceptions of the room about events left out as unsynchronised or received late, each with whether
+     * it changed a verdict ({@code {unit, kind, changedVerdict, reason, reasonZh}}).
+     */
+    private List<Map<String, Object>> eventExceptions(String room, LocalDate from, LocalDate to) {
+        AuditScope one = new AuditScope(java.util.Optional.empty(), java.util.Optional.empty(), List.of(room),
+                java.util.EnumSet.allOf(cn.xinan.rules.Tier.class));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AuditRoom r : audits.audit(one, from, to).rooms()) {
+            for (AuditException e : r.exceptions()) {
+                if (e.kind() != AuditException.Kind.LATE_EVENTS && e.kind() != AuditException.Kind.UNSYNCED_EXCLUDED) {
+                    continue;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("unit", e.unit());
+                m.put("kind", e.kind().name());
+                m.put("changedVerdict", EventExceptions.changedAVerdict(e));
+                m.put("reason", e.reason());
+                m.put("reasonZh", e.reasonZh());
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> outage(LocalDate first, LocalDate last, int schoolDays) {

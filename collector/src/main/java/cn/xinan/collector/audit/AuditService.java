@@ -151,6 +151,53 @@ public final class AuditService {
         return EventExceptions.Alive.intervals(intervals);
     }
 
+    /** A stretch without any sign of life from a room's devices ({@link #outages}). */
+    public record Outage(Instant from, Instant to) {
+        public Outage {
+            Objects.requireNonNull(from, "from is missing");
+            Objects.requireNonNull(to, "to is missing");
+            if (!to.isAfter(from)) {
+                throw new IllegalArgumentException("outage ends at " + to + ", not after its start " + from);
+            }
+        }
+
+        public long seconds() {
+            return java.time.Duration.between(from, to).toSeconds();
+        }
+    }
+
+    /**
+     * A room's outages over the days {@code [from, to]} up to now, at any hour: every silence of its devices of the
+     * exception settings' {@code offlineAfter} or more (docs/audit.md, "Device offline", without the cut to the opening
+     * hours), from the same signs of life as the audit (the alive spans and the other events; raw events when
+     * {@code offlineAfter} is within a span's gaps). A silence running into the period from before it starts at the
+     * period's start; one still running at the end ends at the period's end or now.
+     */
+    public List<Outage> outages(String room, LocalDate from, LocalDate to) {
+        checkPeriod(from, to);
+        long start = from.atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli();
+        long end = Math.min(to.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant().toEpochMilli(),
+                clock.instant().toEpochMilli());
+        if (end <= start) {
+            return List.of();
+        }
+        EventExceptions.Alive alive;
+        if (exceptions.offlineAfter().toMillis() <= AliveDay.SPAN_GAP_MS) {
+            List<DeviceEvent> events = new ArrayList<>();
+            for (StoredEvent s : store.eventsForRoom(room, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end))) {
+                events.add(s.event());
+            }
+            alive = EventExceptions.Alive.points(events);
+        } else {
+            alive = alive(room, from, to.plusDays(1));
+        }
+        List<Outage> out = new ArrayList<>();
+        for (long[] s : alive.silences(start, end, exceptions.offlineAfter().toMillis())) {
+            out.add(new Outage(Instant.ofEpochMilli(s[0]), Instant.ofEpochMilli(s[1])));
+        }
+        return out;
+    }
+
     /** The audit with everything behind it: the signed events, the device keys and the calendars used. */
     public Evidence evidence(AuditScope scope, LocalDate from, LocalDate to) {
         checkPeriod(from, to);

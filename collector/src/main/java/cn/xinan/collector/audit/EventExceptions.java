@@ -30,7 +30,15 @@ public final class EventExceptions {
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
     private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
 
+    /** How a late-events exception ends when none of the verdicts it could change did change. */
+    private static final String NO_VERDICT_CHANGED = "no verdict changed";
+
     private EventExceptions() {
+    }
+
+    /** Whether this is a late-events exception whose events changed the day's or the week's verdict. */
+    public static boolean changedAVerdict(AuditException e) {
+        return e.kind() == AuditException.Kind.LATE_EVENTS && !e.reason().endsWith(NO_VERDICT_CHANGED);
     }
 
     /**
@@ -129,6 +137,26 @@ public final class EventExceptions {
                 }
             }
             return new Alive(Arrays.copyOf(s, n), Arrays.copyOf(e, n));
+        }
+
+        /**
+         * Every silence of at least {@code minMs} inside {@code [from, to)} (epoch ms) as {@code {start, end}}, cut to
+         * that range: between two signs of life, before the first and after the last.
+         */
+        public List<long[]> silences(long from, long to, long minMs) {
+            List<long[]> out = new ArrayList<>();
+            int k = firstEndingAtOrAfter(ends, from);
+            long cursor = from;
+            for (; k < starts.length && starts[k] < to; k++) {
+                if (starts[k] - cursor >= minMs) {
+                    out.add(new long[]{cursor, starts[k]});
+                }
+                cursor = Math.max(cursor, ends[k]);
+            }
+            if (to - cursor >= minMs) {
+                out.add(new long[]{cursor, to});
+            }
+            return out;
         }
     }
 
@@ -261,7 +289,7 @@ public final class EventExceptions {
                     AuditException.Kind.LATE_EVENTS,
                     late.size() + " events of this day were received after " + deadlineText + " (the last at " + lastText
                             + "); they add " + AuditRoom.hours(attendedDelta) + " attended; "
-                            + (changed.isEmpty() ? "no verdict changed" : String.join("; ", changed)),
+                            + (changed.isEmpty() ? NO_VERDICT_CHANGED : String.join("; ", changed)),
                     late.size() + " 条当日事件于 " + deadlineText + " 之后才送达（最晚 " + lastText + "），计入有效开放 "
                             + AuditRoom.hoursZh(attendedDelta) + "；"
                             + (changedZh.isEmpty() ? "结论未因此改变" : String.join("，", changedZh))));

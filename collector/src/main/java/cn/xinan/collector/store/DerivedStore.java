@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The derived results beside the events (docs/scale.md): one {@link DaySummary} and one {@link AliveDay} (the day's
- * heartbeats as alive spans) per room and local day, the days whose events changed since they were written (marks
+ * heartbeats as alive spans) per room and local day, one {@link SeqDay} (a device's sequence numbers and latest receipt)
+ * per room, device and local day, the days whose events changed since they were written (marks
  * that survive a restart), and the settings they were computed with. Summaries are caches of the events: written with a
  * deterministic key (room, day), so writing the same summary again, from any collector replica, changes nothing,
  * and the events stay the only truth (docs/rules.md §6). {@link cn.xinan.collector.verdict.DerivedResults} keeps them up
@@ -95,7 +96,7 @@ public interface DerivedStore {
     /**
      * The sequence numbers of a room's stored events with a device time in {@code [from, to)}, as runs ordered by device
      * and first number: what an audit lists as the events behind its figures (docs/audit.md). This default reads the
-     * events; a store that can count them without decoding each one overrides it.
+     * events; the stores read their {@link SeqDay}s instead ({@link SeqDayReads}).
      */
     default List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
         java.util.TreeMap<String, java.util.TreeSet<Long>> seqs = new java.util.TreeMap<>();
@@ -132,7 +133,8 @@ public interface DerivedStore {
     /**
      * The stored events of a room with a device time in {@code [from, to)} received more than {@code after} after the end
      * of their local day (Asia/Shanghai), in the order of {@link EventStore#eventsForRoom}: the candidates for an audit's
-     * late events (docs/audit.md). This default reads the events; a store that can select them in its query overrides it.
+     * late events (docs/audit.md). This default reads the events; the stores read their {@link SeqDay}s instead and the raw
+     * events only of the days a record says were received that late ({@link SeqDayReads}).
      */
     default List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
         List<StoredEvent> all = new java.util.ArrayList<>(heartbeats(room, from, to));
@@ -155,6 +157,16 @@ public interface DerivedStore {
 
     /** The stored alive days of a room for the days {@code from..to}; a day never written is left out. */
     Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to);
+
+    /**
+     * Writes (replaces) the sequence-number records of one room, keyed by room, device and day; durable when it returns.
+     * {@link cn.xinan.collector.verdict.DerivedResults} writes them for every day it rebuilds from the raw events, before
+     * the day's mark is cleared.
+     */
+    void writeSeqDays(String room, List<SeqDay> days);
+
+    /** The stored sequence-number records of a room for the days {@code from..to}, by device and day. */
+    List<SeqDay> seqDays(String room, LocalDate from, LocalDate to);
 
     /** The days of every room whose summary was computed with another unattended gap than {@code gapSeconds}. */
     List<RoomDay> summariesWithOtherGap(long gapSeconds);

@@ -6,6 +6,7 @@ import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.DerivedStore.DirtyDay;
 import cn.xinan.collector.store.DerivedStore.RoomDay;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.SeqDay;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.event.DeviceEvent;
 import cn.xinan.event.EventBody;
@@ -39,7 +40,8 @@ import java.util.TreeSet;
  * it changes) or the end of the room's events. So a late event recomputes its day and, when the room was open across
  * midnight, the days of that interval; an unattended stretch that crosses midnight is accounted on both days as soon
  * as its end is stored. A recomputation reads the events other than heartbeats and the days' alive spans
- * ({@link AliveDay}); the spans of the marked days are first rebuilt from their raw heartbeats.
+ * ({@link AliveDay}); the spans of the marked days are first rebuilt from their raw heartbeats, and their
+ * sequence-number records ({@link SeqDay}) from those heartbeats and the other events, before their marks are cleared.
  *
  * <p>Safe with several collector replicas on one store: a recomputation is a function of the stored events and is
  * written with the key (room, day), so any replica may do it and writing it twice changes nothing; the room's event
@@ -169,6 +171,7 @@ public final class DerivedResults implements AutoCloseable {
                 before = store.eventCount(room, startAt, midnight(to.plusDays(1)));
             }
             // the spans first: summaries are never newer than the spans they were computed from
+            store.writeSeqDays(room, input.seqDays());
             store.writeAliveDays(room, input.rebuilt());
             store.writeSummaries(room, days);
             if (store.eventCount(room, startAt, midnight(to.plusDays(1))) == before && input.storedSpansUnchanged()) {
@@ -196,6 +199,7 @@ public final class DerivedResults implements AutoCloseable {
         private final Map<LocalDate, AliveDay> alive = new HashMap<>();
         private final Map<LocalDate, AliveDay> stored = new HashMap<>();
         private final List<AliveDay> rebuilt = new ArrayList<>();
+        private final List<SeqDay> seqDays = new ArrayList<>();
         private LocalDate loadedTo;
 
         Input(String room, LocalDate from, Set<LocalDate> rebuild) {
@@ -207,6 +211,11 @@ public final class DerivedResults implements AutoCloseable {
 
         List<AliveDay> rebuilt() {
             return rebuilt;
+        }
+
+        /** The sequence-number records of the days rebuilt from their raw events. */
+        List<SeqDay> seqDays() {
+            return seqDays;
         }
 
         /** Whether the stored spans this computation used are still the stored ones (no other replica rewrote them). */
@@ -228,7 +237,8 @@ public final class DerivedResults implements AutoCloseable {
                 return;
             }
             LocalDate a = loadedTo.plusDays(1);
-            for (StoredEvent e : store.eventsBesideHeartbeats(room, midnight(a), midnight(to.plusDays(1)))) {
+            List<StoredEvent> beside = store.eventsBesideHeartbeats(room, midnight(a), midnight(to.plusDays(1)));
+            for (StoredEvent e : beside) {
                 events.add(e.event());
             }
             Map<LocalDate, AliveDay> read = store.aliveDays(room, a, to);
@@ -244,20 +254,30 @@ public final class DerivedResults implements AutoCloseable {
                     runStart = d;
                 }
                 if (runStart != null && (!fromRaw || d.equals(to))) {
-                    rebuildFromRaw(runStart, fromRaw ? d : d.minusDays(1));
+                    rebuildFromRaw(runStart, fromRaw ? d : d.minusDays(1), beside);
                     runStart = null;
                 }
             }
             loadedTo = to;
         }
 
-        /** The alive days {@code a..b} from the room's raw heartbeats: one read for the run of days. */
-        private void rebuildFromRaw(LocalDate a, LocalDate b) {
+        /**
+         * The alive days {@code a..b} from the room's raw heartbeats (one read for the run of days), and the days'
+         * sequence-number records from those heartbeats and the other events ({@code beside}, of these days or more).
+         */
+        private void rebuildFromRaw(LocalDate a, LocalDate b, List<StoredEvent> beside) {
             Map<LocalDate, List<DeviceEvent>> byDay = new HashMap<>();
-            for (StoredEvent e : store.heartbeats(room, midnight(a), midnight(b.plusDays(1)))) {
+            List<StoredEvent> all = new ArrayList<>(store.heartbeats(room, midnight(a), midnight(b.plusDays(1))));
+            for (StoredEvent e : all) {
                 byDay.computeIfAbsent(LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE), d -> new ArrayList<>())
                         .add(e.event());
             }
+            for (StoredEvent e : beside) {
+                if (!e.event().at().isBefore(midnight(a)) && e.event().at().isBefore(midnight(b.plusDays(1)))) {
+                    all.add(e);
+                }
+            }
+            seqDays.addAll(SeqDay.of(all));
             for (LocalDate d = a; !d.isAfter(b); d = d.plusDays(1)) {
                 AliveDay day = AliveDay.of(d, byDay.getOrDefault(d, List.of()));
                 alive.put(d, day);

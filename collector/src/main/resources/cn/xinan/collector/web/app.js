@@ -28,14 +28,17 @@ const TEXT = {
     target: "目标", by: "年底前", met: "已达到", notMet: "未达到",
     rollupNote: "等级占比按范围内全部辅导室计算；达标率只计已结束的学校日和周；无数据计为未达标。",
     heatmapTitle: "每个学校日的值守时长", dailyTitle: "每天开放与值守时长（小时）", checkinsTitle: "每天签到（按目的，仅统计数量）",
-    weeksTitle: "每周", weekCol: "周", verdictCol: "结论", deviceTitle: "设备在线情况", excludedTitle: "未计入的事件",
+    weeksTitle: "每周", weekCol: "周", verdictCol: "结论", deviceTitle: "设备在线情况", excludedTitle: "未计入或迟到的事件",
     open: "开放", unattended: "无人值守", requiredDaily: "学校日要求", checkins: "签到", schoolDays: "学校日", required: "要求",
     lastSign: "最后有信号的日期", uptime: "有信号的学校日", outage: "无信号", daysUnit: "天", none: "无",
     statusAt: "状态时间", lastEvent: "最后收到事件", firmware: "固件",
     excludedNone: "此期间没有未计入的事件。",
     excludedDay: (d, n) => `${d}：${n} 个事件在设备时钟同步前记录，未计入（docs/rules.md §6）`,
-    lateNote: "迟到到达的事件按设备时间计入原来的日期，结论随之重算；逐条迟到记录见督导审计。",
+    lateNote: "迟到到达的事件按设备时间计入原来的日期，结论随之重算；下列为迟到或未计入的事件，改变了结论的标有“改变结论”。",
     outageLine: (o) => `${o.from} – ${o.to}：${o.days} 天无信号（其中 ${o.schoolDays} 个学校日）`,
+    intervalsTitle: "设备无信号的时段（15 分钟及以上）",
+    intervalLine: (o) => `${o.fromLocal} – ${o.toLocal}（${Math.floor(o.seconds / 3600)} 小时 ${Math.floor(o.seconds % 3600 / 60)} 分）`,
+    changedVerdict: "改变结论", eventKinds: { LATE_EVENTS: "迟到事件", UNSYNCED_EXCLUDED: "未计入的事件" },
     notSchool: "非学校日", pendingDay: "未结束",
     purposes: { individual: "个体辅导", group: "团体辅导", relaxation: "放松", "self-help": "自助", appointment: "预约", none: "未选" },
     stages: { primary: "小学", junior: "初中", senior: "高中", none: "未选" },
@@ -74,14 +77,17 @@ const TEXT = {
     target: "target", by: "by the end of", met: "reached", notMet: "not reached",
     rollupNote: "Tier shares count every room in the selection; rates count finished school days and weeks only; no data counts as not met.",
     heatmapTitle: "Attended hours per school day", dailyTitle: "Open and attended hours per day (h)", checkinsTitle: "Check-ins per day by purpose (counts only)",
-    weeksTitle: "Weeks", weekCol: "Week", verdictCol: "Verdict", deviceTitle: "Device uptime", excludedTitle: "Events left out",
+    weeksTitle: "Weeks", weekCol: "Week", verdictCol: "Verdict", deviceTitle: "Device uptime", excludedTitle: "Events left out or received late",
     open: "Open", unattended: "Unattended", requiredDaily: "Required on school days", checkins: "Check-ins", schoolDays: "School days", required: "required",
     lastSign: "Last day with a sign of life", uptime: "School days with a sign of life", outage: "no sign of life", daysUnit: "days", none: "none",
     statusAt: "Status at", lastEvent: "Last event received", firmware: "Firmware",
     excludedNone: "No event was left out in this period.",
     excludedDay: (d, n) => `${d}: ${n} events recorded before the device clock was synchronised were left out (docs/rules.md §6)`,
-    lateNote: "Events that arrive late count on the day of their device time and the verdicts are recomputed; the inspector's audit lists each late event.",
+    lateNote: "Events that arrive late count on the day of their device time and the verdicts are recomputed; below, the events received late or left out, marked where they changed a verdict.",
     outageLine: (o) => `${o.from} – ${o.to}: no sign of life for ${o.days} days (${o.schoolDays} school days)`,
+    intervalsTitle: "Times without any sign of life from the devices (15 minutes or more)",
+    intervalLine: (o) => `${o.fromLocal} – ${o.toLocal} (${Math.floor(o.seconds / 3600)} h ${Math.floor(o.seconds % 3600 / 60)} min)`,
+    changedVerdict: "changed a verdict", eventKinds: { LATE_EVENTS: "Late events", UNSYNCED_EXCLUDED: "Events left out" },
     notSchool: "no school", pendingDay: "not over",
     purposes: { individual: "individual", group: "group", relaxation: "relaxation", "self-help": "self-help", appointment: "appointment", none: "not given" },
     stages: { primary: "primary", junior: "junior", senior: "senior", none: "not given" },
@@ -649,13 +655,20 @@ function renderRoom() {
       el("strong", {}, d.device + " "),
       el("span", { class: d.online === true ? "online" : "offline" }, "● " + (d.online === true ? t("on") : d.online === false ? t("off") : t("unknown"))),
       ` · ${t("statusAt")} ${when(d.statusAt)} · ${t("lastEvent")} ${when(d.lastEventReceivedAt)}` + (d.firmware ? ` · ${t("firmware")} ${d.firmware}` : ""))),
-    el("ul", { class: "outages" }, ...u.outages.map(o => el("li", {}, t("outageLine")(o)))));
+    el("ul", { class: "outages" }, ...u.outages.map(o => el("li", {}, t("outageLine")(o)))),
+    el("p", {}, t("intervalsTitle")),
+    el("ul", { class: "outages", id: "outage-intervals" }, ...(u.outageIntervals.length === 0 ? [el("li", {}, t("none"))]
+      : u.outageIntervals.map(o => el("li", {}, t("intervalLine")(o))))));
 
   const excluded = data.days.filter(d => d.excludedEvents > 0);
   document.getElementById("excluded").replaceChildren(
     excluded.length === 0 ? el("p", {}, t("excludedNone"))
       : el("ul", {}, ...excluded.map(d => el("li", {}, t("excludedDay")(d.date, d.excludedEvents)))),
-    el("p", { class: "note" }, t("lateNote")));
+    el("p", { class: "note" }, t("lateNote")),
+    el("ul", { id: "event-exceptions" }, ...data.eventExceptions.map(e => el("li", { class: e.changedVerdict ? "changed" : "" },
+      el("strong", {}, `${e.unit} · ${t("eventKinds")[e.kind] || e.kind}`),
+      ...(e.changedVerdict ? [" ", pill("NOT_MET", t("changedVerdict"))] : []),
+      " " + (state.lang === "zh" ? e.reasonZh : e.reason)))));
 }
 function when(instant) {
   return instant ? new Date(instant).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai" }) : "–";

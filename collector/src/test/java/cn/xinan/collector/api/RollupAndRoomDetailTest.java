@@ -112,7 +112,9 @@ class RollupAndRoomDetailTest {
         DeviceStatusBoard board = new DeviceStatusBoard(registry);
         Api.routing(routing, new ApiContext(registry, store, verdicts, new IngestCounters(), board, () -> true, access));
         routing.register(Api.PREFIX, new RollupService(verdicts, access, Targets.DEFAULTS, readOn))
-                .register(Api.PREFIX, new RoomDetailService(verdicts, store, board, access, readOn));
+                .register(Api.PREFIX, new RoomDetailService(verdicts, store, board, access, readOn,
+                        new cn.xinan.collector.audit.AuditService(store, registry, verdicts,
+                                cn.xinan.collector.verdict.SchoolCalendars.uniform(CALENDAR), readOn)));
     }
 
     @AfterAll

@@ -50,11 +50,13 @@ import java.util.stream.Stream;
  *   <li>In memory, per 示范 room, events generated outside the clock: the engine alone (the peer figure), and the audit's
  *       own computation (engine, then the exceptions found in the events).</li>
  *   <li>The report of every 示范 room rendered as JSON, CSV and PDF (the printable 台帐): min / median of {@code runs}.</li>
- *   <li>Through the production code from SQLite: {@code storeRooms} 示范 rooms' terms loaded raw, then
- *       {@code AuditService.audit} (from the derived results), {@code AuditService.evidence} (store read, engine,
- *       exceptions) and the whole evidence bundle with its PDF.</li>
+ *   <li>Through the production code from the store ({@code sqlite}, or {@code influxdb}: an InfluxDB 1.x started on
+ *       loopback with a temporary data folder): {@code storeRooms} 示范 rooms' terms loaded raw and derived, then
+ *       {@code AuditService.audit} (from the derived results), and for the first {@code bundleRooms} of them
+ *       {@code AuditService.evidence} (store read, engine, exceptions) and the whole evidence bundle with its PDF.</li>
  * </ol>
- * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10]}.
+ * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
+ * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts.
  */
 public final class AuditBenchmark {
     private static final LocalDate TERM_START = CityBenchmark.TERM_START;
@@ -102,12 +104,27 @@ public final class AuditBenchmark {
         return out;
     }
 
+    private static String loadAverage() {
+        try {
+            String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return l[0] + " / " + l[1] + " / " + l[2];
+        } catch (java.io.IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int demoPercent = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int termWeeks = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int storeRooms = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        String storeType = args.length > 5 ? args[5] : "sqlite";
+        int bundleRooms = args.length > 6 ? Integer.parseInt(args[6]) : Math.min(storeRooms, 10);
+        boolean inMemory = args.length <= 7 || Boolean.parseBoolean(args[7]);
+        if (!storeType.equals("sqlite") && !storeType.equals("influxdb")) {
+            throw new IllegalArgumentException("store must be sqlite or influxdb, was " + storeType);
+        }
         int every = Math.max(1, 100 / demoPercent);
         List<RoomRecord> records = new ArrayList<>();
         List<Integer> demo = new ArrayList<>();
@@ -127,6 +144,22 @@ public final class AuditBenchmark {
         System.out.printf(Locale.ROOT, "city: %d rooms, %d 示范 (%d %%), term %s..%s (%d weeks), %d runs%n", rooms,
                 demo.size(), demoPercent, TERM_START, termEnd, termWeeks, runs);
 
+        AuditPdf pdf = AuditPdf.locate(Optional.empty());
+        CollectorKey key = CollectorKey.loadOrCreate(Files.createTempDirectory("xinan-audit-bench-key")
+                .resolve(CollectorKey.FILE_NAME), new SecureRandom());
+        if (inMemory) {
+            inMemory(records, demo, termWeeks, runs, termEnd, generatedAt, engine, settings, pdf, key);
+        }
+        if (storeRooms > 0) {
+            throughTheStore(registry, demo, termWeeks, runs, storeRooms, storeType, bundleRooms, termEnd, generatedAt,
+                    settings, pdf, key);
+        }
+    }
+
+    /** 1 and 2: the engine and the audit's computation over events in memory, then the report's formats. */
+    private static void inMemory(List<RoomRecord> records, List<Integer> demo, int termWeeks, int runs, LocalDate termEnd,
+                                 Instant generatedAt, RulesEngine engine, AuditSettings.ExceptionSettings settings,
+                                 AuditPdf pdf, CollectorKey key) throws Exception {
         // 1. in memory: the engine alone, and the audit's computation (engine + exceptions), per room summed
         long[] engineAlone = new long[Math.max(1, Math.min(runs, 3))];
         long[] computation = new long[engineAlone.length];
@@ -160,9 +193,6 @@ public final class AuditBenchmark {
         // 2. the outputs
         AuditReport report = new AuditReport(TERM_START, termEnd, AuditScope.demonstrationRooms(), CityBenchmark.RULES,
                 generatedAt, audited, settings);
-        AuditPdf pdf = AuditPdf.locate(Optional.empty());
-        CollectorKey key = CollectorKey.loadOrCreate(Files.createTempDirectory("xinan-audit-bench-key")
-                .resolve(CollectorKey.FILE_NAME), new SecureRandom());
         Map<String, String> schools = new HashMap<>();
         byte[][] out = new byte[3][];
         long[] json = time(runs, () -> out[0] = AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
@@ -181,11 +211,20 @@ public final class AuditBenchmark {
         long memoryTotal = min(computation) + Math.max(Math.max(min(json), min(csv)), min(pdfNs));
         System.out.printf(Locale.ROOT, "audit from events in memory (computation + the slowest format), minimum: %.1f s"
                 + " (bar < 10 s)%n", memoryTotal / 1e9);
+    }
 
-        // 3. the production path from SQLite, for storeRooms 示范 rooms
-        if (storeRooms > 0) {
+    /** 3: the production path from the store, for storeRooms 示范 rooms. */
+    private static void throughTheStore(Registry registry, List<Integer> demo, int termWeeks, int runs, int storeRooms,
+                                        String storeType, int bundleRooms, LocalDate termEnd, Instant generatedAt,
+                                        AuditSettings.ExceptionSettings settings, AuditPdf pdf, CollectorKey key)
+            throws Exception {
+        {
             Path dir = Files.createTempDirectory("xinan-audit-bench");
-            try (EventStore store = new StoreSettings.Sqlite(dir.resolve("events.db")).open()) {
+            String storeName = storeType.equals("sqlite") ? "SQLite" : "InfluxDB";
+            cn.xinan.testing.InfluxServer influx = storeType.equals("influxdb")
+                    ? cn.xinan.testing.InfluxServer.startServer() : null;
+            try (EventStore store = influx == null ? new StoreSettings.Sqlite(dir.resolve("events.db")).open()
+                    : new StoreSettings.Influx(influx.url(), "xinan_audit_bench", "xinan", "INF", null, null).open()) {
                 List<String> loaded = new ArrayList<>();
                 long t = System.nanoTime();
                 long stored = 0;
@@ -202,30 +241,45 @@ public final class AuditBenchmark {
                     stored += batch.size();
                     loaded.add(CityBenchmark.room(r));
                 }
-                System.out.printf(Locale.ROOT, "SQLite: %d 示范 rooms' terms loaded raw, %,d events in %.1f s%n", loaded.size(),
-                        stored, (System.nanoTime() - t) / 1e9);
+                System.out.printf(Locale.ROOT, "%s: %d 示范 rooms' terms loaded raw, %,d events in %.1f s; load average %s%n",
+                        storeName, loaded.size(), stored, (System.nanoTime() - t) / 1e9, loadAverage());
                 SchoolCalendars calendars = SchoolCalendars.uniform(CityBenchmark.CALENDAR);
                 AuditService audits = new AuditService(store, registry, new VerdictService(store, registry,
                         CityBenchmark.RULES, calendars), calendars, Clock.fixed(generatedAt, ZoneOffset.UTC), settings);
                 AuditScope scope = new AuditScope(Optional.empty(), Optional.empty(), loaded, java.util.EnumSet.of(Tier.DEMONSTRATION));
                 long t1 = System.nanoTime();
                 audits.audit(scope, TERM_START, termEnd);
-                System.out.printf(Locale.ROOT, "first audit (derives the day summaries and alive spans of every loaded"
-                        + " event, done on ingest in production): %.1f s%n", (System.nanoTime() - t1) / 1e9);
+                System.out.printf(Locale.ROOT, "first audit (derives the day summaries, alive spans and sequence-number"
+                        + " records of every loaded event, done on ingest in production): %.1f s; load average %s%n",
+                        (System.nanoTime() - t1) / 1e9, loadAverage());
                 long[] derived = time(runs, () -> audits.audit(scope, TERM_START, termEnd));
-                print("AuditService.audit from SQLite (" + loaded.size() + " rooms, derived results)", derived);
-                System.out.printf(Locale.ROOT, "  per room %.1f ms; for all %d 示范 rooms, extrapolated linearly: %.2f s%n",
-                        min(derived) / 1e6 / loaded.size(), demo.size(), min(derived) / 1e9 / loaded.size() * demo.size());
-                long[] evidence = time(Math.max(1, Math.min(runs, 3)), () -> audits.evidence(scope, TERM_START, termEnd));
-                print("AuditService.evidence from SQLite (" + loaded.size() + " rooms: read, engine, exceptions)", evidence);
-                long[] size = new long[1];
-                long[] bundle = time(Math.max(1, Math.min(runs, 3)), () -> size[0] = EvidenceBundle.bytes(
-                        audits.evidence(scope, TERM_START, termEnd), key, Optional.of(pdf)).length);
-                print("evidence bundle with its PDF from SQLite (" + loaded.size() + " rooms)", bundle);
-                System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.2f s; for all %d 示范 rooms, extrapolated"
-                                + " linearly: %.0f s (bar < 10 s)%n", size[0], min(bundle) / 1e9 / loaded.size(), demo.size(),
-                        min(bundle) / 1e9 / loaded.size() * demo.size());
+                print("AuditService.audit from " + storeName + " (" + loaded.size() + " rooms, derived results)", derived);
+                System.out.printf(Locale.ROOT, "  per room %.1f ms; for all %d 示范 rooms%s: %.2f s; load average %s%n",
+                        min(derived) / 1e6 / loaded.size(), demo.size(),
+                        loaded.size() == demo.size() ? "" : ", extrapolated linearly",
+                        min(derived) / 1e9 / loaded.size() * demo.size(), loadAverage());
+                long[] jsonOfAudit = time(runs, () -> AuditJson.toJson(audits.audit(scope, TERM_START, termEnd)));
+                print("the same audit and its JSON (what GET /api/v1/audit computes)", jsonOfAudit);
+                if (bundleRooms > 0) {
+                    List<String> bundled = loaded.subList(0, Math.min(bundleRooms, loaded.size()));
+                    AuditScope few = new AuditScope(Optional.empty(), Optional.empty(), bundled,
+                            java.util.EnumSet.of(Tier.DEMONSTRATION));
+                    long[] evidence = time(Math.max(1, Math.min(runs, 3)), () -> audits.evidence(few, TERM_START, termEnd));
+                    print("AuditService.evidence from " + storeName + " (" + bundled.size()
+                            + " rooms: read, engine, exceptions)", evidence);
+                    long[] size = new long[1];
+                    long[] bundle = time(Math.max(1, Math.min(runs, 3)), () -> size[0] = EvidenceBundle.bytes(
+                            audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf)).length);
+                    print("evidence bundle with its PDF from " + storeName + " (" + bundled.size() + " rooms)", bundle);
+                    System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.2f s; for all %d 示范 rooms,"
+                                    + " extrapolated linearly: %.0f s (bar < 10 s); load average %s%n", size[0],
+                            min(bundle) / 1e9 / bundled.size(), demo.size(),
+                            min(bundle) / 1e9 / bundled.size() * demo.size(), loadAverage());
+                }
             } finally {
+                if (influx != null) {
+                    influx.close();
+                }
                 try (Stream<Path> files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }

@@ -287,7 +287,8 @@ public final class CityBenchmark {
                     routing.register(Api.PREFIX, new cn.xinan.collector.api.RollupService(verdicts, access,
                             cn.xinan.collector.rollup.Targets.DEFAULTS, afterTheTerm));
                     routing.register(Api.PREFIX, new cn.xinan.collector.api.RoomDetailService(verdicts, store, board, access,
-                            afterTheTerm));
+                            afterTheTerm, new cn.xinan.collector.audit.AuditService(store, registry, verdicts,
+                            cn.xinan.collector.verdict.SchoolCalendars.uniform(CALENDAR), afterTheTerm)));
                 })
                 .build().start();
         try (HttpClient http = HttpClient.newHttpClient()) {

@@ -498,6 +498,16 @@ class IngestAttackTest {
         }
 
         @Override
+        public void writeSeqDays(String room, List<cn.xinan.collector.store.SeqDay> days) {
+            delegate.writeSeqDays(room, days);
+        }
+
+        @Override
+        public List<cn.xinan.collector.store.SeqDay> seqDays(String room, java.time.LocalDate from, java.time.LocalDate to) {
+            return delegate.seqDays(room, from, to);
+        }
+
+        @Override
         public Map<java.time.LocalDate, cn.xinan.collector.store.AliveDay> aliveDays(String room, java.time.LocalDate from,
                                                                                      java.time.LocalDate to) {
             return delegate.aliveDays(room, from, to);

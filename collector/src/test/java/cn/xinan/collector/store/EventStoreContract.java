@@ -666,4 +666,152 @@ public abstract class EventStoreContract {
         assertThat(store.summariesWithOtherGap(600)).containsExactly(new DerivedStore.RoomDay("room-1", D1));
         assertThat(store.derivedFingerprint()).contains("gap=1800");
     }
+
+    // ---- the sequence-number records (SeqDay) against the raw events ----
+
+    /**
+     * Turns this test's data into a store written before the sequence-number records existed: closes {@link #store},
+     * removes every record and the store's note that the room-days were marked for them; the test opens it again.
+     */
+    protected abstract void forgetSequenceRecords();
+
+    /**
+     * Two replicas on one store, four days of three devices (one in another room) with numbers never delivered, late
+     * receipts and events other than heartbeats, delivered shuffled in batches that repeat earlier events with later
+     * receive times, each replica deriving now and then: at every step the runs and the late events read through the
+     * records equal what the raw events give, and once everything is derived the records are what is read.
+     */
+    @Test
+    void theSequenceRecordsAnswerAsTheRawEventsDoUnderLateShuffledAndDuplicatedDeliveryToTwoReplicas() {
+        java.util.Random random = new java.util.Random(20_251_202L);
+        TestDevice second = new TestDevice("dev-3", "room-1");
+        List<StoredEvent> all = new ArrayList<>();
+        for (int day = 0; day < 4; day++) {
+            for (TestDevice d : List.of(device, second, otherRoomDevice)) {
+                for (int i = 0; i < 30; i++) {
+                    Instant at = local(D1.plusDays(day), 0, 0).plusSeconds(i * 2_870L + random.nextInt(60));
+                    SignedEvent e = random.nextInt(8) == 0 ? d.event(at, new EventBody.StaffOpen("T01")) : d.heartbeat(at);
+                    if (random.nextInt(7) == 0) {
+                        continue; // never delivered: a gap in the device's numbers
+                    }
+                    Instant received = random.nextInt(5) == 0 ? at.plusSeconds(3_600L * (20 + random.nextInt(60)))
+                            : at.plusSeconds(30);
+                    all.add(new StoredEvent(e, d.roomId(), received));
+                }
+            }
+        }
+        java.util.Collections.shuffle(all, random);
+        EventStore replica = openStore();
+        try {
+            var derivedHere = new cn.xinan.collector.verdict.DerivedResults(store, cn.xinan.rules.RuleSettings.defaults());
+            var derivedThere = new cn.xinan.collector.verdict.DerivedResults(replica, cn.xinan.rules.RuleSettings.defaults());
+            List<StoredEvent> delivered = new ArrayList<>();
+            int next = 0;
+            int step = 0;
+            while (next < all.size()) {
+                List<StoredEvent> batch = new ArrayList<>(all.subList(next, Math.min(all.size(), next + 1 + random.nextInt(30))));
+                next += batch.size();
+                for (int i = 0; i < 3 && !delivered.isEmpty(); i++) { // redelivered, received again later
+                    StoredEvent again = delivered.get(random.nextInt(delivered.size()));
+                    batch.add(new StoredEvent(again.signed(), again.roomId(), again.receivedAt().plusSeconds(90_000)));
+                }
+                delivered.addAll(batch);
+                (step % 2 == 0 ? store : replica).append(batch);
+                if (random.nextInt(3) == 0) {
+                    (step % 2 == 0 ? derivedHere : derivedThere).refresh(List.of());
+                }
+                step++;
+                assertRecordsAnswerAsTheRawEvents(step % 2 == 0 ? store : replica);
+            }
+            replica.reloadMarks();
+            derivedThere.refresh(List.of());
+            store.reloadMarks();
+            derivedHere.refresh(List.of());
+
+            assertThat(store.dirtyDays(List.of())).isEmpty();
+            assertThat(store.seqDays("room-1", D1.minusDays(1), D1.plusDays(5)))
+                    .isEqualTo(SeqDay.of(store.eventsForRoom("room-1", local(D1, 0, 0), local(D1.plusDays(4), 0, 0))));
+            assertRecordsAnswerAsTheRawEvents(store);
+            assertRecordsAnswerAsTheRawEvents(replica);
+        } finally {
+            replica.close();
+        }
+    }
+
+    @Test
+    void aStoreWrittenBeforeTheSequenceRecordsExistedBuildsThemOnceFromItsRawEvents() {
+        var settings = cn.xinan.rules.RuleSettings.defaults();
+        store.append(List.of(stored(device, device.heartbeat(local(D1, 9, 0))),
+                stored(device, device.heartbeat(local(D1, 9, 1))),
+                new StoredEvent(device.heartbeat(local(D1.plusDays(1), 23, 0)), "room-1", local(D1.plusDays(3), 8, 0)),
+                stored(otherRoomDevice, otherRoomDevice.heartbeat(local(D1, 9, 0)))));
+        device.heartbeat(local(D1.plusDays(1), 23, 1)); // never stored
+        store.append(List.of(stored(device, device.heartbeat(local(D1.plusDays(1), 23, 2)))));
+        new cn.xinan.collector.verdict.DerivedResults(store, settings).refresh(List.of());
+        assertThat(store.dirtyDays(List.of())).isEmpty();
+        forgetSequenceRecords();
+        store = openStore();
+
+        assertThat(store.dirtyDays(List.of())).extracting(DerivedStore.DirtyDay::day).containsExactlyInAnyOrder(
+                new DerivedStore.RoomDay("room-1", D1), new DerivedStore.RoomDay("room-1", D1.plusDays(1)),
+                new DerivedStore.RoomDay("room-2", D1));
+        assertThat(store.seqDays("room-1", D1, D1.plusDays(1))).isEmpty();
+        assertRecordsAnswerAsTheRawEvents(store); // from the raw events until derived
+        new cn.xinan.collector.verdict.DerivedResults(store, settings).refresh(List.of());
+        store.close();
+        store = openStore(); // opened again: the note is kept, nothing is marked again
+
+        assertThat(store.dirtyDays(List.of())).isEmpty();
+        assertThat(store.seqDays("room-1", D1, D1.plusDays(1))).containsExactly(
+                new SeqDay("dev-1", D1, List.of(new SeqDay.Run(1, 2)), 2, RECEIVED.toEpochMilli()),
+                new SeqDay("dev-1", D1.plusDays(1), List.of(new SeqDay.Run(3, 3), new SeqDay.Run(5, 5)), 2,
+                        local(D1.plusDays(3), 8, 0).toEpochMilli()));
+        assertRecordsAnswerAsTheRawEvents(store);
+    }
+
+    /** The runs and the late events of room-1 over whole and partial days, against the raw events of {@code s}. */
+    private static void assertRecordsAnswerAsTheRawEvents(EventStore s) {
+        List<Instant[]> ranges = List.of(new Instant[]{local(D1, 0, 0), local(D1.plusDays(4), 0, 0)},
+                new Instant[]{local(D1, 6, 30), local(D1.plusDays(2), 12, 0)},
+                new Instant[]{local(D1.plusDays(1), 0, 0), local(D1.plusDays(2), 0, 0)},
+                new Instant[]{local(D1, 3, 0), local(D1, 20, 0)});
+        for (Instant[] r : ranges) {
+            List<StoredEvent> raw = s.eventsForRoom("room-1", r[0], r[1]);
+            assertThat(s.sequenceRuns("room-1", r[0], r[1])).as("runs from %s to %s", r[0], r[1])
+                    .isEqualTo(runsOf(raw));
+            for (java.time.Duration after : List.of(java.time.Duration.ofHours(1), java.time.Duration.ofHours(30))) {
+                List<String> late = new ArrayList<>();
+                for (StoredEvent e : raw) {
+                    Instant dayEnd = local(java.time.LocalDate.ofInstant(e.event().at(), cn.xinan.rules.RulesEngine.ZONE)
+                            .plusDays(1), 0, 0);
+                    if (e.receivedAt().isAfter(dayEnd.plus(after))) {
+                        late.add(e.eventId());
+                    }
+                }
+                assertThat(s.eventsReceivedAfterTheirDay("room-1", r[0], r[1], after)).extracting(StoredEvent::eventId)
+                        .as("late by %s from %s to %s", after, r[0], r[1]).isEqualTo(late);
+            }
+        }
+    }
+
+    private static List<DerivedStore.SeqRun> runsOf(List<StoredEvent> events) {
+        java.util.TreeMap<String, java.util.TreeSet<Long>> seqs = new java.util.TreeMap<>();
+        for (StoredEvent e : events) {
+            seqs.computeIfAbsent(e.event().deviceId(), d -> new java.util.TreeSet<>()).add(e.event().seq());
+        }
+        List<DerivedStore.SeqRun> out = new ArrayList<>();
+        seqs.forEach((device, numbers) -> {
+            long first = numbers.first();
+            long last = first;
+            for (long n : numbers.tailSet(first, false)) {
+                if (n != last + 1) {
+                    out.add(new DerivedStore.SeqRun(device, first, last));
+                    first = n;
+                }
+                last = n;
+            }
+            out.add(new DerivedStore.SeqRun(device, first, last));
+        });
+        return out;
+    }
 }

@@ -36,6 +36,13 @@ class InfluxEventStoreTest extends EventStoreContract {
         return new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null);
     }
 
+    @Override
+    protected void forgetSequenceRecords() {
+        store.close();
+        influx.query(database, "DROP MEASUREMENT \"seq_day\"");
+        influx.query(database, "DROP MEASUREMENT \"derived_settings\"");
+    }
+
     @Test
     void itCreatesItsDatabaseAndRetentionPolicy() {
         assertThat(influx.query(database, "SHOW RETENTION POLICIES ON \"" + database + "\"")).contains("\"xinan\"");

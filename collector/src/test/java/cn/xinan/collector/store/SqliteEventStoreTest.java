@@ -20,6 +20,18 @@ class SqliteEventStoreTest extends EventStoreContract {
         return SqliteEventStore.open(dir.resolve("data/events.db"));
     }
 
+    @Override
+    protected void forgetSequenceRecords() {
+        store.close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/events.db"));
+             Statement s = c.createStatement()) {
+            s.executeUpdate("DROP TABLE seq_day");
+            s.executeUpdate("DELETE FROM derived_settings WHERE name = 'seq-days'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void theDatabaseIsInWalModeAndCreatedWithItsDirectory() throws Exception {
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/events.db"));

@@ -97,6 +97,12 @@ class WebUiViewsBrowserTest {
                 new EventBody.CheckIn(Purpose.RELAXATION, Stage.JUNIOR)));
         Instant received = Instant.parse("2025-03-03T09:00:00Z");
         collector.store().append(r1.stream().map(e -> new StoredEvent(e, "r1", received)).toList());
+        // on the room page: an event left out (recorded before the clock was synchronised) and one received two days late
+        // that changes no verdict (a vacancy while the room was closed)
+        collector.store().append(List.of(new StoredEvent(d1.event(WorkedExample.DAY.atTime(11, 0).atZone(RulesEngine.ZONE)
+                        .toInstant(), false, new EventBody.CheckIn(Purpose.GROUP, null)), "r1", received),
+                new StoredEvent(d1.event(WorkedExample.DAY.atTime(12, 30).atZone(RulesEngine.ZONE).toInstant(),
+                        new EventBody.Presence(false)), "r1", received.plus(java.time.Duration.ofDays(2)))));
         collector.store().append(WorkedExample.events(d2).stream().map(e -> new StoredEvent(e, "r2", received)).toList());
 
         chromium = new HeadlessChromium("xinan-webui-views-chromium", 1280, 900);
@@ -202,6 +208,11 @@ class WebUiViewsBrowserTest {
         assertThat(browser.findElement(By.id("room-attended")).getText()).contains("1.8 小时", "开放 2.7", "无人值守 0.8");
         assertThat(browser.findElement(By.id("stages")).getText()).contains("初中 1", "未选 1");
         assertThat(browser.findElement(By.id("device")).getText()).contains("dev-1", "无信号");
+        assertThat(browser.findElement(By.id("outage-intervals")).getText())
+                .contains("2025-02-01 00:00 – 2025-03-03 07:50（727 小时 50 分）", "2025-03-03 16:00 – 2025-08-01 00:00");
+        assertThat(browser.findElement(By.id("event-exceptions")).getText())
+                .contains("2025-02-01..2025-07-31 · 未计入的事件", "2025-03-03 · 迟到事件", "结论未因此改变")
+                .doesNotContain("改变结论");
         assertNoHorizontalOverflow(width);
         assertTapTargetsAreLargeEnough();
         screenshot("webui-room-" + width);

@@ -8,6 +8,8 @@ import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.QuarantinedSeq;
+import cn.xinan.collector.store.SeqDay;
+import cn.xinan.collector.store.SeqDayReads;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoreRefusedException;
 import cn.xinan.collector.store.StoreSettings;
@@ -64,9 +66,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *             endOccupied, endVacantSince, endLastAlive ({@link DaySummary})
  * alive_day   (the derived retention policy) tag room; time = the local day's 00:00
  *             fields heartbeats, unsynced, spans ({@link AliveDay#encodedSpans()})
+ * seq_day     (the derived retention policy) tags room, device; time = the local day's 00:00
+ *             fields runs ({@link SeqDay#encodedRuns()}), events, lastReceived (epoch ms)
  * derived_mark (the events' retention policy) tag room; time = the local day's 00:00
  *             fields marked (the version of the latest mark), cleared (the version last cleared)
- * derived_settings (the derived retention policy) time 0; field fingerprint
+ * derived_settings (the derived retention policy) time 0; fields fingerprint, seqDays (set once the room-days stored
+ *             before seq_day existed were marked, so the derivation builds their records)
  * </pre>
  *
  * <p>The days changed by appends ({@link DerivedStore#dirtyDays}) are marked durably in {@code derived_mark} once the
@@ -100,6 +105,7 @@ public final class InfluxEventStore implements EventStore {
     static final String ALIVE_DAY = "alive_day";
     static final String DERIVED_MARK = "derived_mark";
     static final String DERIVED_SETTINGS = "derived_settings";
+    static final String SEQ_DAY = "seq_day";
     /** Points per HTTP write: InfluxDB's guidance is 5,000 to 10,000. */
     private static final int WRITE_CHUNK = 5_000;
     /** HTTP writes of one append in flight at once: InfluxDB parses and indexes them on its own threads. */
@@ -120,6 +126,7 @@ public final class InfluxEventStore implements EventStore {
     private final String summariesFrom;
     private final String quarantinedSeqsFrom;
     private final String aliveFrom;
+    private final String seqDaysFrom;
     private final String marksFrom;
     private final String derivedSettingsFrom;
     /**
@@ -149,6 +156,7 @@ public final class InfluxEventStore implements EventStore {
         this.summariesFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DAY_SUMMARY);
         this.quarantinedSeqsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(QUARANTINED_SEQS);
         this.aliveFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(ALIVE_DAY);
+        this.seqDaysFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(SEQ_DAY);
         this.marksFrom = prefix + ident(DERIVED_MARK);
         this.derivedSettingsFrom = ident(settings.database()) + "." + ident(derivedPolicy) + "." + ident(DERIVED_SETTINGS);
         AtomicInteger n = new AtomicInteger();
@@ -174,6 +182,7 @@ public final class InfluxEventStore implements EventStore {
         try {
             store.createIfMissing();
             store.reloadMarks();
+            store.markDaysWithoutSeqDays();
             return store;
         } catch (RuntimeException e) {
             influx.close();
@@ -807,6 +816,130 @@ public final class InfluxEventStore implements EventStore {
                 throw new StoreException("InfluxDB " + settings.url() + " unreachable: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * A database written before {@code seq_day} existed: marks every room-day with events, so the derivation builds their
+     * records from the raw events (until then {@link #sequenceRuns} reads those days raw), then notes that it did. Two
+     * replicas opening it at once both mark; a mark twice is one more recomputation, nothing else.
+     */
+    private void markDaysWithoutSeqDays() {
+        if (!values(run("SELECT \"seqDays\" FROM " + derivedSettingsFrom, settings.database())).isEmpty()) {
+            return;
+        }
+        List<List<Object>> first = values(run("SELECT first(\"seq\") FROM " + eventsFrom, settings.database()));
+        List<List<Object>> last = values(run("SELECT last(\"seq\") FROM " + eventsFrom, settings.database()));
+        if (!first.isEmpty() && !last.isEmpty()) {
+            LocalDate from = LocalDate.ofInstant(Instant.parse(first.get(0).get(0).toString()), RulesEngine.ZONE);
+            LocalDate to = LocalDate.ofInstant(Instant.parse(last.get(0).get(0).toString()), RulesEngine.ZONE);
+            markDirty(eventCountsByDay(from, to).keySet());
+        }
+        writeToDerived(List.of(Point.measurement(DERIVED_SETTINGS).time(0, TimeUnit.NANOSECONDS)
+                .addField("seqDays", "marked").build()), "noting the sequence-number records");
+    }
+
+    @Override
+    public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
+        return SeqDayReads.sequenceRuns(seqDaySource, room, from, to);
+    }
+
+    @Override
+    public List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+        return SeqDayReads.eventsReceivedAfterTheirDay(seqDaySource, room, from, to, after);
+    }
+
+    private List<SeqRun> rawSequenceRuns(String room, Instant from, Instant to) {
+        return EventStore.super.sequenceRuns(room, from, to);
+    }
+
+    private List<StoredEvent> rawEventsReceivedAfterTheirDay(String room, Instant from, Instant to,
+                                                            java.time.Duration after) {
+        return EventStore.super.eventsReceivedAfterTheirDay(room, from, to, after);
+    }
+
+    /** What {@link SeqDayReads} needs: the records, the marks (this store's and the durable ones), the raw reads. */
+    private final SeqDayReads.Source seqDaySource = new SeqDayReads.Source() {
+        @Override
+        public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
+            return InfluxEventStore.this.seqDays(room, from, to);
+        }
+
+        @Override
+        public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+            return InfluxEventStore.this.markedDays(room, from, to);
+        }
+
+        @Override
+        public List<SeqRun> rawRuns(String room, Instant from, Instant to) {
+            return rawSequenceRuns(room, from, to);
+        }
+
+        @Override
+        public List<StoredEvent> rawLate(String room, Instant from, Instant to, java.time.Duration after) {
+            return rawEventsReceivedAfterTheirDay(room, from, to, after);
+        }
+    };
+
+    /** This store's marks of the room and the durable ones (another replica's too) on the days {@code from..to}. */
+    private Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+        Set<LocalDate> out = new HashSet<>();
+        for (RoomDay d : dirty.keySet()) {
+            if (d.room().equals(room) && !d.day().isBefore(from) && !d.day().isAfter(to)) {
+                out.add(d.day());
+            }
+        }
+        QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " WHERE \"room\" = " + literal(room)
+                + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)), settings.database());
+        List<String> columns = columns(result);
+        for (List<Object> row : values(result)) {
+            Row v = new Row(columns, row);
+            Long marked = v.longOrNull("marked");
+            if (marked != null && !marked.equals(v.longOrNull("cleared"))) {
+                out.add(LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)), RulesEngine.ZONE));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void writeSeqDays(String room, List<SeqDay> days) {
+        List<Point> points = new ArrayList<>(days.size());
+        for (SeqDay d : days) {
+            points.add(Point.measurement(SEQ_DAY).time(midnightNs(d.day()), TimeUnit.NANOSECONDS).tag("room", room)
+                    .tag("device", d.device()).addField("runs", d.encodedRuns()).addField("events", d.events())
+                    .addField("lastReceived", d.lastReceivedMs()).build());
+        }
+        writeToDerived(points, "writing the sequence numbers of room " + room);
+    }
+
+    @Override
+    public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
+        QueryResult result = run("SELECT \"runs\", \"events\", \"lastReceived\" FROM " + seqDaysFrom + " WHERE \"room\" = "
+                + literal(room) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
+                + " GROUP BY \"device\"", settings.database());
+        List<SeqDay> out = new ArrayList<>();
+        for (QueryResult.Result r : result.getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String device = series.getTags().get("device");
+                for (List<Object> row : series.getValues()) {
+                    Row v = new Row(series.getColumns(), row);
+                    LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                            RulesEngine.ZONE);
+                    try {
+                        out.add(SeqDay.decode(device, day, v.string("runs"), v.longOrNull("events"),
+                                v.longOrNull("lastReceived")));
+                    } catch (RuntimeException e) {
+                        throw new StoreException("stored sequence numbers of " + room + " on " + day + " are unreadable: "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        out.sort(Comparator.comparing(SeqDay::device).thenComparing(SeqDay::day));
+        return out;
     }
 
     @Override

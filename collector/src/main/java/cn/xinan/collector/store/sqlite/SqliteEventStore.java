@@ -8,6 +8,8 @@ import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.QuarantineReason;
 import cn.xinan.collector.store.QuarantinedMessage;
 import cn.xinan.collector.store.QuarantinedSeq;
+import cn.xinan.collector.store.SeqDay;
+import cn.xinan.collector.store.SeqDayReads;
 import cn.xinan.collector.store.StoreException;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.store.TimeRange;
@@ -49,8 +51,10 @@ import java.util.Set;
  * alone, so de-duplication is global). Events are indexed by {@code (room, at_ms)} for recomputing derived
  * results (and, for the events other than heartbeats alone, by a partial index). In the same transaction, the
  * room-days of the new events are marked in {@code derived_dirty}; the summaries ({@link DerivedStore}) live in
- * {@code day_summary}, the alive spans in {@code alive_day}, both keyed by room and epoch day, and the settings they
- * were computed with in {@code derived_settings}. Verified events quarantined as handled
+ * {@code day_summary}, the alive spans in {@code alive_day}, both keyed by room and epoch day, the sequence-number
+ * records ({@link SeqDay}) in {@code seq_day}, keyed by room, device and epoch day, and the settings they were computed
+ * with in {@code derived_settings}. A file written before {@code seq_day} existed has every room-day with events marked
+ * once when it is opened ({@link #SEQ_DAYS_MARKER}), so the next derivation builds the records from the raw events. Verified events quarantined as handled
  * ({@link EventStore#quarantineSeqs}) are kept in {@code quarantined_seqs}, apart from the pruned {@code quarantine}.
  *
  * <p>One connection writes and another reads (WAL lets readers run beside the writer); each is used by one
@@ -128,6 +132,15 @@ public final class SqliteEventStore implements EventStore {
               name  TEXT NOT NULL PRIMARY KEY,
               value TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS seq_day (
+              room             TEXT    NOT NULL,
+              device           TEXT    NOT NULL,
+              day              INTEGER NOT NULL,
+              runs             TEXT    NOT NULL,
+              events           INTEGER NOT NULL,
+              last_received_ms INTEGER NOT NULL,
+              PRIMARY KEY (room, device, day)
+            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS derived_dirty (
               room    TEXT    NOT NULL,
               day     INTEGER NOT NULL,
@@ -167,6 +180,17 @@ public final class SqliteEventStore implements EventStore {
      */
     private static final String SELECT_ROOM_CHECKINS = SELECT_ROOM.replace("AND at_ms < ?", "AND at_ms < ? AND kind = 'checkin'");
 
+    /**
+     * The row of {@code derived_settings} saying the room-days stored before {@code seq_day} existed were marked for
+     * their records to be built.
+     */
+    static final String SEQ_DAYS_MARKER = "seq-days";
+    /** Marks every room-day with events (a mark already there gets a new version), once per file. */
+    private static final String MARK_ALL_DAYS = """
+            INSERT INTO derived_dirty (room, day, version)
+            SELECT DISTINCT room, (at_ms + %d) / 86400000, 1 FROM events WHERE true
+            ON CONFLICT (room, day) DO UPDATE SET version = version + 1""".formatted(LOCAL_OFFSET_MS);
+
     private final Path path;
     private final Connection writer;
     private final Connection reader;
@@ -198,11 +222,37 @@ public final class SqliteEventStore implements EventStore {
                 }
             }
             writer.setAutoCommit(false);
+            markDaysWithoutSeqDays(writer);
             Connection reader = connect(path);
             return new SqliteEventStore(path, writer, reader);
         } catch (SQLException e) {
             closeQuietly(writer);
             throw new StoreException("cannot open SQLite store " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A file written before {@code seq_day} existed: marks every room-day with events, so the derivation builds their
+     * records from the raw events (until then {@link #sequenceRuns} reads those days raw). Two replicas opening it at once
+     * both mark; a mark twice is one more recomputation, nothing else.
+     */
+    private static void markDaysWithoutSeqDays(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            boolean noted;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM derived_settings WHERE name = '" + SEQ_DAYS_MARKER + "'")) {
+                noted = rs.next();
+            }
+            if (noted) {
+                writer.commit(); // ends the read: a snapshot kept open would refuse this connection's next write
+                return;
+            }
+            s.executeUpdate(MARK_ALL_DAYS);
+            s.executeUpdate("INSERT OR REPLACE INTO derived_settings (name, value) VALUES ('" + SEQ_DAYS_MARKER
+                    + "', 'marked')");
+            writer.commit();
+        } catch (SQLException e) {
+            writer.rollback();
+            throw e;
         }
     }
 
@@ -299,15 +349,48 @@ public final class SqliteEventStore implements EventStore {
         return select(SELECT_ROOM_HEARTBEATS, room, null, from, to);
     }
 
-    /**
-     * Runs of consecutive sequence numbers per device, counted by SQLite without decoding an event: per device and local
-     * day the smallest and largest number and the count. When each day's count fills its span, the days' spans do not
-     * overlap, and the device's index holds each number from the device's smallest to its largest once in all (any room,
-     * any time) and no more of them than the window does, the window holds exactly those spans, adjacent ones joined.
-     * Otherwise the runs are counted with a window query over the range's numbers ({@code seq - dense_rank}).
-     */
     @Override
     public List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
+        return SeqDayReads.sequenceRuns(seqDaySource, room, from, to);
+    }
+
+    @Override
+    public List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+        return SeqDayReads.eventsReceivedAfterTheirDay(seqDaySource, room, from, to, after);
+    }
+
+    /** What {@link SeqDayReads} needs: the records, the marks, and the raw reads below. */
+    private final SeqDayReads.Source seqDaySource = new SeqDayReads.Source() {
+        @Override
+        public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
+            return SqliteEventStore.this.seqDays(room, from, to);
+        }
+
+        @Override
+        public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+            return SqliteEventStore.this.markedDays(room, from, to);
+        }
+
+        @Override
+        public List<SeqRun> rawRuns(String room, Instant from, Instant to) {
+            return rawSequenceRuns(room, from, to);
+        }
+
+        @Override
+        public List<StoredEvent> rawLate(String room, Instant from, Instant to, java.time.Duration after) {
+            return rawEventsReceivedAfterTheirDay(room, from, to, after);
+        }
+    };
+
+    /**
+     * From the raw rows (the days {@link SeqDayReads} cannot take from {@code seq_day}), without decoding an event: per
+     * device and local day the smallest and largest number and the count. When each day's count fills its span, the
+     * days' spans do not overlap, and the device's index holds each number from the device's smallest to its largest
+     * once in all (any room, any time) and no more of them than the window does, the window holds exactly those spans,
+     * adjacent ones joined. Otherwise the runs are counted with a window query over the range's numbers
+     * ({@code seq - dense_rank}).
+     */
+    private List<SeqRun> rawSequenceRuns(String room, Instant from, Instant to) {
         TimeRange range = TimeRange.of(from, to);
         synchronized (reader) {
             try {
@@ -404,13 +487,13 @@ public final class SqliteEventStore implements EventStore {
     }
 
     /**
-     * Selected by SQLite: a local day is a fixed span of epoch ms here ({@link #LOCAL_OFFSET_MS}). An event received
+     * From the raw rows, selected by SQLite: a local day is a fixed span of epoch ms here ({@link #LOCAL_OFFSET_MS}). An event received
      * more than an hour after the end of its day was received more than an hour after it was recorded: for
      * {@code after} of an hour or more they are read from the partial index {@code events_room_at_received_late}, which
      * holds only those (a backlog delivered late), so a room without any costs one index probe.
      */
-    @Override
-    public List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
+    private List<StoredEvent> rawEventsReceivedAfterTheirDay(String room, Instant from, Instant to,
+                                                            java.time.Duration after) {
         TimeRange range = TimeRange.of(from, to);
         String index = after.toMillis() >= LATE_INDEX_MS
                 ? " INDEXED BY events_room_at_received_late WHERE received_at_ms > at_ms + " + LATE_INDEX_MS + " AND"
@@ -784,6 +867,82 @@ public final class SqliteEventStore implements EventStore {
                 rollbackQuietly();
                 throw new StoreException("SQLite store " + path + ": writing the summaries of room " + room + " failed: "
                         + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void writeSeqDays(String room, List<SeqDay> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("INSERT OR REPLACE INTO seq_day"
+                    + " (room, device, day, runs, events, last_received_ms) VALUES (?,?,?,?,?,?)")) {
+                for (SeqDay d : days) {
+                    ps.setString(1, room);
+                    ps.setString(2, d.device());
+                    ps.setLong(3, d.day().toEpochDay());
+                    ps.setString(4, d.encodedRuns());
+                    ps.setLong(5, d.events());
+                    ps.setLong(6, d.lastReceivedMs());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                writer.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new StoreException("SQLite store " + path + ": writing the sequence numbers of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT device, day, runs, events, last_received_ms"
+                    + " FROM seq_day WHERE room = ? AND day >= ? AND day <= ? ORDER BY device, day")) {
+                ps.setString(1, room);
+                ps.setLong(2, from.toEpochDay());
+                ps.setLong(3, to.toEpochDay());
+                List<SeqDay> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        LocalDate day = LocalDate.ofEpochDay(rs.getLong(2));
+                        try {
+                            out.add(SeqDay.decode(rs.getString(1), day, rs.getString(3), rs.getLong(4), rs.getLong(5)));
+                        } catch (IllegalArgumentException e) {
+                            throw new StoreException("stored sequence numbers of " + room + " on " + day
+                                    + " are unreadable: " + e.getMessage(), e);
+                        }
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the sequence numbers of room " + room
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT day FROM derived_dirty WHERE room = ? AND day >= ? AND day <= ?")) {
+                ps.setString(1, room);
+                ps.setLong(2, from.toEpochDay());
+                ps.setLong(3, to.toEpochDay());
+                Set<LocalDate> out = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(LocalDate.ofEpochDay(rs.getLong(1)));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw new StoreException("SQLite store " + path + ": reading the changed days of room " + room
+                        + " failed: " + e.getMessage(), e);
             }
         }
     }
