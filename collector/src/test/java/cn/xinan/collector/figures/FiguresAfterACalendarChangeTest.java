@@ -18,12 +18,11 @@ import cn.xinan.rules.RuleSettings;
 import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.Thresholds;
 import cn.xinan.rules.Tier;
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -62,7 +61,8 @@ class FiguresAfterACalendarChangeTest {
     private static final LocalDate W11 = LocalDate.of(2025, 3, 10);
     private static final LocalDate W12 = LocalDate.of(2025, 3, 17);
     private static final LocalDate W13 = LocalDate.of(2025, 3, 24);
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
 
     private final String database = "xinan_recalendar_" + DATABASES.incrementAndGet();
     private final TestDevice d1 = new TestDevice("dev-1", "r1");
@@ -76,19 +76,9 @@ class FiguresAfterACalendarChangeTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
-
     @BeforeEach
     void writeTheFirstFigures() throws Exception {
-        store = (InfluxEventStore) new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null).open();
+        store = (InfluxEventStore) new StoreSettings.Influx(INFLUX.server().url(), database, "xinan", "INF", null, null).open();
         store.append(WorkedExample.events(d1).stream().map(e -> new StoredEvent(e, "r1", WRITTEN)).toList());
         Recording sink = new Recording(new InfluxFigures(store));
         new FiguresWriter(verdicts(RuleSettings.defaults(), calendars(false)), registry, sink,
@@ -197,7 +187,7 @@ class FiguresAfterACalendarChangeTest {
     }
 
     private List<Map<String, Object>> rows(String measurement) throws Exception {
-        return FiguresWriterTest.rows(influx, database, measurement);
+        return FiguresWriterTest.rows(INFLUX.server(), database, measurement);
     }
 
     private Map<String, Object> day(String room, LocalDate day) throws Exception {

@@ -20,13 +20,13 @@ import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.NationalCalendar;
 import cn.xinan.rules.calendar.SchoolCalendar;
 import cn.xinan.testing.InfluxServer;
+import cn.xinan.testing.InfluxServerPerClass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +61,8 @@ class FiguresWriterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2025-03-04T02:00:00Z");   // Tue 10:00 Asia/Shanghai
     private static final LocalDate TODAY = LocalDate.of(2025, 3, 4);
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
 
     private final String database = "xinan_figures_" + DATABASES.incrementAndGet();
     private final TestDevice d1 = new TestDevice("dev-1", "r1");
@@ -74,19 +75,9 @@ class FiguresWriterTest {
     private InfluxEventStore store;
     private VerdictService verdicts;
 
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
-
     @BeforeEach
     void openStore() {
-        store = (InfluxEventStore) new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null).open();
+        store = (InfluxEventStore) new StoreSettings.Influx(INFLUX.server().url(), database, "xinan", "INF", null, null).open();
         append(store, WorkedExample.events(d1).stream().map(e -> new StoredEvent(e, "r1", NOW)).toList());
         verdicts = new VerdictService(store, registry, RuleSettings.defaults(), SchoolCalendar.of(NationalCalendar.bundled()));
     }
@@ -272,13 +263,13 @@ class FiguresWriterTest {
     }
 
     private long sum(String measurement, String field) throws Exception {
-        JsonNode answer = JSON.readTree(influx.query(database,
+        JsonNode answer = JSON.readTree(INFLUX.server().query(database,
                 "SELECT sum(\"" + field + "\") FROM \"xinan_derived\".\"" + measurement + "\""));
         return answer.path("results").get(0).path("series").get(0).path("values").get(0).get(1).asLong();
     }
 
     private List<Map<String, Object>> rows(String measurement) throws Exception {
-        return rows(influx, database, measurement);
+        return rows(INFLUX.server(), database, measurement);
     }
 
     /**

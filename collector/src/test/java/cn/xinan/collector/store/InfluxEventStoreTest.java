@@ -1,9 +1,8 @@
 package cn.xinan.collector.store;
 
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,19 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The store contract against a real InfluxDB 1.x; every test gets a database of its own. */
 class InfluxEventStoreTest extends EventStoreContract {
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
 
     private final String database = "xinan_test_" + DATABASES.incrementAndGet();
-
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
 
     @Override
     protected EventStore openStore() {
@@ -33,19 +23,19 @@ class InfluxEventStoreTest extends EventStoreContract {
     }
 
     private StoreSettings.Influx settings() {
-        return new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null);
+        return new StoreSettings.Influx(INFLUX.server().url(), database, "xinan", "INF", null, null);
     }
 
     @Override
     protected void forgetSequenceRecords() {
         store.close();
-        influx.query(database, "DROP MEASUREMENT \"seq_day\"");
-        influx.query(database, "DROP MEASUREMENT \"derived_settings\"");
+        INFLUX.server().query(database, "DROP MEASUREMENT \"seq_day\"");
+        INFLUX.server().query(database, "DROP MEASUREMENT \"derived_settings\"");
     }
 
     @Test
     void itCreatesItsDatabaseAndRetentionPolicy() {
-        assertThat(influx.query(database, "SHOW RETENTION POLICIES ON \"" + database + "\"")).contains("\"xinan\"");
+        assertThat(INFLUX.server().query(database, "SHOW RETENTION POLICIES ON \"" + database + "\"")).contains("\"xinan\"");
         assertThat(store.type()).isEqualTo("influxdb");
     }
 
@@ -54,7 +44,7 @@ class InfluxEventStoreTest extends EventStoreContract {
         var d = new cn.xinan.collector.testkit.TestDevice("dev-5", "room-5");
         store.append(java.util.List.of(new StoredEvent(d.heartbeat(T0), "room-5", RECEIVED)));
 
-        String tagKeys = influx.query(database, "SHOW TAG KEYS FROM \"xinan\".\"events\"");
+        String tagKeys = INFLUX.server().query(database, "SHOW TAG KEYS FROM \"xinan\".\"events\"");
 
         assertThat(tagKeys).contains("\"room\"", "\"device\"", "\"kind\"").doesNotContain("\"id\"");
     }

@@ -4,13 +4,12 @@ import cn.xinan.collector.store.SharedState.LeaseClaim;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxSharedState;
 import cn.xinan.collector.store.sqlite.SqliteSharedState;
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,22 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lease's claims replaced by term and replica, each write seen by a reader on another connection.
  */
 class SharedStateTest {
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
     private static int databases;
 
     @TempDir
     Path dir;
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
 
     @AfterEach
     void close() throws Exception {
@@ -60,7 +50,7 @@ class SharedStateTest {
                 opened.add(out[i]);
             }
         } else {
-            StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "shared_" + ++databases, "xinan",
+            StoreSettings.Influx settings = new StoreSettings.Influx(INFLUX.server().url(), "shared_" + ++databases, "xinan",
                     "INF", null, null);
             for (int i = 0; i < 2; i++) {
                 InfluxEventStore store = (InfluxEventStore) settings.open();

@@ -2,11 +2,10 @@ package cn.xinan.collector.verdict;
 
 import cn.xinan.collector.store.EventStore;
 import cn.xinan.collector.store.StoreSettings;
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas on one real InfluxDB (two stores, each marking only the days of its own appends, each with its own
@@ -14,22 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * verdicts on all events for every day and week.
  */
 class DerivedResultsInfluxReplicaTest {
-    private static InfluxServer influx;
-
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
     void summariesWrittenByTwoReplicasEqualTheEngineOnAllEvents(long seed) {
-        StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "replicas_" + seed, "xinan", "INF", null,
+        StoreSettings.Influx settings = new StoreSettings.Influx(INFLUX.server().url(), "replicas_" + seed, "xinan", "INF", null,
                 null);
         ReplicaStream stream = new ReplicaStream(seed);
         try (EventStore a = settings.open(); EventStore b = settings.open()) {

@@ -14,12 +14,11 @@ import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.CalendarLayer;
 import cn.xinan.rules.calendar.NationalCalendar;
 import cn.xinan.rules.calendar.SchoolCalendar;
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -41,26 +40,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * calendar change needs no recomputation at all.
  */
 class DerivedResultsRestartTest {
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
 
     /** Opens the same data each time. */
     private Supplier<EventStore> stores(String type, long seed) {
         String database = "restart_" + seed + "_" + System.nanoTime();
         return switch (type) {
             case "sqlite" -> () -> SqliteEventStore.open(dir.resolve("events.db"));
-            case "influxdb" -> () -> new StoreSettings.Influx(influx.url(), database, "xinan", "INF", null, null).open();
+            case "influxdb" -> () -> new StoreSettings.Influx(INFLUX.server().url(), database, "xinan", "INF", null, null).open();
             default -> throw new IllegalArgumentException(type);
         };
     }

@@ -6,12 +6,11 @@ import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.store.influx.InfluxEventStore;
 import cn.xinan.collector.store.influx.InfluxSharedState;
 import cn.xinan.collector.store.sqlite.SqliteSharedState;
-import cn.xinan.testing.InfluxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import cn.xinan.testing.InfluxServerPerClass;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,21 +31,12 @@ class WarningReplicasTest {
     private static final LocalDate WEDNESDAY = LocalDate.of(2025, 3, 12);
     private static final Duration LEASE = Duration.ofMinutes(3);
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static InfluxServer influx;
+    @RegisterExtension
+    static final InfluxServerPerClass INFLUX = new InfluxServerPerClass();
 
     @TempDir
     Path dir;
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startInflux() {
-        influx = InfluxServer.startServer();
-    }
-
-    @AfterAll
-    static void stopInflux() {
-        influx.close();
-    }
 
     @org.junit.jupiter.api.AfterEach
     void close() throws Exception {
@@ -68,7 +58,7 @@ class WarningReplicasTest {
                 out.add(s);
             }
         } else {
-            StoreSettings.Influx settings = new StoreSettings.Influx(influx.url(), "warnings_" + DATABASES.incrementAndGet(),
+            StoreSettings.Influx settings = new StoreSettings.Influx(INFLUX.server().url(), "warnings_" + DATABASES.incrementAndGet(),
                     "xinan", "INF", null, null);
             for (int i = 0; i < 2; i++) {
                 InfluxEventStore store = (InfluxEventStore) settings.open();
