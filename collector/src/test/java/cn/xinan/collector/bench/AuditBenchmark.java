@@ -293,11 +293,13 @@ public final class AuditBenchmark {
                         size[0] = sink.bytes;
                     });
                     long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                    String pools = String.join(", ", heap.stream().map(p -> String.format(Locale.ROOT, "%s %,d MB",
+                            p.getName(), p.getPeakUsage().getUsed() >> 20)).toList());
                     print("evidence bundle with its PDF from " + storeName + " (" + bundled.size()
                             + " rooms: audit, then streamed to a sink that counts the bytes)", bundle);
                     System.out.printf(Locale.ROOT, "  heap used before the bundles %,d MB; peak while writing them %,d MB"
-                                    + " (sum of the heap pools' peaks, -Xmx %,d MB)%n", heapBefore >> 20, peak >> 20,
-                            Runtime.getRuntime().maxMemory() >> 20);
+                                    + " (sum of the heap pools' peaks: %s; garbage not yet collected included; -Xmx %,d MB)%n",
+                            heapBefore >> 20, peak >> 20, pools, Runtime.getRuntime().maxMemory() >> 20);
                     System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.2f s; for all %d 示范 rooms,"
                                     + " extrapolated linearly: %.0f s (bar < 10 s); load average %s%n", size[0],
                             min(bundle) / 1e9 / bundled.size(), demo.size(),
