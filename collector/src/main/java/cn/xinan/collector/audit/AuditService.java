@@ -15,25 +15,25 @@ import cn.xinan.rules.RoomReport;
 import cn.xinan.rules.RulesEngine;
 import cn.xinan.rules.WeekResult;
 import cn.xinan.rules.calendar.SchoolCalendar;
-import cn.xinan.wire.SignedEvent;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The term audit (docs/audit.md): the rules engine over the stored events of every room in scope, with
  * the same event window as {@link VerdictService} (one week before the Monday of {@code from}'s week to one
- * day after the Sunday of {@code to}'s week), so its figures are the verdicts of the REST API. Each room's
- * events are read once, and the evidence bundle holds exactly the events the figures were computed from.
+ * day after the Sunday of {@code to}'s week), so its figures are the verdicts of the REST API. The evidence bundle holds
+ * exactly the events the figures were computed from, read a room and a few days at a time while it is written.
  */
 public final class AuditService {
     private final EventStore store;
@@ -65,7 +65,7 @@ public final class AuditService {
      * from"): the verdicts from the day summaries ({@link VerdictService#rooms}), the devices offline from the alive
      * spans and the events other than heartbeats, the events behind the figures as the store's runs of sequence
      * numbers, and the late events as the store selects them. Only a room with late events has its raw events read
-     * (the verdicts as they stood without them are the engine's over the others). Equal to {@link #evidence}'s report.
+     * (the verdicts as they stood without them are the engine's over the others). Equal to {@link #auditFromEveryEvent}.
      */
     public AuditReport audit(AuditScope scope, LocalDate from, LocalDate to) {
         checkPeriod(from, to);
@@ -198,33 +198,79 @@ public final class AuditService {
         return out;
     }
 
-    /** The audit with everything behind it: the signed events, the device keys and the calendars used. */
+    /**
+     * The audit with everything behind it, for {@link EvidenceBundle} to stream (docs/audit.md, "The evidence bundle"):
+     * the report from derived results ({@link #audit}), the device keys and the calendars used, and the room's stored
+     * signed events read on demand, {@link #EVIDENCE_CHUNK_DAYS} days of one room at a time, so nothing here holds the
+     * events of the scope.
+     */
     public Evidence evidence(AuditScope scope, LocalDate from, LocalDate to) {
+        AuditReport report = audit(scope, from, to);
+        LocalDate firstDay = WeekResult.mondayOf(from).minusDays(7);
+        LocalDate afterLastDay = WeekResult.mondayOf(to).plusDays(8);
+        LocalDate gridFirst = WeekResult.mondayOf(from);
+        LocalDate gridEnd = WeekResult.mondayOf(to).plusDays(7);
+        Map<String, ResolvedCalendar> resolved = new TreeMap<>();
+        Map<String, DeviceHistory> keys = new TreeMap<>();
+        for (AuditRoom audited : report.rooms()) {
+            RoomRecord room = audited.room();
+            resolved.computeIfAbsent(room.school(), school ->
+                    ResolvedCalendar.of(school, calendars.forSchool(school), gridFirst, gridEnd));
+            for (DeviceRecord d : registry.devicesOfRoom(room.roomId())) {
+                registry.history(d.deviceId()).ifPresent(h -> keys.put(h.deviceId(), h));
+            }
+            for (DeviceEvidence d : audited.evidence()) {
+                registry.history(d.device()).ifPresent(h -> keys.put(h.deviceId(), h));
+            }
+        }
+        return new Evidence(report, List.copyOf(resolved.values()), List.copyOf(keys.values()), schoolNames(),
+                (room, sink) -> eventsBehind(room, firstDay, afterLastDay, sink));
+    }
+
+    /** How many days of a room's events {@link #evidence}'s reader reads from the store at once. */
+    public static final int EVIDENCE_CHUNK_DAYS = 7;
+
+    /**
+     * Hands {@code sink} the stored events of {@code room} in the audit's event window {@code [first, end)} that its
+     * evidence lists (an event stored after the audit's figures were computed is not behind them), in the store's
+     * order, reading {@link #EVIDENCE_CHUNK_DAYS} days at a time.
+     */
+    private void eventsBehind(AuditRoom room, LocalDate first, LocalDate end, Consumer<StoredEvent> sink) {
+        Map<String, DeviceEvidence> listed = new HashMap<>();
+        for (DeviceEvidence d : room.evidence()) {
+            listed.put(d.device(), d);
+        }
+        for (LocalDate chunk = first; chunk.isBefore(end); chunk = chunk.plusDays(EVIDENCE_CHUNK_DAYS)) {
+            LocalDate chunkEnd = chunk.plusDays(EVIDENCE_CHUNK_DAYS).isBefore(end) ? chunk.plusDays(EVIDENCE_CHUNK_DAYS) : end;
+            for (StoredEvent s : store.eventsForRoom(room.room().roomId(), chunk.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                    chunkEnd.atStartOfDay(RulesEngine.ZONE).toInstant())) {
+                DeviceEvidence d = listed.get(s.event().deviceId());
+                if (d != null && d.contains(s.event().seq())) {
+                    sink.accept(s);
+                }
+            }
+        }
+    }
+
+    /**
+     * The audit computed by the rules engine from every stored event, one room at a time (each room's events are
+     * forgotten before the next room's are read): what {@link #audit} from derived results must equal.
+     */
+    AuditReport auditFromEveryEvent(AuditScope scope, LocalDate from, LocalDate to) {
         checkPeriod(from, to);
         List<RoomRecord> rooms = scope.select(registry);
         RulesEngine engine = new RulesEngine(verdicts.settings());
-        LocalDate firstDay = WeekResult.mondayOf(from).minusDays(7);
-        LocalDate afterLastDay = WeekResult.mondayOf(to).plusDays(8);
-        Instant start = firstDay.atStartOfDay(RulesEngine.ZONE).toInstant();
-        Instant end = afterLastDay.atStartOfDay(RulesEngine.ZONE).toInstant();
-        LocalDate gridFirst = WeekResult.mondayOf(from);
-        LocalDate gridEnd = WeekResult.mondayOf(to).plusDays(7);
-
+        Instant start = WeekResult.mondayOf(from).minusDays(7).atStartOfDay(RulesEngine.ZONE).toInstant();
+        Instant end = WeekResult.mondayOf(to).plusDays(8).atStartOfDay(RulesEngine.ZONE).toInstant();
         Instant now = clock.instant();
         List<AuditRoom> audited = new ArrayList<>(rooms.size());
-        Map<String, List<SignedEvent>> events = new LinkedHashMap<>();
-        Map<String, Map<String, Instant>> received = new LinkedHashMap<>();
-        Map<String, ResolvedCalendar> resolved = new TreeMap<>();
-        Map<String, DeviceHistory> keys = new TreeMap<>();
         for (RoomRecord room : rooms) {
             List<StoredEvent> stored = store.eventsForRoom(room.roomId(), start, end);
             List<DeviceEvent> deviceEvents = new ArrayList<>(stored.size());
-            List<SignedEvent> signed = new ArrayList<>(stored.size());
-            Map<String, Instant> receivedAt = new LinkedHashMap<>();
+            Map<String, Instant> receivedAt = new HashMap<>();
             Map<String, List<Long>> seqs = new TreeMap<>();
             for (StoredEvent s : stored) {
                 deviceEvents.add(s.event());
-                signed.add(s.signed());
                 receivedAt.put(s.eventId(), s.receivedAt());
                 seqs.computeIfAbsent(s.event().deviceId(), d -> new ArrayList<>()).add(s.event().seq());
             }
@@ -237,19 +283,8 @@ public final class AuditService {
             List<AuditException> found = EventExceptions.find(room.school(), room.tier(), report, deviceEvents, receivedAt,
                     calendar, engine, exceptions, from, to, now);
             audited.add(new AuditRoom(room, report, evidence, found));
-            events.put(room.roomId(), signed);
-            received.put(room.roomId(), receivedAt);
-            resolved.computeIfAbsent(room.school(), school -> ResolvedCalendar.of(school, calendar, gridFirst, gridEnd));
-            for (DeviceRecord d : registry.devicesOfRoom(room.roomId())) {
-                registry.history(d.deviceId()).ifPresent(h -> keys.put(h.deviceId(), h));
-            }
-            for (String device : seqs.keySet()) {
-                registry.history(device).ifPresent(h -> keys.put(h.deviceId(), h));
-            }
         }
-        AuditReport report = new AuditReport(from, to, scope, verdicts.settings(), now, audited, exceptions);
-        return new Evidence(report, events, received, List.copyOf(resolved.values()), List.copyOf(keys.values()),
-                schoolNames());
+        return new AuditReport(from, to, scope, verdicts.settings(), now, audited, exceptions);
     }
 
     /** School id → name, from the registry. */
@@ -272,25 +307,29 @@ public final class AuditService {
     /**
      * An audit with what it was computed from.
      *
-     * @param report    the audit
-     * @param events      per room id, the stored signed events the room's figures were computed from
-     * @param received    per room id, event id → when the collector received it
+     * @param report      the audit
      * @param calendars   the school calendars used, resolved day by day over the reported weeks
-     * @param keys        the key history (every key with its period) of the rooms' devices and of every device with
-     *                    an event in the audit
+     * @param keys        the key history (every key with its period) of the rooms' devices and of every device in the
+     *                    audit's evidence
      * @param schoolNames school id → name, for the printed 台帐
+     * @param events      the stored signed events each room's figures were computed from, read when asked for
      */
-    public record Evidence(AuditReport report, Map<String, List<SignedEvent>> events,
-                           Map<String, Map<String, Instant>> received, List<ResolvedCalendar> calendars,
-                           List<DeviceHistory> keys, Map<String, String> schoolNames) {
+    public record Evidence(AuditReport report, List<ResolvedCalendar> calendars, List<DeviceHistory> keys,
+                           Map<String, String> schoolNames, RoomEvents events) {
         public Evidence {
             Objects.requireNonNull(report, "report is missing");
-            events = Map.copyOf(events);
-            received = Map.copyOf(received);
             calendars = List.copyOf(calendars);
             keys = List.copyOf(keys);
             schoolNames = Map.copyOf(schoolNames);
+            Objects.requireNonNull(events, "events are missing");
         }
+    }
+
+    /** The events behind an audited room's figures, handed over one at a time and not kept. */
+    @FunctionalInterface
+    public interface RoomEvents {
+        /** Hands {@code sink} every stored event behind {@code room}'s figures, each once, ordered as the store orders them. */
+        void forEach(AuditRoom room, Consumer<StoredEvent> sink);
     }
 
     /**

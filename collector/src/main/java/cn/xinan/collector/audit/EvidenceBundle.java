@@ -2,7 +2,6 @@ package cn.xinan.collector.audit;
 
 import cn.xinan.provisioning.DeviceHistory;
 import cn.xinan.wire.EventBatch;
-import cn.xinan.wire.SignedEvent;
 import cn.xinan.wire.WireCodec;
 
 import java.io.ByteArrayOutputStream;
@@ -99,31 +98,31 @@ public final class EvidenceBundle {
         }
     }
 
-    /** The bundle as bytes. */
-    public static byte[] bytes(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            write(evidence, key, pdf, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /** Writes the bundle as a ZIP archive to {@code out} (not closed). */
+    /**
+     * Writes the bundle as a ZIP archive to {@code out} (not closed) as it is produced: the report and its renderings,
+     * the rule settings, keys and calendars, then each room's events as {@link AuditService.Evidence#events()} hands
+     * them over (written and forgotten one by one; only the room's receive times are held until its events are
+     * written), then the collector's public key, and last the manifest of every file's size and SHA-256 (computed while
+     * writing) with its signature. Memory does not grow with the scope beyond the report and one room's receive times.
+     */
     public static void write(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf, OutputStream out)
             throws IOException {
         Objects.requireNonNull(evidence, "evidence is missing");
         Objects.requireNonNull(key, "collector key is missing");
         Objects.requireNonNull(pdf, "pdf is missing (use Optional.empty())");
-        Map<String, byte[]> files = new LinkedHashMap<>();
         AuditReport report = evidence.report();
-        files.put(REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8));
-        files.put(REPORT_CSV, AuditCsv.bytes(report));
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+        ZipOutputStream zip = new ZipOutputStream(buffered, StandardCharsets.UTF_8);
+        // the events are most of the bundle (2.9 MB a room-term of repetitive JSON): deflated at the fastest level
+        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        List<Object> listed = new ArrayList<>();
+        put(zip, REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8), listed);
+        put(zip, REPORT_CSV, AuditCsv.bytes(report), listed);
         if (pdf.isPresent()) {
-            files.put(REPORT_PDF, pdf.get().render(report, evidence.schoolNames(), key.publicKey()));
+            put(zip, REPORT_PDF, pdf.get().render(report, evidence.schoolNames(), key.publicKey()), listed);
         }
-        files.put(RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8));
+        put(zip, RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8),
+                listed);
         StringBuilder keys = new StringBuilder(DEVICE_KEYS_HEADER).append('\n');
         for (DeviceHistory d : evidence.keys()) {
             for (int i = 0; i < d.keys().size(); i++) {
@@ -133,37 +132,37 @@ public final class EvidenceBundle {
                         .append(until.map(Instant::toString).orElse("")).append('\n');
             }
         }
-        files.put(DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8));
+        put(zip, DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8), listed);
         for (AuditService.ResolvedCalendar c : evidence.calendars()) {
             Map<String, Object> tree = new LinkedHashMap<>();
             tree.put("school", c.school());
             tree.put("first", c.first().toString());
             tree.put("last", c.end().minusDays(1).toString());
             tree.put("schoolDays", c.schoolDays().stream().map(Object::toString).toList());
-            files.put(calendarFile(c.school()), AuditJson.write(tree).getBytes(StandardCharsets.UTF_8));
+            put(zip, calendarFile(c.school()), AuditJson.write(tree).getBytes(StandardCharsets.UTF_8), listed);
         }
         for (AuditRoom room : report.rooms()) {
-            ByteArrayOutputStream lines = new ByteArrayOutputStream();
-            for (SignedEvent e : evidence.events().getOrDefault(room.room().roomId(), List.of())) {
-                lines.write(WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e), null)));
-                lines.write('\n');
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            received.write((RECEIVED_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+            Entry events = new Entry(zip, eventsFile(room.room().roomId()));
+            try {
+                evidence.events().forEach(room, e -> {
+                    try {
+                        events.write(WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e.signed()), null)));
+                        events.write('\n');
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                    received.writeBytes((e.eventId() + "," + e.receivedAt() + "\n").getBytes(StandardCharsets.UTF_8));
+                });
+            } catch (UncheckedIOException x) {
+                throw x.getCause();
             }
-            files.put(eventsFile(room.room().roomId()), lines.toByteArray());
-            StringBuilder received = new StringBuilder(RECEIVED_HEADER).append('\n');
-            evidence.received().getOrDefault(room.room().roomId(), Map.of()).forEach((id, at) ->
-                    received.append(id).append(',').append(at).append('\n'));
-            files.put(receivedFile(room.room().roomId()), received.toString().getBytes(StandardCharsets.UTF_8));
+            events.close(listed);
+            put(zip, receivedFile(room.room().roomId()), received.toByteArray(), listed);
         }
-        files.put(COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
+        put(zip, COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII), listed);
 
-        List<Object> listed = new ArrayList<>();
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("path", f.getKey());
-            entry.put("bytes", f.getValue().length);
-            entry.put("sha256", sha256(f.getValue()));
-            listed.add(entry);
-        }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", FORMAT);
         manifest.put("createdAt", report.generatedAt().toString());
@@ -171,24 +170,63 @@ public final class EvidenceBundle {
         manifest.put("signature", "Ed25519 over the exact bytes of " + MANIFEST + ", Base64 in " + MANIFEST_SIGNATURE);
         manifest.put("files", listed);
         byte[] manifestBytes = AuditJson.write(manifest).getBytes(StandardCharsets.UTF_8);
-
-        ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
-        // the events are most of the bundle (2.9 MB a room-term of repetitive JSON): deflated at the fastest level
-        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
-        put(zip, MANIFEST, manifestBytes);
+        put(zip, MANIFEST, manifestBytes, null);
         put(zip, MANIFEST_SIGNATURE, (Base64.getEncoder().encodeToString(key.sign(manifestBytes)) + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            put(zip, f.getKey(), f.getValue());
-        }
+                .getBytes(StandardCharsets.US_ASCII), null);
         zip.finish();
+        buffered.flush();
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        ZipEntry entry = new ZipEntry(name);
-        zip.putNextEntry(entry);
-        zip.write(content);
-        zip.closeEntry();
+    /** Writes a whole file, listing its size and SHA-256 in {@code listed} (unless null: the manifest and its signature). */
+    private static void put(ZipOutputStream zip, String name, byte[] content, List<Object> listed) throws IOException {
+        Entry entry = new Entry(zip, name);
+        entry.write(content);
+        if (listed == null) {
+            zip.closeEntry();
+        } else {
+            entry.close(listed);
+        }
+    }
+
+    /** One file of the archive being written, its SHA-256 and size computed from the bytes as they pass. */
+    private static final class Entry {
+        private final ZipOutputStream zip;
+        private final String name;
+        private final MessageDigest digest;
+        private long bytes;
+
+        Entry(ZipOutputStream zip, String name) throws IOException {
+            this.zip = zip;
+            this.name = name;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            zip.putNextEntry(new ZipEntry(name));
+        }
+
+        void write(byte[] content) throws IOException {
+            zip.write(content);
+            digest.update(content);
+            bytes += content.length;
+        }
+
+        void write(int b) throws IOException {
+            zip.write(b);
+            digest.update((byte) b);
+            bytes++;
+        }
+
+        /** Closes the entry and lists it in the manifest's files. */
+        void close(List<Object> listed) throws IOException {
+            zip.closeEntry();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", name);
+            entry.put("bytes", bytes);
+            entry.put("sha256", HexFormat.of().formatHex(digest.digest()));
+            listed.add(entry);
+        }
     }
 
     static String sha256(byte[] content) {

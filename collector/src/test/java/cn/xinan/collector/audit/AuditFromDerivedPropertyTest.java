@@ -89,7 +89,7 @@ class AuditFromDerivedPropertyTest {
                 LocalDate from = FIRST.plusDays(random.nextInt(4));
                 LocalDate to = LAST.minusDays(random.nextInt(4));
                 String derived = AuditJson.toJson(audits.audit(scope, from, to));
-                String raw = AuditJson.toJson(audits.evidence(scope, from, to).report());
+                String raw = AuditJson.toJson(audits.auditFromEveryEvent(scope, from, to));
                 assertThat(derived).as("audit of %s from %s to %s", scope, from, to).isEqualTo(raw);
             }
         } finally {

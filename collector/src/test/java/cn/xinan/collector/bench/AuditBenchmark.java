@@ -53,13 +53,29 @@ import java.util.stream.Stream;
  *   <li>Through the production code from the store ({@code sqlite}, or {@code influxdb}: an InfluxDB 1.x started on
  *       loopback with a temporary data folder): {@code storeRooms} 示范 rooms' terms loaded raw and derived, then
  *       {@code AuditService.audit} (from the derived results), and for the first {@code bundleRooms} of them
- *       {@code AuditService.evidence} (store read, engine, exceptions) and the whole evidence bundle with its PDF.</li>
+ *       the whole evidence bundle with its PDF (the audit, then each room's events read from the store and streamed),
+ *       with the peak heap used while writing it.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
  * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts.
  */
 public final class AuditBenchmark {
     private static final LocalDate TERM_START = CityBenchmark.TERM_START;
+
+    /** Counts the bytes written to it and drops them. */
+    private static final class CountingSink extends java.io.OutputStream {
+        long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
+    }
 
     private interface Step {
         void run() throws Exception;
@@ -264,13 +280,26 @@ public final class AuditBenchmark {
                     List<String> bundled = loaded.subList(0, Math.min(bundleRooms, loaded.size()));
                     AuditScope few = new AuditScope(Optional.empty(), Optional.empty(), bundled,
                             java.util.EnumSet.of(Tier.DEMONSTRATION));
-                    long[] evidence = time(Math.max(1, Math.min(runs, 3)), () -> audits.evidence(few, TERM_START, termEnd));
-                    print("AuditService.evidence from " + storeName + " (" + bundled.size()
-                            + " rooms: read, engine, exceptions)", evidence);
                     long[] size = new long[1];
-                    long[] bundle = time(Math.max(1, Math.min(runs, 3)), () -> size[0] = EvidenceBundle.bytes(
-                            audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf)).length);
-                    print("evidence bundle with its PDF from " + storeName + " (" + bundled.size() + " rooms)", bundle);
+                    List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory
+                            .getMemoryPoolMXBeans().stream()
+                            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+                    System.gc();
+                    long heapBefore = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+                    long[] bundle = time(Math.max(1, Math.min(runs, 3)), () -> {
+                        CountingSink sink = new CountingSink();
+                        EvidenceBundle.write(audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf), sink);
+                        size[0] = sink.bytes;
+                    });
+                    long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                    String pools = String.join(", ", heap.stream().map(p -> String.format(Locale.ROOT, "%s %,d MB",
+                            p.getName(), p.getPeakUsage().getUsed() >> 20)).toList());
+                    print("evidence bundle with its PDF from " + storeName + " (" + bundled.size()
+                            + " rooms: audit, then streamed to a sink that counts the bytes)", bundle);
+                    System.out.printf(Locale.ROOT, "  heap used before the bundles %,d MB; peak while writing them %,d MB"
+                                    + " (sum of the heap pools' peaks: %s; garbage not yet collected included; -Xmx %,d MB)%n",
+                            heapBefore >> 20, peak >> 20, pools, Runtime.getRuntime().maxMemory() >> 20);
                     System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.2f s; for all %d 示范 rooms,"
                                     + " extrapolated linearly: %.0f s (bar < 10 s); load average %s%n", size[0],
                             min(bundle) / 1e9 / bundled.size(), demo.size(),
