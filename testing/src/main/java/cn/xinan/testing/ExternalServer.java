@@ -102,12 +102,13 @@ public abstract class ExternalServer implements AutoCloseable {
         signal("CONT");
     }
 
+    /** Through the shell's own {@code kill}: a minimal Debian has no /bin/kill (procps). */
     private void signal(String name) {
         if (process == null || !process.isAlive()) {
             throw new IllegalStateException(getClass().getSimpleName() + " is not running");
         }
         try {
-            int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("sh", "-c", "kill -" + name + " " + process.pid()).inheritIO().start().waitFor();
             if (rc != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + rc);
             }
