@@ -8,6 +8,7 @@ import cn.xinan.collector.ingest.IngestSettings;
 import cn.xinan.collector.ingest.MqttSettings;
 import cn.xinan.collector.store.StoreSettings;
 import cn.xinan.collector.testkit.Accounts;
+import cn.xinan.collector.testkit.HeadlessChromium;
 import cn.xinan.collector.testkit.TestDevice;
 import cn.xinan.collector.testkit.TestPublisher;
 import cn.xinan.collector.testkit.WorkedExample;
@@ -28,11 +29,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,16 +123,8 @@ class WarningsInTheCollectorTest {
     }
 
     private void assertTheWebUiListsTheOpenWarning(String page) throws Exception {
-        Path profile = dir.resolve("chromium");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
-        ChromeDriver browser = new ChromeDriver(service, options);
-        try {
+        try (HeadlessChromium chromium = new HeadlessChromium("xinan-warnings-ui", 1280, 900)) {
+            ChromeDriver browser = chromium.driver();
             browser.get(page);
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().contains("/signin"));
             browser.findElement(By.id("user")).sendKeys("zhang.wei");
@@ -146,8 +136,6 @@ class WarningsInTheCollectorTest {
             Path shot = Path.of("target", "screenshots", "webui-warnings.png");
             Files.createDirectories(shot.getParent());
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            browser.quit();
         }
     }
 
