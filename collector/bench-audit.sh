@@ -4,7 +4,10 @@
 # evidence bundle for a few rooms (docs/benchmarks.md, section "Audit"); the store is sqlite or influxdb (started on
 # loopback with a temporary data folder).
 # Usage: collector/bench-audit.sh [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
-#        [bundleRooms=min(storeRooms,10)]
+#        [bundleRooms=min(storeRooms,10)] [inMemory=true]
+#        BENCH_DATA=/path: audit the city the city benchmark kept there (/path/sqlite or /path/influxdb, loaded with
+#        every room's whole term raw: ./xinan bench city R W runs R W) instead of loading storeRooms rooms; all its 示范
+#        rooms are audited, the first bundleRooms bundled; nothing is loaded or removed.
 set -eu
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
@@ -15,4 +18,5 @@ mvn -B -q -pl collector -am -DskipTests package dependency:build-classpath -Dmde
 CP="collector/target/test-classes:collector/target/classes:$(cat collector/target/bench.classpath)"
 JVM_FLAGS="-Xms2g -Xmx6g -XX:+UseParallelGC -Djava.awt.headless=true"
 echo "JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), flags: $JVM_FLAGS; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
-exec "$JAVA_HOME/bin/java" $JVM_FLAGS --enable-native-access=ALL-UNNAMED -cp "$CP" cn.xinan.collector.bench.AuditBenchmark "$@"
+exec "$JAVA_HOME/bin/java" $JVM_FLAGS --enable-native-access=ALL-UNNAMED -Dxinan.bench.data="${BENCH_DATA:-}" \
+    -cp "$CP" cn.xinan.collector.bench.AuditBenchmark "$@"

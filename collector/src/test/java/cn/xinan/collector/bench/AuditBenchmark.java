@@ -57,7 +57,10 @@ import java.util.stream.Stream;
  *       with the peak heap used while writing it.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
- * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts.
+ * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts. With the
+ * system property {@code xinan.bench.data} (the script's {@code BENCH_DATA}) part 3 reads the city the city benchmark
+ * kept there ({@link CityData}; every room's whole term raw) and audits all its 示范 rooms instead of loading
+ * {@code storeRooms} of them.
  */
 public final class AuditBenchmark {
     private static final LocalDate TERM_START = CityBenchmark.TERM_START;
@@ -129,6 +132,21 @@ public final class AuditBenchmark {
         }
     }
 
+    /**
+     * The city benchmark's kept store of {@code storeType} under {@code kept} ({@link CityData}), which must be complete
+     * and hold every room's whole term raw ({@code rawRooms = rooms}, {@code rawWeeks = termWeeks}): the audit then
+     * reads the store as the city benchmark loaded and derived it.
+     */
+    private static CityData keptCity(Path kept, String storeType, int rooms, int termWeeks) {
+        CityData data = CityData.open(kept.resolve(storeType), new CityData.City(rooms, termWeeks, 1, rooms, termWeeks));
+        if (!data.complete()) {
+            throw new IllegalStateException(data.dir() + " holds a city whose load has not finished (" + data.loadedRooms()
+                    + " of " + rooms + " rooms): finish it with ./xinan bench city " + rooms + " " + termWeeks + " 1 "
+                    + rooms + " " + termWeeks + " and the same BENCH_DATA first");
+        }
+        return data;
+    }
+
     public static void main(String[] args) throws Exception {
         int rooms = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int demoPercent = args.length > 1 ? Integer.parseInt(args[1]) : 20;
@@ -138,6 +156,8 @@ public final class AuditBenchmark {
         String storeType = args.length > 5 ? args[5] : "sqlite";
         int bundleRooms = args.length > 6 ? Integer.parseInt(args[6]) : Math.min(storeRooms, 10);
         boolean inMemory = args.length <= 7 || Boolean.parseBoolean(args[7]);
+        Optional<Path> kept = Optional.ofNullable(System.getProperty("xinan.bench.data")).filter(d -> !d.isBlank())
+                .map(Path::of);
         if (!storeType.equals("sqlite") && !storeType.equals("influxdb")) {
             throw new IllegalArgumentException("store must be sqlite or influxdb, was " + storeType);
         }
@@ -168,7 +188,7 @@ public final class AuditBenchmark {
         }
         if (storeRooms > 0) {
             throughTheStore(registry, demo, termWeeks, runs, storeRooms, storeType, bundleRooms, termEnd, generatedAt,
-                    settings, pdf, key);
+                    settings, pdf, key, kept);
         }
     }
 
@@ -232,19 +252,29 @@ public final class AuditBenchmark {
     /** 3: the production path from the store, for storeRooms 示范 rooms. */
     private static void throughTheStore(Registry registry, List<Integer> demo, int termWeeks, int runs, int storeRooms,
                                         String storeType, int bundleRooms, LocalDate termEnd, Instant generatedAt,
-                                        AuditSettings.ExceptionSettings settings, AuditPdf pdf, CollectorKey key)
-            throws Exception {
+                                        AuditSettings.ExceptionSettings settings, AuditPdf pdf, CollectorKey key,
+                                        Optional<Path> kept) throws Exception {
         {
-            Path dir = Files.createTempDirectory("xinan-audit-bench");
+            // a kept city (BENCH_DATA, docs/benchmarks.md "City") is audited as it is: nothing loaded, nothing removed
+            Optional<CityData> city = kept.map(k -> keptCity(k, storeType, registry.rooms().size(), termWeeks));
+            Path dir = city.isPresent() ? city.get().dir() : Files.createTempDirectory("xinan-audit-bench");
             String storeName = storeType.equals("sqlite") ? "SQLite" : "InfluxDB";
-            cn.xinan.testing.InfluxServer influx = storeType.equals("influxdb")
-                    ? cn.xinan.testing.InfluxServer.startServer() : null;
+            cn.xinan.testing.InfluxServer influx = !storeType.equals("influxdb") ? null
+                    : city.isPresent() ? cn.xinan.testing.InfluxServer.startServer(dir)
+                    : cn.xinan.testing.InfluxServer.startServer();
             try (EventStore store = influx == null ? new StoreSettings.Sqlite(dir.resolve("events.db")).open()
-                    : new StoreSettings.Influx(influx.url(), "xinan_audit_bench", "xinan", "INF", null, null).open()) {
+                    : new StoreSettings.Influx(influx.url(), city.isPresent() ? "city" : "xinan_audit_bench", "xinan",
+                    "INF", null, null).open()) {
                 List<String> loaded = new ArrayList<>();
                 long t = System.nanoTime();
                 long stored = 0;
-                for (int r : demo.subList(0, Math.min(storeRooms, demo.size()))) {
+                if (city.isPresent()) {
+                    demo.forEach(r -> loaded.add(CityBenchmark.room(r)));
+                    System.out.printf(Locale.ROOT, "%s: the kept city in %s (every room's term raw, loaded and derived"
+                            + " by the city benchmark): auditing all %d 示范 rooms; load average %s%n", storeName, dir,
+                            loaded.size(), loadAverage());
+                }
+                for (int r : city.isPresent() ? List.<Integer>of() : demo.subList(0, Math.min(storeRooms, demo.size()))) {
                     List<DeviceEvent> term = term(r, termWeeks);
                     List<StoredEvent> batch = new ArrayList<>(term.size());
                     for (DeviceEvent e : term) {
@@ -257,16 +287,21 @@ public final class AuditBenchmark {
                     stored += batch.size();
                     loaded.add(CityBenchmark.room(r));
                 }
-                System.out.printf(Locale.ROOT, "%s: %d 示范 rooms' terms loaded raw, %,d events in %.1f s; load average %s%n",
-                        storeName, loaded.size(), stored, (System.nanoTime() - t) / 1e9, loadAverage());
+                if (city.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "%s: %d 示范 rooms' terms loaded raw, %,d events in %.1f s; load"
+                            + " average %s%n", storeName, loaded.size(), stored, (System.nanoTime() - t) / 1e9,
+                            loadAverage());
+                }
                 SchoolCalendars calendars = SchoolCalendars.uniform(CityBenchmark.CALENDAR);
                 AuditService audits = new AuditService(store, registry, new VerdictService(store, registry,
                         CityBenchmark.RULES, calendars), calendars, Clock.fixed(generatedAt, ZoneOffset.UTC), settings);
                 AuditScope scope = new AuditScope(Optional.empty(), Optional.empty(), loaded, java.util.EnumSet.of(Tier.DEMONSTRATION));
                 long t1 = System.nanoTime();
                 audits.audit(scope, TERM_START, termEnd);
-                System.out.printf(Locale.ROOT, "first audit (derives the day summaries, alive spans and sequence-number"
-                        + " records of every loaded event, done on ingest in production): %.1f s; load average %s%n",
+                System.out.printf(Locale.ROOT, city.isPresent()
+                        ? "first audit (the kept city is derived; store and caches cold): %.1f s; load average %s%n"
+                        : "first audit (derives the day summaries, alive spans and sequence-number records of every"
+                        + " loaded event, done on ingest in production): %.1f s; load average %s%n",
                         (System.nanoTime() - t1) / 1e9, loadAverage());
                 long[] derived = time(runs, () -> audits.audit(scope, TERM_START, termEnd));
                 print("AuditService.audit from " + storeName + " (" + loaded.size() + " rooms, derived results)", derived);
@@ -309,8 +344,10 @@ public final class AuditBenchmark {
                 if (influx != null) {
                     influx.close();
                 }
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                if (city.isEmpty()) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
             }
         }

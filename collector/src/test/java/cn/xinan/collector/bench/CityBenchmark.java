@@ -157,11 +157,11 @@ public final class CityBenchmark {
         return out;
     }
 
+    /** The events as stored, each received 30 s after it was recorded (as a device online delivers them). */
     static List<StoredEvent> stored(String room, List<DeviceEvent> events) {
-        Instant received = Instant.parse("2025-07-30T00:00:00Z");
         List<StoredEvent> out = new ArrayList<>(events.size());
         for (DeviceEvent e : events) {
-            out.add(new StoredEvent(new SignedEvent(e, SIGNATURE), room, received));
+            out.add(new StoredEvent(new SignedEvent(e, SIGNATURE), room, e.at().plusSeconds(30)));
         }
         return out;
     }
