@@ -9,31 +9,25 @@ import cn.xinan.provisioning.broker.ProvisionedDistrict;
 import cn.xinan.provisioning.broker.TestCertificates;
 import cn.xinan.testing.ExternalServer;
 import cn.xinan.testing.mqtt.ProvisionedBrokerAccessContract;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.common.MqttException;
+import cn.xinan.testing.mqtt.ProvisionedTlsBrokerAccessContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.nio.file.Path;
-import java.util.concurrent.LinkedBlockingQueue;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The {@link ProvisionedBrokerAccessContract} (held by a real Mosquitto in {@code GeneratedMosquittoTest}) against the
  * embedded broker of {@code xinan demo} and {@code xinan replay}, started with the password file and ACL
  * {@code xinan provision} generates for the district ({@code mosquitto.passwd}, {@code mosquitto.acl}) and its TLS
  * listener with the generated server certificate and key ({@code server.crt}, {@code server.key}). The contract runs
- * over TLS, the clients trusting the generated {@code ca.crt} and checking the host name, as on Mosquitto; and again
+ * over TLS ({@link ProvisionedTlsBrokerAccessContract}), the clients trusting the generated {@code ca.crt} and checking
+ * the host name, as on Mosquitto; and again
  * ({@link OnThePlainListener}) on the same broker's plain listener: both listeners enforce the same files.
  */
-class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContract {
+class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedTlsBrokerAccessContract {
     private EmbeddedBroker broker;
-    private SSLSocketFactory trustingTheCa;
     private Account deviceA;
     private Account deviceB;
     private Account retiredDevice;
@@ -48,12 +42,12 @@ class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContr
                         brokerDir.resolve(BrokerFiles.ACL_FILE)))
                 .withTls(BrokerTls.read(ExternalServer.freePort(), brokerDir.resolve(TestCertificates.SERVER_CERT),
                         brokerDir.resolve(TestCertificates.SERVER_KEY))));
-        trustingTheCa = district.trustingTheCa();
         deviceA = district.accountA();
         deviceB = district.accountB();
         retiredDevice = district.retiredAccount();
         collectorAccount = district.collector();
         accounts(deviceA, deviceB, retiredDevice, collectorAccount);
+        trusting(district.trustingTheCa());
     }
 
     @AfterAll
@@ -66,21 +60,6 @@ class GeneratedFilesOnTheEmbeddedBrokerTest extends ProvisionedBrokerAccessContr
     @Override
     protected String url() {
         return broker.tlsUrl().orElseThrow();
-    }
-
-    /** Over TLS, trusting the generated CA (the bundle's {@code ca.crt}), checking the host name. */
-    @Override
-    protected void configure(MqttConnectionOptions options) {
-        options.setHttpsHostnameVerificationEnabled(true);
-        options.setSocketFactory(trustingTheCa);
-    }
-
-    @Test
-    void aClientThatDoesNotTrustTheCaCannotConnect() {
-        assertThatThrownBy(() -> connect(deviceA.user(), deviceA.password(), new LinkedBlockingQueue<>(), o -> {
-            o.setHttpsHostnameVerificationEnabled(true);
-            o.setSocketFactory(SSLSocketFactory.getDefault());
-        })).isInstanceOf(MqttException.class);
     }
 
     /** The same cases on the same broker's plain listener (loopback, for the collector in the same process). */

@@ -64,6 +64,11 @@ public abstract class ProvisionedBrokerAccessContract {
         this.collector = Objects.requireNonNull(collectorAccount, "collectorAccount");
     }
 
+    /** Device A's account, as handed to {@link #accounts}. */
+    protected final Account deviceA() {
+        return Objects.requireNonNull(a, "accounts(...) was not called");
+    }
+
     /** A connected client (its client id its user name, as both brokers require); messages it receives go to {@code inbox}. */
     protected final MqttClient connect(Account account, BlockingQueue<String> inbox) throws MqttException {
         return connect(account.user(), account.password(), inbox, this::configure);
