@@ -66,6 +66,8 @@ public final class BundleVerifier {
     /** Where the result of the manifest's file check goes among the lines and problems, or -1 when not checked. */
     private int fileCheckLine = -1;
     private int fileCheckProblem = -1;
+    /** Whether the bundle has one events file per room and day ({@value EvidenceBundle#FORMAT_BY_DAY}). */
+    private boolean byDay;
 
     private BundleVerifier(Archive archive) {
         this.archive = archive;
@@ -296,6 +298,7 @@ public final class BundleVerifier {
         } catch (IOException | IllegalArgumentException e) {
             throw new UnreadableBundleException(bundle + ": " + EvidenceBundle.MANIFEST + " is not a manifest: " + e.getMessage());
         }
+        byDay = EvidenceBundle.FORMAT_BY_DAY.equals(manifest.path("format").asText());
         checkManifest(manifest, pinned);
 
         Optional<RuleSettings> settings = readRule();
@@ -541,12 +544,31 @@ public final class BundleVerifier {
 
     /** Event id → receive time from {@code received/{room}.csv}; empty (and named) when the file is missing or bad. */
     private Map<String, Instant> readReceived(String roomId) {
-        String path = EvidenceBundle.receivedFile(roomId);
         Map<String, Instant> out = new java.util.HashMap<>();
+        if (byDay) {
+            for (String path : dayFiles(EvidenceBundle.receivedFolder(roomId), ".csv")) {
+                readReceived(path, out);
+            }
+            return out;
+        }
+        String path = EvidenceBundle.receivedFile(roomId);
         if (!archive.has(path)) {
             problem("room " + roomId + ": " + path + " is missing: late events cannot be recomputed");
             return out;
         }
+        readReceived(path, out);
+        return out;
+    }
+
+    /** The files of a room's days in {@code folder} (format 3), in day order. */
+    private List<String> dayFiles(String folder, String suffix) {
+        return archive.names().stream()
+                .filter(n -> n.startsWith(folder) && n.endsWith(suffix) && n.indexOf('/', folder.length()) < 0)
+                .sorted().toList();
+    }
+
+    /** Adds the receive times of one file, its header line skipped. */
+    private void readReceived(String path, Map<String, Instant> out) {
         readLines(path, (lineNo, row) -> {
             if (lineNo == 1 || row.isBlank()) {
                 return;
@@ -561,7 +583,6 @@ public final class BundleVerifier {
                 problem(path + " line " + lineNo + ": " + e.getMessage());
             }
         });
-        return out;
     }
 
     private Optional<AuditService.ResolvedCalendar> readCalendar(String school) {
@@ -634,11 +655,14 @@ public final class BundleVerifier {
         }
     }
 
-    /** The room's events that verify (read line by line), or null when its events file is missing. */
+    /**
+     * The room's events that verify (read line by line: its events file, or in format 3 its day files in day order), or
+     * null when its events file is missing (format 2; in format 3 a room without day files has no events).
+     */
     private List<DeviceEvent> checkEvents(String roomId, JsonNode room, Map<String, List<KeyPeriod>> keys) {
-        String path = EvidenceBundle.eventsFile(roomId);
-        if (!archive.has(path)) {
-            problem("room " + roomId + ": " + path + " is missing: its figures cannot be recomputed");
+        String place = byDay ? EvidenceBundle.eventsFolder(roomId) : EvidenceBundle.eventsFile(roomId);
+        if (!byDay && !archive.has(place)) {
+            problem("room " + roomId + ": " + place + " is missing: its figures cannot be recomputed");
             return null;
         }
         List<DeviceEvent> verified = new ArrayList<>();
@@ -647,42 +671,44 @@ public final class BundleVerifier {
         Map<String, Integer> perDevice = new TreeMap<>();
         Map<String, Set<Long>> seqs = new TreeMap<>();
         Set<String> ids = new HashSet<>();
-        readLines(path, (lineNo, row) -> {
-            if (row.isEmpty()) {
-                return;
-            }
-            SignedEvent signed;
-            try {
-                EventBatch batch = WireCodec.decode(row.getBytes(StandardCharsets.UTF_8));
-                if (batch.events().size() != 1) {
-                    throw new WireFormatException("expected one event per line, found " + batch.events().size());
+        for (String path : byDay ? dayFiles(place, ".jsonl") : List.of(place)) {
+            readLines(path, (lineNo, row) -> {
+                if (row.isEmpty()) {
+                    return;
                 }
-                signed = batch.events().getFirst();
-            } catch (WireFormatException e) {
-                problem(path + " line " + lineNo + ": not a signed event (" + e.getMessage() + ")");
-                return;
-            }
-            DeviceEvent event = signed.event();
-            if (!ids.add(event.eventId())) {
-                problem(path + " line " + lineNo + ": event " + event.eventId() + " appears twice");
-                return;
-            }
-            perDevice.merge(event.deviceId(), 1, Integer::sum);
-            seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
-            List<KeyPeriod> deviceKeys = keys.getOrDefault(event.deviceId(), List.of());
-            Optional<KeyPeriod> valid = deviceKeys.stream().filter(k -> k.covers(event.at())).findFirst();
-            if (valid.isPresent() && SignatureVerifier.verifyEvent(signed, valid.get().key())) {
-                verified.add(event);
-            } else if (deviceKeys.stream().anyMatch(k -> SignatureVerifier.verifyEvent(signed, k.key()))) {
-                KeyPeriod other = deviceKeys.stream().filter(k -> SignatureVerifier.verifyEvent(signed, k.key())).findFirst().orElseThrow();
-                outOfPeriod.add("event " + event.eventId() + " (seq " + event.seq() + ", " + event.at() + ", "
-                        + event.kind().wireName() + ") of device " + event.deviceId() + " is signed with key "
-                        + other.key().toBase64() + ", " + other.period() + ", not the key valid at its time");
-            } else {
-                failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
-                        + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
-            }
-        });
+                SignedEvent signed;
+                try {
+                    EventBatch batch = WireCodec.decode(row.getBytes(StandardCharsets.UTF_8));
+                    if (batch.events().size() != 1) {
+                        throw new WireFormatException("expected one event per line, found " + batch.events().size());
+                    }
+                    signed = batch.events().getFirst();
+                } catch (WireFormatException e) {
+                    problem(path + " line " + lineNo + ": not a signed event (" + e.getMessage() + ")");
+                    return;
+                }
+                DeviceEvent event = signed.event();
+                if (!ids.add(event.eventId())) {
+                    problem(path + " line " + lineNo + ": event " + event.eventId() + " appears twice");
+                    return;
+                }
+                perDevice.merge(event.deviceId(), 1, Integer::sum);
+                seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
+                List<KeyPeriod> deviceKeys = keys.getOrDefault(event.deviceId(), List.of());
+                Optional<KeyPeriod> valid = deviceKeys.stream().filter(k -> k.covers(event.at())).findFirst();
+                if (valid.isPresent() && SignatureVerifier.verifyEvent(signed, valid.get().key())) {
+                    verified.add(event);
+                } else if (deviceKeys.stream().anyMatch(k -> SignatureVerifier.verifyEvent(signed, k.key()))) {
+                    KeyPeriod other = deviceKeys.stream().filter(k -> SignatureVerifier.verifyEvent(signed, k.key())).findFirst().orElseThrow();
+                    outOfPeriod.add("event " + event.eventId() + " (seq " + event.seq() + ", " + event.at() + ", "
+                            + event.kind().wireName() + ") of device " + event.deviceId() + " is signed with key "
+                            + other.key().toBase64() + ", " + other.period() + ", not the key valid at its time");
+                } else {
+                    failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
+                            + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
+                }
+            });
+        }
         for (String e : outOfPeriod.subList(0, Math.min(MAX_NAMED, outOfPeriod.size()))) {
             problem("room " + roomId + ": " + e + "; left out");
         }
@@ -713,11 +739,12 @@ public final class BundleVerifier {
             }
         }
         ok("room " + roomId + ": " + ids.size() + " events, " + verified.size() + " with a valid device signature");
-        checkEvidence(roomId, room, seqs);
+        checkEvidence(roomId, room, seqs, place);
         return verified;
     }
 
-    private void checkEvidence(String roomId, JsonNode room, Map<String, Set<Long>> inBundle) {
+    /** @param place where the room's events are: its events file, or (format 3) its folder of day files */
+    private void checkEvidence(String roomId, JsonNode room, Map<String, Set<Long>> inBundle, String place) {
         JsonNode evidence = room.get("evidence");
         if (evidence == null || !evidence.isArray()) {
             problem("room " + roomId + ": the report lists no evidence");
@@ -740,7 +767,7 @@ public final class BundleVerifier {
             }
             for (Long s : missing.subList(0, Math.min(MAX_NAMED, missing.size()))) {
                 problem("room " + roomId + ": event seq " + s + " of device " + device
-                        + " is in the report's evidence but not in " + EvidenceBundle.eventsFile(roomId) + " (removed)");
+                        + " is in the report's evidence but not in " + place + " (removed)");
             }
             if (missing.size() > MAX_NAMED) {
                 problem("room " + roomId + ": and " + (missing.size() - MAX_NAMED) + " more events of device " + device
@@ -749,11 +776,11 @@ public final class BundleVerifier {
             List<Long> added = present.stream().filter(s -> !listed.contains(s)).toList();
             for (Long s : added.subList(0, Math.min(MAX_NAMED, added.size()))) {
                 problem("room " + roomId + ": event seq " + s + " of device " + device
-                        + " is in " + EvidenceBundle.eventsFile(roomId) + " but not in the report's evidence (added)");
+                        + " is in " + place + " but not in the report's evidence (added)");
             }
         }
         for (String device : devices) {
-            problem("room " + roomId + ": events of device " + device + " are in " + EvidenceBundle.eventsFile(roomId)
+            problem("room " + roomId + ": events of device " + device + " are in " + place
                     + " but the report's evidence does not list the device (added)");
         }
     }
