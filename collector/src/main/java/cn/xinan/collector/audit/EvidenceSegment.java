@@ -47,6 +47,12 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
     /** The first line of a segment file. */
     static final String MAGIC = "xinan-evidence-segment-1";
     private static final String SUFFIX = ".seg";
+    /** The order of a day's events in its files: the store's (time, device, sequence number), then the event id. */
+    private static final java.util.Comparator<StoredEvent> ORDER = java.util.Comparator
+            .comparingLong((StoredEvent e) -> e.event().at().toEpochMilli())
+            .thenComparing(e -> e.event().deviceId())
+            .thenComparingLong(e -> e.event().seq())
+            .thenComparing(StoredEvent::eventId);
 
     /**
      * One file of the day, deflated.
@@ -109,13 +115,17 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
     }
 
     /**
-     * The segment of these stored events of {@code room}, all recorded on {@code day}, in the store's order: each
-     * event's line as the bundle writes it (one wire message with one event and its signature) and its receive time.
+     * The segment of these stored events of {@code room}, all recorded on {@code day}, given in any order: each event's
+     * line as the bundle writes it (one wire message with one event and its signature) and its receive time, in the
+     * order of time, device, sequence number and event id (the store's order), so the bytes are the same whoever builds
+     * them from whichever read.
      */
     public static EvidenceSegment of(String room, LocalDate day, List<StoredEvent> stored) {
+        List<StoredEvent> ordered = new ArrayList<>(stored);
+        ordered.sort(ORDER);
         ByteArrayOutputStream events = new ByteArrayOutputStream(stored.size() * 320);
         StringBuilder received = new StringBuilder(EvidenceBundle.RECEIVED_HEADER).append('\n');
-        for (StoredEvent e : stored) {
+        for (StoredEvent e : ordered) {
             if (!LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE).equals(day)) {
                 throw new IllegalArgumentException("event " + e.eventId() + " of room " + room + " was recorded on "
                         + LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE) + ", not on " + day);
@@ -124,7 +134,7 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
             events.write('\n');
             received.append(e.eventId()).append(',').append(e.receivedAt()).append('\n');
         }
-        return new EvidenceSegment(room, day, SeqDay.of(stored), Part.of(events.toByteArray()),
+        return new EvidenceSegment(room, day, SeqDay.of(ordered), Part.of(events.toByteArray()),
                 Part.of(received.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

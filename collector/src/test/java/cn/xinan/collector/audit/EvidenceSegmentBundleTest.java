@@ -121,6 +121,31 @@ class EvidenceSegmentBundleTest {
     }
 
     @Test
+    void theDerivationWritesTheSegmentsAndALateEventRewritesItsDays() throws Exception {
+        cn.xinan.collector.verdict.DerivedResults derived = new cn.xinan.collector.verdict.DerivedResults(fixture.store,
+                AuditFixture.SETTINGS).onRebuiltDay((room, day, events) -> EvidenceSegment.of(room, day, events).write(segments));
+        derived.refresh(List.of());
+        assertThat(EvidenceSegment.file(segments, "r1", MONDAY)).isRegularFile();
+        AuditService.SegmentUse use = write(Optional.of(segments), dir.resolve("prebuilt.zip"));
+        assertThat(use.copied()).isEqualTo(3);
+        assertThat(use.built()).isZero();
+        byte[] before = Files.readAllBytes(EvidenceSegment.file(segments, "r1", MONDAY));
+
+        Instant at = Instant.parse("2025-03-03T04:00:00Z");
+        fixture.store.append(List.of(new StoredEvent(fixture.d1.heartbeat(at), "r1", Instant.parse("2025-03-05T09:00:00Z"))));
+        derived.refresh(List.of());
+        assertThat(Files.readAllBytes(EvidenceSegment.file(segments, "r1", MONDAY))).isNotEqualTo(before);
+        Path bundle = dir.resolve("after.zip");
+        use = write(Optional.of(segments), bundle);
+        assertThat(use.copied()).isEqualTo(3);
+        assertThat(use.built()).isZero();
+        BundleVerifier.Result result = BundleVerifier.verify(bundle, Optional.of(key.publicKey()));
+        assertThat(result.problems()).isEmpty();
+        int stored = fixture.store.eventsForRoom("r1", Instant.EPOCH, Instant.parse("2030-01-01T00:00:00Z")).size();
+        assertThat(result.lines()).contains("room r1: " + stored + " events, " + stored + " with a valid device signature");
+    }
+
+    @Test
     void aLateEventNotYetDerivedMakesItsDayBeReadFromTheStore() throws Exception {
         write(Optional.of(segments), dir.resolve("first.zip"));
         Instant at = Instant.parse("2025-03-03T04:00:00Z");

@@ -304,6 +304,48 @@ public final class AuditBenchmark {
                                     + " extrapolated linearly: %.0f s (bar < 10 s); load average %s%n", size[0],
                             min(bundle) / 1e9 / bundled.size(), demo.size(),
                             min(bundle) / 1e9 / bundled.size() * demo.size(), loadAverage());
+
+                    // format 3: cold (every segment built from the store and written), then warm (every segment copied)
+                    Path segments = dir.resolve("evidence");
+                    AuditService.SegmentUse[] use = new AuditService.SegmentUse[1];
+                    // one run, timed alone (time() would first run it apart and leave the segments written)
+                    long coldStart = System.nanoTime();
+                    {
+                        CountingSink sink = new CountingSink();
+                        use[0] = EvidenceBundle.writeByDay(audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf),
+                                Optional.of(segments), sink);
+                        size[0] = sink.bytes;
+                    }
+                    long[] cold = {System.nanoTime() - coldStart};
+                    long segmentBytes;
+                    long segmentFiles;
+                    try (Stream<Path> files = Files.walk(segments)) {
+                        long[] sum = new long[2];
+                        files.filter(Files::isRegularFile).forEach(f -> {
+                            sum[0] += f.toFile().length();
+                            sum[1]++;
+                        });
+                        segmentBytes = sum[0];
+                        segmentFiles = sum[1];
+                    }
+                    print("bundle of format 3, cold (" + use[0] + "; " + segmentFiles + " segment files, "
+                            + String.format(Locale.ROOT, "%,d", segmentBytes) + " bytes)", cold);
+                    System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.3f s; load average %s%n", size[0],
+                            min(cold) / 1e9 / bundled.size(), loadAverage());
+                    System.gc();
+                    heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+                    long[] warm = time(Math.max(1, Math.min(runs, 3)), () -> {
+                        CountingSink sink = new CountingSink();
+                        use[0] = EvidenceBundle.writeByDay(audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf),
+                                Optional.of(segments), sink);
+                        size[0] = sink.bytes;
+                    });
+                    long warmPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                    print("bundle of format 3, warm (" + use[0] + ")", warm);
+                    System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.3f s; for all %d 示范 rooms,"
+                                    + " extrapolated linearly: %.1f s (bar < 10 s); heap peak while writing %,d MB;"
+                                    + " load average %s%n", size[0], min(warm) / 1e9 / bundled.size(), demo.size(),
+                            min(warm) / 1e9 / bundled.size() * demo.size(), warmPeak >> 20, loadAverage());
                 }
             } finally {
                 if (influx != null) {
