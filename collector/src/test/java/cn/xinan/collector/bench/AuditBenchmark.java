@@ -54,7 +54,9 @@ import java.util.stream.Stream;
  *       loopback with a temporary data folder): {@code storeRooms} 示范 rooms' terms loaded raw and derived, then
  *       {@code AuditService.audit} (from the derived results), and for the first {@code bundleRooms} of them
  *       the whole evidence bundle with its PDF (the audit, then each room's events read from the store and streamed),
- *       with the peak heap used while writing it.</li>
+ *       with the peak heap used while writing it; then the bundle of format 3 ({@code EvidenceBundle.writeByDay}) cold
+ *       (a new evidence directory: every room-day's segment built from the store and written, one run) and warm (every
+ *       segment copied), per room, with the load average.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
  * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts.
