@@ -184,12 +184,7 @@ public final class EvidenceBundle {
         Objects.requireNonNull(segments, "segments are missing (use Optional.empty())");
         AuditReport report = evidence.report();
         java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
-                new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(buffered);
-        zip.setEncoding(StandardCharsets.UTF_8.name());
-        // a city's bundle has more than 65,535 files: the ZIP64 end of the central directory where needed
-        zip.setUseZip64(org.apache.commons.compress.archivers.zip.Zip64Mode.AsNeeded);
-        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip = archive(buffered);
         Sink sink = new Sink() {
             @Override
             public void put(String name, byte[] content, List<Object> listed) throws IOException {
@@ -228,8 +223,19 @@ public final class EvidenceBundle {
         return use;
     }
 
+    /** The archive of format 3 on {@code out}: UTF-8 names, fastest deflate level, ZIP64 where needed. */
+    static org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream archive(OutputStream out) {
+        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
+                new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(out);
+        zip.setEncoding(StandardCharsets.UTF_8.name());
+        // a city's bundle can have more than 65,535 files: the ZIP64 end of the central directory where needed
+        zip.setUseZip64(org.apache.commons.compress.archivers.zip.Zip64Mode.AsNeeded);
+        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        return zip;
+    }
+
     /** Copies a segment's deflated file into the archive as it is, listing its size and SHA-256. */
-    private static void copy(org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip, String name,
+    static void copy(org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip, String name,
                              EvidenceSegment.Part part, List<Object> listed) throws IOException {
         org.apache.commons.compress.archivers.zip.ZipArchiveEntry entry =
                 new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
