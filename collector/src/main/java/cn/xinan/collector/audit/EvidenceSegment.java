@@ -47,6 +47,9 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
     /** The first line of a segment file. */
     static final String MAGIC = "xinan-evidence-segment-1";
     private static final String SUFFIX = ".seg";
+    /** The head is one line of JSON. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper HEAD_MAPPER = AuditJson.MAPPER.copy()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
     /** The order of a day's events in its files: the store's (time, device, sequence number), then the event id. */
     private static final java.util.Comparator<StoredEvent> ORDER = java.util.Comparator
             .comparingLong((StoredEvent e) -> e.event().at().toEpochMilli())
@@ -207,8 +210,7 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes((MAGIC + "\n").getBytes(StandardCharsets.US_ASCII));
         try {
-            out.writeBytes(AuditJson.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(head));
+            out.writeBytes(HEAD_MAPPER.writeValueAsBytes(head));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
