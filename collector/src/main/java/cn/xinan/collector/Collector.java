@@ -191,7 +191,13 @@ public final class Collector implements AutoCloseable {
     private DerivedResults startDerived() {
         LocalDate today = LocalDate.ofInstant(clock.instant(), cn.xinan.rules.RulesEngine.ZONE);
         LocalDate from = cn.xinan.rules.WeekResult.mondayOf(today).minusWeeks(config.figures().weeksBack());
-        return new DerivedResults(store, config.rules()).start(DERIVE_INTERVAL, from, today.plusDays(1));
+        // each day rebuilt from its raw events gets its evidence segment, ready for the bundles (docs/audit.md)
+        java.nio.file.Path evidence = config.audit().evidenceDir(
+                cn.xinan.collector.audit.CollectorKey.defaultFile(config));
+        return new DerivedResults(store, config.rules())
+                .onRebuiltDay((room, day, events) -> cn.xinan.collector.audit.EvidenceSegment.of(room, day, events)
+                        .write(evidence))
+                .start(DERIVE_INTERVAL, from, today.plusDays(1));
     }
 
     /** The derived figures for the dashboards: InfluxDB only, when enabled (docs/collector.md). */

@@ -59,6 +59,12 @@ class CollectorTest {
                 RoomReport report = collector.verdicts().room("r1", WorkedExample.DAY, WorkedExample.DAY);
                 assertThat(report.days().get(0).attendedSeconds()).isEqualTo(6600);
                 assertThat(report.days().get(0).verdict()).isEqualTo(Verdict.MET);
+                // the derivation wrote the day's evidence segment beside the collector key, holding every event of the day
+                java.util.Optional<cn.xinan.collector.audit.EvidenceSegment> segment = cn.xinan.collector.audit.EvidenceSegment
+                        .read(dir.resolve(cn.xinan.collector.audit.AuditSettings.EVIDENCE_DIR_NAME), "r1", WorkedExample.DAY);
+                assertThat(segment).isPresent();
+                assertThat(segment.get().key().stream().mapToLong(cn.xinan.collector.store.SeqDay::events).sum())
+                        .isEqualTo(events.size());
 
                 String base = "http://127.0.0.1:" + collector.httpPort();
                 HttpResponse<String> verdicts = get(base + "/api/v1/rooms/r1/verdicts?from=2025-03-03&to=2025-03-03", token);

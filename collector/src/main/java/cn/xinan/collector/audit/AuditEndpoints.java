@@ -43,6 +43,7 @@ public final class AuditEndpoints implements HttpService {
 
     private final cn.xinan.collector.access.Access access; // null: no access filter (tests of the audit alone)
     private final PdfSource pdf;
+    private final Optional<java.nio.file.Path> evidenceDir;
 
     /**
      * Where the PDF renderer comes from: {@link #renderer()} gives it, or throws {@link AuditPdf.NoFontException} when the
@@ -94,6 +95,16 @@ public final class AuditEndpoints implements HttpService {
      * @param access null for no access filter (tests of the audit alone)
      */
     public AuditEndpoints(AuditService audits, CollectorKey key, cn.xinan.collector.access.Access access, PdfSource pdf) {
+        this(audits, key, access, pdf, Optional.empty());
+    }
+
+    /**
+     * @param evidenceDir the evidence segments to copy into bundles (and write the missing ones to), or empty to build
+     *                    every day's files in memory (docs/audit.md, "Evidence segments")
+     */
+    public AuditEndpoints(AuditService audits, CollectorKey key, cn.xinan.collector.access.Access access, PdfSource pdf,
+                          Optional<java.nio.file.Path> evidenceDir) {
+        this.evidenceDir = Objects.requireNonNull(evidenceDir, "evidence dir is missing (use Optional.empty())");
         this.access = access;
         this.audits = Objects.requireNonNull(audits, "audits are missing");
         this.key = Objects.requireNonNull(key, "collector key is missing");
@@ -118,7 +129,7 @@ public final class AuditEndpoints implements HttpService {
         }
         pdf.available().ifPresent(p -> LOG.log(System.Logger.Level.INFO, "audit PDFs use the font " + p.fontFile()));
         return new AuditEndpoints(new AuditService(store, registry, verdicts, calendars, clock, config.auditExceptions()),
-                key, access, pdf);
+                key, access, pdf, Optional.of(config.audit().evidenceDir(key.file())));
     }
 
     @Override
@@ -176,7 +187,7 @@ public final class AuditEndpoints implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "application/zip");
         res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + r.fileName() + ".zip\"");
         try (java.io.OutputStream out = res.outputStream()) {
-            EvidenceBundle.write(evidence, key, pdf.available(), out);
+            EvidenceBundle.writeByDay(evidence, key, pdf.available(), evidenceDir, out);
         }
     }
 

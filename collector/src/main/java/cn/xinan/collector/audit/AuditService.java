@@ -3,6 +3,7 @@ package cn.xinan.collector.audit;
 import cn.xinan.collector.store.AliveDay;
 import cn.xinan.collector.store.DerivedStore;
 import cn.xinan.collector.store.EventStore;
+import cn.xinan.collector.store.SeqDay;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.collector.verdict.SchoolCalendars;
 import cn.xinan.collector.verdict.VerdictService;
@@ -36,6 +37,7 @@ import java.util.function.Consumer;
  * exactly the events the figures were computed from, read a room and a few days at a time while it is written.
  */
 public final class AuditService {
+    private static final System.Logger LOG = System.getLogger(AuditService.class.getName());
     private final EventStore store;
     private final Registry registry;
     private final VerdictService verdicts;
@@ -224,7 +226,122 @@ public final class AuditService {
             }
         }
         return new Evidence(report, List.copyOf(resolved.values()), List.copyOf(keys.values()), schoolNames(),
-                (room, sink) -> eventsBehind(room, firstDay, afterLastDay, sink));
+                (room, sink) -> eventsBehind(room, firstDay, afterLastDay, sink),
+                (room, dir, use, sink) -> segmentsBehind(room, firstDay, afterLastDay, dir, use, sink));
+    }
+
+    /**
+     * Hands {@code sink} the {@link EvidenceSegment} of each local day of the audit's event window {@code [first, end)}
+     * on which {@code room} has events its evidence lists, day by day (docs/audit.md, "Evidence segments"). A day's
+     * segment is read from {@code dir} when the day is not marked (its {@link SeqDay}s are those of its stored events),
+     * the evidence lists every one of its events, and the segment's key equals the day's records; otherwise it is built
+     * from the day's stored events that the evidence lists, and written to {@code dir} when those are all of the day's
+     * events (a segment of only some would never be used). A corrupt segment file is rebuilt, with a warning. A day
+     * without records that is not marked has no events and is not read.
+     *
+     * <p>The marks are read before the records: an event behind the report was stored before the audit, so its day was
+     * then either marked (and is read from the raw events here) or already derived (and its record holds it).
+     */
+    private void segmentsBehind(AuditRoom room, LocalDate first, LocalDate end, java.util.Optional<java.nio.file.Path> dir,
+                                SegmentUse use, Consumer<EvidenceSegment> sink) {
+        String roomId = room.room().roomId();
+        Map<String, DeviceEvidence> listed = new HashMap<>();
+        for (DeviceEvidence d : room.evidence()) {
+            listed.put(d.device(), d);
+        }
+        java.util.Set<LocalDate> marked = store.markedDays(roomId, first, end.minusDays(1));
+        Map<LocalDate, List<SeqDay>> records = new TreeMap<>();
+        for (SeqDay d : store.seqDays(roomId, first, end.minusDays(1))) {
+            records.computeIfAbsent(d.day(), k -> new ArrayList<>()).add(d);
+        }
+        for (LocalDate day = first; day.isBefore(end); day = day.plusDays(1)) {
+            List<SeqDay> key = records.getOrDefault(day, List.of()).stream()
+                    .sorted(java.util.Comparator.comparing(SeqDay::device)).toList();
+            boolean derived = !marked.contains(day);
+            if (derived && key.isEmpty()) {
+                continue;
+            }
+            if (derived && dir.isPresent() && allListed(key, listed)) {
+                try {
+                    java.util.Optional<EvidenceSegment> stored = EvidenceSegment.read(dir.get(), roomId, day);
+                    if (stored.isPresent() && stored.get().key().equals(key)) {
+                        use.copied++;
+                        sink.accept(stored.get());
+                        continue;
+                    }
+                } catch (EvidenceSegment.CorruptSegmentException e) {
+                    use.corrupt++;
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; rebuilt from the stored events");
+                }
+            }
+            List<StoredEvent> all = store.eventsForRoom(roomId, day.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                    day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant());
+            List<StoredEvent> behind = new ArrayList<>(all.size());
+            for (StoredEvent s : all) {
+                DeviceEvidence d = listed.get(s.event().deviceId());
+                if (d != null && d.contains(s.event().seq())) {
+                    behind.add(s);
+                }
+            }
+            if (behind.isEmpty()) {
+                continue;
+            }
+            EvidenceSegment built = EvidenceSegment.of(roomId, day, behind);
+            use.built++;
+            if (dir.isPresent() && behind.size() == all.size()) {
+                built.write(dir.get());
+            }
+            sink.accept(built);
+        }
+    }
+
+    /** Whether the evidence lists every sequence number of these records. */
+    private static boolean allListed(List<SeqDay> records, Map<String, DeviceEvidence> listed) {
+        for (SeqDay d : records) {
+            DeviceEvidence evidence = listed.get(d.device());
+            if (evidence == null) {
+                return false;
+            }
+            for (SeqDay.Run run : d.runs()) {
+                if (!covers(evidence, run.first(), run.last())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean covers(DeviceEvidence evidence, long first, long last) {
+        for (long[] run : evidence.runs()) {
+            if (run[0] <= first && last <= run[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How the segments of a bundle came about: copied from the evidence directory, built from the store, found corrupt. */
+    public static final class SegmentUse {
+        int copied;
+        int built;
+        int corrupt;
+
+        public int copied() {
+            return copied;
+        }
+
+        public int built() {
+            return built;
+        }
+
+        public int corrupt() {
+            return corrupt;
+        }
+
+        @Override
+        public String toString() {
+            return copied + " segments copied, " + built + " built, " + corrupt + " corrupt";
+        }
     }
 
     /** How many days of a room's events {@link #evidence}'s reader reads from the store at once. */
@@ -313,16 +430,30 @@ public final class AuditService {
      *                    audit's evidence
      * @param schoolNames school id → name, for the printed 台帐
      * @param events      the stored signed events each room's figures were computed from, read when asked for
+     * @param days        the same events as one {@link EvidenceSegment} per room and local day, for the bundle of format 3
      */
     public record Evidence(AuditReport report, List<ResolvedCalendar> calendars, List<DeviceHistory> keys,
-                           Map<String, String> schoolNames, RoomEvents events) {
+                           Map<String, String> schoolNames, RoomEvents events, RoomDays days) {
         public Evidence {
             Objects.requireNonNull(report, "report is missing");
             calendars = List.copyOf(calendars);
             keys = List.copyOf(keys);
             schoolNames = Map.copyOf(schoolNames);
             Objects.requireNonNull(events, "events are missing");
+            Objects.requireNonNull(days, "days are missing");
         }
+    }
+
+    /** The events behind an audited room's figures, one {@link EvidenceSegment} per local day, handed over in day order. */
+    @FunctionalInterface
+    public interface RoomDays {
+        /**
+         * Hands {@code sink} the segment of every day of the audit's window with events behind {@code room}'s figures.
+         *
+         * @param dir the evidence directory to copy segments from and write them to, or empty for none
+         * @param use counts the segments copied, built and found corrupt
+         */
+        void forEach(AuditRoom room, java.util.Optional<java.nio.file.Path> dir, SegmentUse use, Consumer<EvidenceSegment> sink);
     }
 
     /** The events behind an audited room's figures, handed over one at a time and not kept. */

@@ -16,8 +16,13 @@ import java.util.Optional;
  *                  {@link AuditPdf#DEFAULT_FONTS}
  * @param lateAfter {@code audit.late-after-minutes}: an event received more than this after the end of its own local
  *                  day arrived after its day's verdict was final, and is reported as late (default 60 minutes)
+ * @param evidenceDir {@code audit.evidence-dir}: where the evidence segments are kept, or empty for the folder
+ *                  {@value #EVIDENCE_DIR_NAME} beside the collector key ({@link #evidenceDir(Path)})
  */
-public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter) {
+public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter, Optional<Path> evidenceDir) {
+    /** The evidence directory's name beside the collector key file when {@code audit.evidence-dir} is not set. */
+    public static final String EVIDENCE_DIR_NAME = "evidence";
+
     public static final Duration DEFAULT_LATE_AFTER = Duration.ofMinutes(60);
 
     public AuditSettings {
@@ -26,11 +31,22 @@ public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter) {
         if (lateAfter.isNegative()) {
             throw new IllegalArgumentException("audit.late-after-minutes must not be negative, was " + lateAfter.toMinutes());
         }
+        Objects.requireNonNull(evidenceDir, "audit.evidence-dir is missing (use Optional.empty())");
     }
 
-    /** The default font search and late after 60 minutes. */
+    /** With the evidence segments beside the collector key. */
+    public AuditSettings(Optional<Path> pdfFont, Duration lateAfter) {
+        this(pdfFont, lateAfter, Optional.empty());
+    }
+
+    /** The default font search, late after 60 minutes, and the evidence segments beside the collector key. */
     public static AuditSettings defaults() {
         return new AuditSettings(Optional.empty(), DEFAULT_LATE_AFTER);
+    }
+
+    /** The evidence directory: {@code audit.evidence-dir}, else {@value #EVIDENCE_DIR_NAME} beside {@code collectorKeyFile}. */
+    public Path evidenceDir(Path collectorKeyFile) {
+        return evidenceDir.orElseGet(() -> collectorKeyFile.toAbsolutePath().resolveSibling(EVIDENCE_DIR_NAME));
     }
 
     /**

@@ -17,8 +17,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -26,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +56,21 @@ public final class BundleVerifier {
 
     private final List<String> lines = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final Archive archive;
+    /** The files the manifest lists, in its order: path and stated SHA-256. */
+    private final List<Map.Entry<String, String>> listed = new ArrayList<>();
+    /** Listed files whose SHA-256 is computed when they are read for a room (events and receive times). */
+    private final Set<String> pending = new HashSet<>();
+    /** The SHA-256 of each listed file read so far. */
+    private final Map<String, String> hashes = new java.util.HashMap<>();
+    /** Where the result of the manifest's file check goes among the lines and problems, or -1 when not checked. */
+    private int fileCheckLine = -1;
+    private int fileCheckProblem = -1;
+    /** Whether the bundle has one events file per room and day ({@value EvidenceBundle#FORMAT_BY_DAY}). */
+    private boolean byDay;
 
-    private BundleVerifier() {
+    private BundleVerifier(Archive archive) {
+        this.archive = archive;
     }
 
     /**
@@ -80,7 +98,10 @@ public final class BundleVerifier {
     }
 
     /**
-     * Verifies {@code bundle}.
+     * Verifies {@code bundle}, reading it as it goes (docs/audit.md, "Verifying a bundle"): the archive stays open, the
+     * small files are read whole when they are needed, and each room's events and receive times are read line by line
+     * when the room is checked, their SHA-256 computed against the manifest's as they pass. Memory holds the report and
+     * one room's events, whatever the number of rooms.
      *
      * @param pinnedCollectorKey the collector key the inspector expects, or empty to accept the bundle's own
      *                           (then only the key printed in the result ties it to a collector)
@@ -88,38 +109,175 @@ public final class BundleVerifier {
      */
     public static Result verify(Path bundle, Optional<Ed25519Keys.PublicKey> pinnedCollectorKey)
             throws UnreadableBundleException {
-        Map<String, byte[]> files = readZip(bundle);
-        BundleVerifier v = new BundleVerifier();
-        v.run(bundle, files, pinnedCollectorKey);
-        return new Result(v.lines, v.problems);
+        try (Archive archive = Archive.open(bundle)) {
+            BundleVerifier v = new BundleVerifier(archive);
+            v.run(bundle, pinnedCollectorKey);
+            v.hashTheRest();
+            return new Result(v.lines, v.problems);
+        } catch (UncheckedIOException e) {
+            throw new UnreadableBundleException(bundle + ": not a readable ZIP archive: " + e.getCause().getMessage());
+        }
     }
 
-    private static Map<String, byte[]> readZip(Path bundle) throws UnreadableBundleException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(bundle.toFile(), StandardCharsets.UTF_8)) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                if (entry.getSize() > MAX_FILE_BYTES) {
-                    throw new UnreadableBundleException(bundle + ": " + entry.getName() + " is larger than "
-                            + MAX_FILE_BYTES + " bytes");
-                }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    if (files.put(entry.getName(), in.readAllBytes()) != null) {
+    /**
+     * The bundle's archive, open while it is verified: its entries by name (from the central directory), and the small
+     * files read whole when first asked for. An archive whose data cannot be read fails with an {@link
+     * UncheckedIOException} (the bundle is then unreadable).
+     */
+    private static final class Archive implements AutoCloseable {
+        private final ZipFile zip;
+        private final Map<String, ZipEntry> entries;
+        private final Map<String, byte[]> held = new java.util.HashMap<>();
+
+        private Archive(ZipFile zip, Map<String, ZipEntry> entries) {
+            this.zip = zip;
+            this.entries = entries;
+        }
+
+        static Archive open(Path bundle) throws UnreadableBundleException {
+            ZipFile zip;
+            try {
+                zip = new ZipFile(bundle.toFile(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UnreadableBundleException(bundle + ": not a readable ZIP archive: " + e.getMessage());
+            }
+            try {
+                Map<String, ZipEntry> entries = new LinkedHashMap<>();
+                Enumeration<? extends ZipEntry> all = zip.entries();
+                while (all.hasMoreElements()) {
+                    ZipEntry entry = all.nextElement();
+                    if (entry.isDirectory()) {
+                        continue;
+                    }
+                    if (entry.getSize() > MAX_FILE_BYTES) {
+                        throw new UnreadableBundleException(bundle + ": " + entry.getName() + " is larger than "
+                                + MAX_FILE_BYTES + " bytes");
+                    }
+                    if (entries.put(entry.getName(), entry) != null) {
                         throw new UnreadableBundleException(bundle + ": " + entry.getName() + " is in the archive twice");
                     }
                 }
+                Archive archive = new Archive(zip, entries);
+                if (!entries.containsKey(EvidenceBundle.MANIFEST)) {
+                    throw new UnreadableBundleException(bundle + ": no " + EvidenceBundle.MANIFEST + " (not an evidence bundle)");
+                }
+                archive.bytes(EvidenceBundle.MANIFEST);
+                return archive;
+            } catch (UnreadableBundleException | RuntimeException e) {
+                closeQuietly(zip);
+                if (e instanceof UncheckedIOException io) {
+                    throw new UnreadableBundleException(bundle + ": not a readable ZIP archive: " + io.getCause().getMessage());
+                }
+                throw e;
+            }
+        }
+
+        private static void closeQuietly(ZipFile zip) {
+            try {
+                zip.close();
+            } catch (IOException ignored) {
+                // the bundle is refused anyway
+            }
+        }
+
+        Set<String> names() {
+            return entries.keySet();
+        }
+
+        boolean has(String name) {
+            return entries.containsKey(name);
+        }
+
+        /** A small file's content, read whole and kept; null when the archive does not have it. */
+        byte[] bytes(String name) {
+            ZipEntry entry = entries.get(name);
+            if (entry == null) {
+                return null;
+            }
+            return held.computeIfAbsent(name, n -> {
+                try (InputStream in = zip.getInputStream(entry)) {
+                    return in.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        /** A stream of a file's content (the caller closes it); the file must be in the archive. */
+        InputStream stream(String name) {
+            try {
+                return new java.io.BufferedInputStream(zip.getInputStream(Objects.requireNonNull(entries.get(name), name)),
+                        1 << 16);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(zip);
+        }
+    }
+
+    /** Receives the lines of a file, numbered from 1. */
+    private interface LineSink {
+        void line(int lineNo, String line);
+    }
+
+    /**
+     * Reads {@code name} line by line ({@code \n}-separated; a last line without one included, trailing empty lines
+     * not), each decoded as UTF-8, computing its SHA-256 on the way when the manifest's check of the file is still
+     * pending; only one line is held at a time.
+     */
+    private void readLines(String name, LineSink sink) {
+        MessageDigest digest = pending.contains(name) ? sha256() : null;
+        try (InputStream in = archive.stream(name)) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+            int lineNo = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (digest != null) {
+                    digest.update(buffer, 0, n);
+                }
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        line.write(buffer, start, i - start);
+                        sink.line(++lineNo, line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                        start = i + 1;
+                    }
+                }
+                line.write(buffer, start, n - start);
+            }
+            if (line.size() > 0) {
+                sink.line(++lineNo, line.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            throw new UnreadableBundleException(bundle + ": not a readable ZIP archive: " + e.getMessage());
+            throw new UncheckedIOException(e);
         }
-        if (!files.containsKey(EvidenceBundle.MANIFEST)) {
-            throw new UnreadableBundleException(bundle + ": no " + EvidenceBundle.MANIFEST + " (not an evidence bundle)");
+        if (digest != null) {
+            hashed(name, HexFormat.of().formatHex(digest.digest()));
         }
-        return files;
+    }
+
+    /** Streams {@code name} through SHA-256 without keeping it. */
+    private String hashStreamed(String name) {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(archive.stream(name), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private void ok(String line) {
@@ -131,23 +289,23 @@ public final class BundleVerifier {
         problems.add(line);
     }
 
-    private void run(Path bundle, Map<String, byte[]> files, Optional<Ed25519Keys.PublicKey> pinned)
-            throws UnreadableBundleException {
+    private void run(Path bundle, Optional<Ed25519Keys.PublicKey> pinned) throws UnreadableBundleException {
         ok("bundle " + bundle);
         JsonNode manifest;
         try {
-            manifest = AuditJson.MAPPER.readTree(files.get(EvidenceBundle.MANIFEST));
+            manifest = AuditJson.MAPPER.readTree(archive.bytes(EvidenceBundle.MANIFEST));
             AuditJson.field(manifest, "files");
         } catch (IOException | IllegalArgumentException e) {
             throw new UnreadableBundleException(bundle + ": " + EvidenceBundle.MANIFEST + " is not a manifest: " + e.getMessage());
         }
-        checkManifest(manifest, files, pinned);
+        byDay = EvidenceBundle.FORMAT_BY_DAY.equals(manifest.path("format").asText());
+        checkManifest(manifest, pinned);
 
-        Optional<RuleSettings> settings = readRule(files);
-        Map<String, List<KeyPeriod>> keys = readKeys(files);
+        Optional<RuleSettings> settings = readRule();
+        Map<String, List<KeyPeriod>> keys = readKeys();
         JsonNode report;
         try {
-            report = AuditJson.MAPPER.readTree(Objects.requireNonNull(files.get(EvidenceBundle.REPORT),
+            report = AuditJson.MAPPER.readTree(Objects.requireNonNull(archive.bytes(EvidenceBundle.REPORT),
                     EvidenceBundle.REPORT + " is missing"));
         } catch (IOException | NullPointerException e) {
             problem(EvidenceBundle.REPORT + ": cannot be read (" + e.getMessage() + "): no figure can be checked");
@@ -159,13 +317,18 @@ public final class BundleVerifier {
             return;
         }
         try {
-            checkRooms(report, files, settings.get(), keys);
+            checkRooms(report, settings.get(), keys);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             problem(EvidenceBundle.REPORT + ": " + e.getMessage() + ": the figures cannot be recomputed");
         }
     }
 
-    private void checkManifest(JsonNode manifest, Map<String, byte[]> files, Optional<Ed25519Keys.PublicKey> pinned) {
+    /**
+     * Checks the manifest's signature and notes the files it lists. Each listed file's SHA-256 is computed now, except
+     * the rooms' events and receive times, hashed as they are read for their room; the outcome of the file check takes
+     * its place among the lines when every file has been hashed ({@link #hashTheRest()}).
+     */
+    private void checkManifest(JsonNode manifest, Optional<Ed25519Keys.PublicKey> pinned) {
         Ed25519Keys.PublicKey collectorKey;
         try {
             collectorKey = Ed25519Keys.publicKeyFromBase64(AuditJson.text(manifest, "collectorKey"));
@@ -178,15 +341,15 @@ public final class BundleVerifier {
             problem("the bundle is signed with collector key " + collectorKey.toBase64() + ", not the expected "
                     + pinned.get().toBase64());
         }
-        byte[] pub = files.get(EvidenceBundle.COLLECTOR_KEY);
+        byte[] pub = archive.bytes(EvidenceBundle.COLLECTOR_KEY);
         if (pub == null || !new String(pub, StandardCharsets.US_ASCII).trim().equals(collectorKey.toBase64())) {
             problem(EvidenceBundle.COLLECTOR_KEY + " is not the manifest's collectorKey");
         }
-        byte[] sig = files.get(EvidenceBundle.MANIFEST_SIGNATURE);
+        byte[] sig = archive.bytes(EvidenceBundle.MANIFEST_SIGNATURE);
         boolean signed = false;
         if (sig != null) {
             try {
-                signed = CollectorKey.verify(collectorKey, files.get(EvidenceBundle.MANIFEST),
+                signed = CollectorKey.verify(collectorKey, archive.bytes(EvidenceBundle.MANIFEST),
                         Base64.getDecoder().decode(new String(sig, StandardCharsets.US_ASCII).trim()));
             } catch (IllegalArgumentException e) {
                 signed = false;
@@ -198,30 +361,72 @@ public final class BundleVerifier {
             problem(EvidenceBundle.MANIFEST_SIGNATURE + ": the manifest's signature does not verify with collector key "
                     + collectorKey.toBase64() + " (the manifest was changed, or not signed by this collector)");
         }
-        Set<String> listed = new HashSet<>(List.of(EvidenceBundle.MANIFEST, EvidenceBundle.MANIFEST_SIGNATURE));
-        int matching = 0;
         for (JsonNode f : manifest.get("files")) {
             String path = f.path("path").asText();
-            listed.add(path);
-            byte[] content = files.get(path);
-            if (content == null) {
-                problem(path + ": listed in the manifest but missing from the bundle (removed)");
-            } else if (!EvidenceBundle.sha256(content).equals(f.path("sha256").asText())) {
-                problem(path + ": SHA-256 differs from the manifest (the file was changed after signing)");
+            listed.add(Map.entry(path, f.path("sha256").asText()));
+            if (!archive.has(path) || hashes.containsKey(path) || pending.contains(path)) {
+                continue;
+            }
+            if (path.startsWith("events/") || path.startsWith("received/")) {
+                pending.add(path);
+            } else if (path.equals(EvidenceBundle.REPORT_PDF) || path.equals(EvidenceBundle.REPORT_CSV)) {
+                hashes.put(path, hashStreamed(path));
+            } else {
+                hashes.put(path, EvidenceBundle.sha256(archive.bytes(path)));
+            }
+        }
+        fileCheckLine = lines.size();
+        fileCheckProblem = problems.size();
+    }
+
+    /** Records the SHA-256 of a listed file computed while it was read. */
+    private void hashed(String path, String sha256) {
+        pending.remove(path);
+        hashes.put(path, sha256);
+    }
+
+    /**
+     * Hashes the listed files not read for a room (a room the report does not have, or one whose check stopped early),
+     * then puts the outcome of the manifest's file check where the manifest was checked: each file removed, changed
+     * or added, then how many match.
+     */
+    private void hashTheRest() {
+        if (fileCheckLine < 0) {
+            return;
+        }
+        for (String path : List.copyOf(pending)) {
+            hashed(path, hashStreamed(path));
+        }
+        List<String> found = new ArrayList<>();
+        Set<String> named = new HashSet<>(List.of(EvidenceBundle.MANIFEST, EvidenceBundle.MANIFEST_SIGNATURE));
+        int matching = 0;
+        for (Map.Entry<String, String> f : listed) {
+            String path = f.getKey();
+            named.add(path);
+            if (!archive.has(path)) {
+                found.add(path + ": listed in the manifest but missing from the bundle (removed)");
+            } else if (!hashes.get(path).equals(f.getValue())) {
+                found.add(path + ": SHA-256 differs from the manifest (the file was changed after signing)");
             } else {
                 matching++;
             }
         }
-        for (String path : files.keySet()) {
-            if (!listed.contains(path)) {
-                problem(path + ": in the bundle but not in the manifest (added after signing)");
+        for (String path : archive.names()) {
+            if (!named.contains(path)) {
+                found.add(path + ": in the bundle but not in the manifest (added after signing)");
             }
         }
-        ok("files: " + matching + " of " + manifest.get("files").size() + " match the manifest's SHA-256");
+        List<String> section = new ArrayList<>();
+        for (String p : found) {
+            section.add("MISMATCH " + p);
+        }
+        section.add("files: " + matching + " of " + listed.size() + " match the manifest's SHA-256");
+        lines.addAll(fileCheckLine, section);
+        problems.addAll(fileCheckProblem, found);
     }
 
-    private Optional<RuleSettings> readRule(Map<String, byte[]> files) {
-        byte[] rule = files.get(EvidenceBundle.RULE);
+    private Optional<RuleSettings> readRule() {
+        byte[] rule = archive.bytes(EvidenceBundle.RULE);
         if (rule == null) {
             problem(EvidenceBundle.RULE + " is missing");
             return Optional.empty();
@@ -288,9 +493,9 @@ public final class BundleVerifier {
         }
     }
 
-    private Map<String, List<KeyPeriod>> readKeys(Map<String, byte[]> files) {
+    private Map<String, List<KeyPeriod>> readKeys() {
         Map<String, List<KeyPeriod>> keys = new TreeMap<>();
-        byte[] csv = files.get(EvidenceBundle.DEVICE_KEYS);
+        byte[] csv = archive.bytes(EvidenceBundle.DEVICE_KEYS);
         if (csv == null) {
             problem(EvidenceBundle.DEVICE_KEYS + " is missing: no event signature can be checked");
             return keys;
@@ -338,35 +543,51 @@ public final class BundleVerifier {
     }
 
     /** Event id → receive time from {@code received/{room}.csv}; empty (and named) when the file is missing or bad. */
-    private Map<String, Instant> readReceived(Map<String, byte[]> files, String roomId) {
-        String path = EvidenceBundle.receivedFile(roomId);
-        byte[] csv = files.get(path);
+    private Map<String, Instant> readReceived(String roomId) {
         Map<String, Instant> out = new java.util.HashMap<>();
-        if (csv == null) {
+        if (byDay) {
+            for (String path : dayFiles(EvidenceBundle.receivedFolder(roomId), ".csv")) {
+                readReceived(path, out);
+            }
+            return out;
+        }
+        String path = EvidenceBundle.receivedFile(roomId);
+        if (!archive.has(path)) {
             problem("room " + roomId + ": " + path + " is missing: late events cannot be recomputed");
             return out;
         }
-        String[] rows = new String(csv, StandardCharsets.UTF_8).split("\n");
-        for (int i = 1; i < rows.length; i++) {
-            if (rows[i].isBlank()) {
-                continue;
+        readReceived(path, out);
+        return out;
+    }
+
+    /** The files of a room's days in {@code folder} (format 3), in day order. */
+    private List<String> dayFiles(String folder, String suffix) {
+        return archive.names().stream()
+                .filter(n -> n.startsWith(folder) && n.endsWith(suffix) && n.indexOf('/', folder.length()) < 0)
+                .sorted().toList();
+    }
+
+    /** Adds the receive times of one file, its header line skipped. */
+    private void readReceived(String path, Map<String, Instant> out) {
+        readLines(path, (lineNo, row) -> {
+            if (lineNo == 1 || row.isBlank()) {
+                return;
             }
-            String[] f = rows[i].split(",", -1);
+            String[] f = row.split(",", -1);
             try {
                 if (f.length != 2) {
                     throw new IllegalArgumentException("expected 2 fields (" + EvidenceBundle.RECEIVED_HEADER + ")");
                 }
                 out.put(f[0], Instant.parse(f[1].strip()));
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                problem(path + " line " + (i + 1) + ": " + e.getMessage());
+                problem(path + " line " + lineNo + ": " + e.getMessage());
             }
-        }
-        return out;
+        });
     }
 
-    private Optional<AuditService.ResolvedCalendar> readCalendar(Map<String, byte[]> files, String school) {
+    private Optional<AuditService.ResolvedCalendar> readCalendar(String school) {
         String path = EvidenceBundle.calendarFile(school);
-        byte[] content = files.get(path);
+        byte[] content = archive.bytes(path);
         if (content == null) {
             problem(path + " is missing: the figures of school " + school + " cannot be recomputed");
             return Optional.empty();
@@ -385,8 +606,7 @@ public final class BundleVerifier {
         }
     }
 
-    private void checkRooms(JsonNode report, Map<String, byte[]> files, RuleSettings settings,
-                            Map<String, List<KeyPeriod>> keys) {
+    private void checkRooms(JsonNode report, RuleSettings settings, Map<String, List<KeyPeriod>> keys) {
         LocalDate from = LocalDate.parse(AuditJson.text(report, "from"));
         LocalDate to = LocalDate.parse(AuditJson.text(report, "to"));
         Instant generatedAt = Instant.parse(AuditJson.text(report, "generatedAt"));
@@ -401,8 +621,8 @@ public final class BundleVerifier {
             String roomId = AuditJson.text(room, "room");
             String school = AuditJson.text(room, "school");
             Tier tier = Tier.parse(AuditJson.text(room, "tier"));
-            List<DeviceEvent> verified = checkEvents(roomId, room, files, keys);
-            Optional<AuditService.ResolvedCalendar> calendar = calendars.computeIfAbsent(school, s -> readCalendar(files, s));
+            List<DeviceEvent> verified = checkEvents(roomId, room, keys);
+            Optional<AuditService.ResolvedCalendar> calendar = calendars.computeIfAbsent(school, this::readCalendar);
             if (verified == null || calendar.isEmpty()) {
                 complete = false;
                 continue;
@@ -418,7 +638,7 @@ public final class BundleVerifier {
             recomputed.add(again);
             RoomRecord record = new RoomRecord(AuditJson.text(room, "county"), school, roomId, tier,
                     AuditJson.text(room, "name"));
-            List<AuditException> found = EventExceptions.find(school, tier, again, verified, readReceived(files, roomId),
+            List<AuditException> found = EventExceptions.find(school, tier, again, verified, readReceived(roomId),
                     calendar.get(), engine, exceptionSettings, from, to, generatedAt);
             compareRoom(roomId, room, new AuditRoom(record, again, List.of(), found), EvidenceBundle.calendarFile(school));
         }
@@ -435,13 +655,14 @@ public final class BundleVerifier {
         }
     }
 
-    /** The room's events that verify, or null when its events file is missing. */
-    private List<DeviceEvent> checkEvents(String roomId, JsonNode room, Map<String, byte[]> files,
-                                          Map<String, List<KeyPeriod>> keys) {
-        String path = EvidenceBundle.eventsFile(roomId);
-        byte[] content = files.get(path);
-        if (content == null) {
-            problem("room " + roomId + ": " + path + " is missing: its figures cannot be recomputed");
+    /**
+     * The room's events that verify (read line by line: its events file, or in format 3 its day files in day order), or
+     * null when its events file is missing (format 2; in format 3 a room without day files has no events).
+     */
+    private List<DeviceEvent> checkEvents(String roomId, JsonNode room, Map<String, List<KeyPeriod>> keys) {
+        String place = byDay ? EvidenceBundle.eventsFolder(roomId) : EvidenceBundle.eventsFile(roomId);
+        if (!byDay && !archive.has(place)) {
+            problem("room " + roomId + ": " + place + " is missing: its figures cannot be recomputed");
             return null;
         }
         List<DeviceEvent> verified = new ArrayList<>();
@@ -450,44 +671,43 @@ public final class BundleVerifier {
         Map<String, Integer> perDevice = new TreeMap<>();
         Map<String, Set<Long>> seqs = new TreeMap<>();
         Set<String> ids = new HashSet<>();
-        String[] rows = new String(content, StandardCharsets.UTF_8).split("\n");
-        int lineNo = 0;
-        for (String row : rows) {
-            lineNo++;
-            if (row.isEmpty()) {
-                continue;
-            }
-            SignedEvent signed;
-            try {
-                EventBatch batch = WireCodec.decode(row.getBytes(StandardCharsets.UTF_8));
-                if (batch.events().size() != 1) {
-                    throw new WireFormatException("expected one event per line, found " + batch.events().size());
+        for (String path : byDay ? dayFiles(place, ".jsonl") : List.of(place)) {
+            readLines(path, (lineNo, row) -> {
+                if (row.isEmpty()) {
+                    return;
                 }
-                signed = batch.events().getFirst();
-            } catch (WireFormatException e) {
-                problem(path + " line " + lineNo + ": not a signed event (" + e.getMessage() + ")");
-                continue;
-            }
-            DeviceEvent event = signed.event();
-            if (!ids.add(event.eventId())) {
-                problem(path + " line " + lineNo + ": event " + event.eventId() + " appears twice");
-                continue;
-            }
-            perDevice.merge(event.deviceId(), 1, Integer::sum);
-            seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
-            List<KeyPeriod> deviceKeys = keys.getOrDefault(event.deviceId(), List.of());
-            Optional<KeyPeriod> valid = deviceKeys.stream().filter(k -> k.covers(event.at())).findFirst();
-            if (valid.isPresent() && SignatureVerifier.verifyEvent(signed, valid.get().key())) {
-                verified.add(event);
-            } else if (deviceKeys.stream().anyMatch(k -> SignatureVerifier.verifyEvent(signed, k.key()))) {
-                KeyPeriod other = deviceKeys.stream().filter(k -> SignatureVerifier.verifyEvent(signed, k.key())).findFirst().orElseThrow();
-                outOfPeriod.add("event " + event.eventId() + " (seq " + event.seq() + ", " + event.at() + ", "
-                        + event.kind().wireName() + ") of device " + event.deviceId() + " is signed with key "
-                        + other.key().toBase64() + ", " + other.period() + ", not the key valid at its time");
-            } else {
-                failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
-                        + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
-            }
+                SignedEvent signed;
+                try {
+                    EventBatch batch = WireCodec.decode(row.getBytes(StandardCharsets.UTF_8));
+                    if (batch.events().size() != 1) {
+                        throw new WireFormatException("expected one event per line, found " + batch.events().size());
+                    }
+                    signed = batch.events().getFirst();
+                } catch (WireFormatException e) {
+                    problem(path + " line " + lineNo + ": not a signed event (" + e.getMessage() + ")");
+                    return;
+                }
+                DeviceEvent event = signed.event();
+                if (!ids.add(event.eventId())) {
+                    problem(path + " line " + lineNo + ": event " + event.eventId() + " appears twice");
+                    return;
+                }
+                perDevice.merge(event.deviceId(), 1, Integer::sum);
+                seqs.computeIfAbsent(event.deviceId(), d -> new TreeSet<>()).add(event.seq());
+                List<KeyPeriod> deviceKeys = keys.getOrDefault(event.deviceId(), List.of());
+                Optional<KeyPeriod> valid = deviceKeys.stream().filter(k -> k.covers(event.at())).findFirst();
+                if (valid.isPresent() && SignatureVerifier.verifyEvent(signed, valid.get().key())) {
+                    verified.add(event);
+                } else if (deviceKeys.stream().anyMatch(k -> SignatureVerifier.verifyEvent(signed, k.key()))) {
+                    KeyPeriod other = deviceKeys.stream().filter(k -> SignatureVerifier.verifyEvent(signed, k.key())).findFirst().orElseThrow();
+                    outOfPeriod.add("event " + event.eventId() + " (seq " + event.seq() + ", " + event.at() + ", "
+                            + event.kind().wireName() + ") of device " + event.deviceId() + " is signed with key "
+                            + other.key().toBase64() + ", " + other.period() + ", not the key valid at its time");
+                } else {
+                    failed.computeIfAbsent(event.deviceId(), d -> new ArrayList<>()).add("event " + event.eventId()
+                            + " (seq " + event.seq() + ", " + event.at() + ", " + event.kind().wireName() + ")");
+                }
+            });
         }
         for (String e : outOfPeriod.subList(0, Math.min(MAX_NAMED, outOfPeriod.size()))) {
             problem("room " + roomId + ": " + e + "; left out");
@@ -519,11 +739,12 @@ public final class BundleVerifier {
             }
         }
         ok("room " + roomId + ": " + ids.size() + " events, " + verified.size() + " with a valid device signature");
-        checkEvidence(roomId, room, seqs);
+        checkEvidence(roomId, room, seqs, place);
         return verified;
     }
 
-    private void checkEvidence(String roomId, JsonNode room, Map<String, Set<Long>> inBundle) {
+    /** @param place where the room's events are: its events file, or (format 3) its folder of day files */
+    private void checkEvidence(String roomId, JsonNode room, Map<String, Set<Long>> inBundle, String place) {
         JsonNode evidence = room.get("evidence");
         if (evidence == null || !evidence.isArray()) {
             problem("room " + roomId + ": the report lists no evidence");
@@ -546,7 +767,7 @@ public final class BundleVerifier {
             }
             for (Long s : missing.subList(0, Math.min(MAX_NAMED, missing.size()))) {
                 problem("room " + roomId + ": event seq " + s + " of device " + device
-                        + " is in the report's evidence but not in " + EvidenceBundle.eventsFile(roomId) + " (removed)");
+                        + " is in the report's evidence but not in " + place + " (removed)");
             }
             if (missing.size() > MAX_NAMED) {
                 problem("room " + roomId + ": and " + (missing.size() - MAX_NAMED) + " more events of device " + device
@@ -555,11 +776,11 @@ public final class BundleVerifier {
             List<Long> added = present.stream().filter(s -> !listed.contains(s)).toList();
             for (Long s : added.subList(0, Math.min(MAX_NAMED, added.size()))) {
                 problem("room " + roomId + ": event seq " + s + " of device " + device
-                        + " is in " + EvidenceBundle.eventsFile(roomId) + " but not in the report's evidence (added)");
+                        + " is in " + place + " but not in the report's evidence (added)");
             }
         }
         for (String device : devices) {
-            problem("room " + roomId + ": events of device " + device + " are in " + EvidenceBundle.eventsFile(roomId)
+            problem("room " + roomId + ": events of device " + device + " are in " + place
                     + " but the report's evidence does not list the device (added)");
         }
     }

@@ -33,8 +33,10 @@ import java.util.zip.ZipOutputStream;
  * every file's SHA-256 signed by the collector's key. {@code xinan verify} checks it offline.
  */
 public final class EvidenceBundle {
-    /** The bundle format, stated in the manifest. */
+    /** The bundle format with one events file per room, stated in the manifest. */
     public static final String FORMAT = "xinan-audit-bundle-2";
+    /** The bundle format with one events file per room and day, copied from evidence segments ({@link #writeByDay}). */
+    public static final String FORMAT_BY_DAY = "xinan-audit-bundle-3";
     public static final String MANIFEST = "manifest.json";
     public static final String MANIFEST_SIGNATURE = "manifest.sig";
     public static final String COLLECTOR_KEY = "collector-key.pub";
@@ -61,6 +63,26 @@ public final class EvidenceBundle {
     /** The archive path of the times a room's events were received. */
     public static String receivedFile(String room) {
         return "received/" + safe(room) + ".csv";
+    }
+
+    /** The folder of a room's events by day in a bundle of format 3: {@code events/{room}/}. */
+    public static String eventsFolder(String room) {
+        return "events/" + safe(room) + "/";
+    }
+
+    /** The folder of the times a room's events were received, by day, in a bundle of format 3: {@code received/{room}/}. */
+    public static String receivedFolder(String room) {
+        return "received/" + safe(room) + "/";
+    }
+
+    /** The archive path of a room's events recorded on a local day (format 3). */
+    public static String eventsFile(String room, java.time.LocalDate day) {
+        return eventsFolder(room) + day + ".jsonl";
+    }
+
+    /** The archive path of the times a room's events of a local day were received (format 3). */
+    public static String receivedFile(String room, java.time.LocalDate day) {
+        return receivedFolder(room) + day + ".csv";
     }
 
     /** The archive path of a school's calendar. */
@@ -116,31 +138,8 @@ public final class EvidenceBundle {
         // the events are most of the bundle (2.9 MB a room-term of repetitive JSON): deflated at the fastest level
         zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
         List<Object> listed = new ArrayList<>();
-        put(zip, REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8), listed);
-        put(zip, REPORT_CSV, AuditCsv.bytes(report), listed);
-        if (pdf.isPresent()) {
-            put(zip, REPORT_PDF, pdf.get().render(report, evidence.schoolNames(), key.publicKey()), listed);
-        }
-        put(zip, RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8),
-                listed);
-        StringBuilder keys = new StringBuilder(DEVICE_KEYS_HEADER).append('\n');
-        for (DeviceHistory d : evidence.keys()) {
-            for (int i = 0; i < d.keys().size(); i++) {
-                Optional<Instant> until = i + 1 < d.keys().size() ? d.keys().get(i + 1).from() : d.retiredAt();
-                keys.append(d.deviceId()).append(',').append(d.keys().get(i).key().toBase64()).append(',')
-                        .append(d.keys().get(i).from().map(Instant::toString).orElse("")).append(',')
-                        .append(until.map(Instant::toString).orElse("")).append('\n');
-            }
-        }
-        put(zip, DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8), listed);
-        for (AuditService.ResolvedCalendar c : evidence.calendars()) {
-            Map<String, Object> tree = new LinkedHashMap<>();
-            tree.put("school", c.school());
-            tree.put("first", c.first().toString());
-            tree.put("last", c.end().minusDays(1).toString());
-            tree.put("schoolDays", c.schoolDays().stream().map(Object::toString).toList());
-            put(zip, calendarFile(c.school()), AuditJson.write(tree).getBytes(StandardCharsets.UTF_8), listed);
-        }
+        Sink sink = (name, content, list) -> put(zip, name, content, list);
+        writeHead(evidence, key, pdf, sink, listed);
         for (AuditRoom room : report.rooms()) {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             received.write((RECEIVED_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
@@ -161,20 +160,151 @@ public final class EvidenceBundle {
             events.close(listed);
             put(zip, receivedFile(room.room().roomId()), received.toByteArray(), listed);
         }
-        put(zip, COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII), listed);
+        writeTail(FORMAT, report, key, sink, listed);
+        zip.finish();
+        buffered.flush();
+    }
 
+    /**
+     * Writes the bundle in format 3 ({@value #FORMAT_BY_DAY}) to {@code out} (not closed): as {@link #write(AuditService.Evidence,
+     * CollectorKey, Optional, OutputStream)}, but each room's events and receive times are one file per local day,
+     * {@code events/{room}/{yyyy-MM-dd}.jsonl} and {@code received/{room}/{yyyy-MM-dd}.csv}, whose deflated bytes are
+     * copied from the day's {@link EvidenceSegment} (read from {@code segments} when it holds exactly the events the
+     * report lists for the day, else built from the stored events and written there; docs/audit.md, "Evidence
+     * segments"). Nothing is compressed twice; the manifest takes each day file's size and SHA-256 from its segment.
+     *
+     * @param segments the evidence directory, or empty to build every segment in memory and keep none
+     * @return how many segments were copied, built, and found corrupt (and rebuilt)
+     */
+    public static AuditService.SegmentUse writeByDay(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf,
+                                                     Optional<Path> segments, OutputStream out) throws IOException {
+        Objects.requireNonNull(evidence, "evidence is missing");
+        Objects.requireNonNull(key, "collector key is missing");
+        Objects.requireNonNull(pdf, "pdf is missing (use Optional.empty())");
+        Objects.requireNonNull(segments, "segments are missing (use Optional.empty())");
+        AuditReport report = evidence.report();
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip = archive(buffered);
+        Sink sink = new Sink() {
+            @Override
+            public void put(String name, byte[] content, List<Object> listed) throws IOException {
+                org.apache.commons.compress.archivers.zip.ZipArchiveEntry entry =
+                        new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
+                entry.setMethod(ZipEntry.DEFLATED);
+                zip.putArchiveEntry(entry);
+                zip.write(content);
+                zip.closeArchiveEntry();
+                if (listed != null) {
+                    listed.add(listing(name, content.length, sha256(content)));
+                }
+            }
+        };
+        List<Object> listed = new ArrayList<>();
+        writeHead(evidence, key, pdf, sink, listed);
+        AuditService.SegmentUse use = new AuditService.SegmentUse();
+        for (AuditRoom room : report.rooms()) {
+            String roomId = room.room().roomId();
+            try {
+                evidence.days().forEach(room, segments, use, segment -> {
+                    try {
+                        copy(zip, eventsFile(roomId, segment.day()), segment.events(), listed);
+                        copy(zip, receivedFile(roomId, segment.day()), segment.received(), listed);
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                });
+            } catch (UncheckedIOException x) {
+                throw x.getCause();
+            }
+        }
+        writeTail(FORMAT_BY_DAY, report, key, sink, listed);
+        zip.finish();
+        buffered.flush();
+        return use;
+    }
+
+    /** The archive of format 3 on {@code out}: UTF-8 names, fastest deflate level, ZIP64 where needed. */
+    static org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream archive(OutputStream out) {
+        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
+                new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(out);
+        zip.setEncoding(StandardCharsets.UTF_8.name());
+        // a city's bundle can have more than 65,535 files: the ZIP64 end of the central directory where needed
+        zip.setUseZip64(org.apache.commons.compress.archivers.zip.Zip64Mode.AsNeeded);
+        zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        return zip;
+    }
+
+    /** Copies a segment's deflated file into the archive as it is, listing its size and SHA-256. */
+    static void copy(org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip, String name,
+                             EvidenceSegment.Part part, List<Object> listed) throws IOException {
+        org.apache.commons.compress.archivers.zip.ZipArchiveEntry entry =
+                new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
+        entry.setMethod(ZipEntry.DEFLATED);
+        entry.setSize(part.size());
+        entry.setCompressedSize(part.deflated().length);
+        entry.setCrc(part.crc32());
+        zip.addRawArchiveEntry(entry, new java.io.ByteArrayInputStream(part.deflated()));
+        listed.add(listing(name, part.size(), part.sha256()));
+    }
+
+    private static Map<String, Object> listing(String name, long bytes, String sha256) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("path", name);
+        entry.put("bytes", bytes);
+        entry.put("sha256", sha256);
+        return entry;
+    }
+
+    /** Where the files of either format go: a whole file, listed in {@code listed} unless null. */
+    private interface Sink {
+        void put(String name, byte[] content, List<Object> listed) throws IOException;
+    }
+
+    /** The report and its renderings, the rule settings, the device keys and the calendars. */
+    private static void writeHead(AuditService.Evidence evidence, CollectorKey key, Optional<AuditPdf> pdf, Sink zip,
+                                  List<Object> listed) throws IOException {
+        AuditReport report = evidence.report();
+        zip.put(REPORT, AuditJson.toJson(report).getBytes(StandardCharsets.UTF_8), listed);
+        zip.put(REPORT_CSV, AuditCsv.bytes(report), listed);
+        if (pdf.isPresent()) {
+            zip.put(REPORT_PDF, pdf.get().render(report, evidence.schoolNames(), key.publicKey()), listed);
+        }
+        zip.put(RULE, AuditJson.write(Map.of("rule", AuditJson.ruleTree(report.settings()))).getBytes(StandardCharsets.UTF_8),
+                listed);
+        StringBuilder keys = new StringBuilder(DEVICE_KEYS_HEADER).append('\n');
+        for (DeviceHistory d : evidence.keys()) {
+            for (int i = 0; i < d.keys().size(); i++) {
+                Optional<Instant> until = i + 1 < d.keys().size() ? d.keys().get(i + 1).from() : d.retiredAt();
+                keys.append(d.deviceId()).append(',').append(d.keys().get(i).key().toBase64()).append(',')
+                        .append(d.keys().get(i).from().map(Instant::toString).orElse("")).append(',')
+                        .append(until.map(Instant::toString).orElse("")).append('\n');
+            }
+        }
+        zip.put(DEVICE_KEYS, keys.toString().getBytes(StandardCharsets.UTF_8), listed);
+        for (AuditService.ResolvedCalendar c : evidence.calendars()) {
+            Map<String, Object> tree = new LinkedHashMap<>();
+            tree.put("school", c.school());
+            tree.put("first", c.first().toString());
+            tree.put("last", c.end().minusDays(1).toString());
+            tree.put("schoolDays", c.schoolDays().stream().map(Object::toString).toList());
+            zip.put(calendarFile(c.school()), AuditJson.write(tree).getBytes(StandardCharsets.UTF_8), listed);
+        }
+    }
+
+    /** The collector's public key, then the manifest of every file listed and its signature. */
+    private static void writeTail(String format, AuditReport report, CollectorKey key, Sink zip, List<Object> listed)
+            throws IOException {
+        zip.put(COLLECTOR_KEY, (key.publicKey().toBase64() + "\n").getBytes(StandardCharsets.US_ASCII), listed);
         Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("format", FORMAT);
+        manifest.put("format", format);
         manifest.put("createdAt", report.generatedAt().toString());
         manifest.put("collectorKey", key.publicKey().toBase64());
         manifest.put("signature", "Ed25519 over the exact bytes of " + MANIFEST + ", Base64 in " + MANIFEST_SIGNATURE);
         manifest.put("files", listed);
         byte[] manifestBytes = AuditJson.write(manifest).getBytes(StandardCharsets.UTF_8);
-        put(zip, MANIFEST, manifestBytes, null);
-        put(zip, MANIFEST_SIGNATURE, (Base64.getEncoder().encodeToString(key.sign(manifestBytes)) + "\n")
+        zip.put(MANIFEST, manifestBytes, null);
+        zip.put(MANIFEST_SIGNATURE, (Base64.getEncoder().encodeToString(key.sign(manifestBytes)) + "\n")
                 .getBytes(StandardCharsets.US_ASCII), null);
-        zip.finish();
-        buffered.flush();
     }
 
     /** Writes a whole file, listing its size and SHA-256 in {@code listed} (unless null: the manifest and its signature). */

@@ -168,6 +168,20 @@ public interface DerivedStore {
     /** The stored sequence-number records of a room for the days {@code from..to}, by device and day. */
     List<SeqDay> seqDays(String room, LocalDate from, LocalDate to);
 
+    /**
+     * The days {@code from..to} of a room that are marked (appended to since derived, or never derived), as {@link
+     * SeqDayReads} reads them: their {@link SeqDay}s may be out of date. This default reads {@link #dirtyDays}.
+     */
+    default java.util.Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+        java.util.Set<LocalDate> out = new java.util.TreeSet<>();
+        for (DirtyDay d : dirtyDays(List.of(room))) {
+            if (d.day().room().equals(room) && !d.day().day().isBefore(from) && !d.day().day().isAfter(to)) {
+                out.add(d.day().day());
+            }
+        }
+        return out;
+    }
+
     /** The days of every room whose summary was computed with another unattended gap than {@code gapSeconds}. */
     List<RoomDay> summariesWithOtherGap(long gapSeconds);
 

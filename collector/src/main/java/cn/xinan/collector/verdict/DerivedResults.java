@@ -61,6 +61,24 @@ public final class DerivedResults implements AutoCloseable {
     private final RulesEngine engine;
     private final Object lock = new Object();
     private PeriodicTask task;
+    private volatile RebuiltDay rebuiltDay = (room, day, events) -> {
+    };
+
+    /**
+     * Told of every local day a recomputation rebuilds from its raw events, with all of them (any order): the collector
+     * writes the day's evidence segment (docs/audit.md, "Evidence segments"), so a late event that changes a day changes
+     * its segment too. Called on the deriving thread; a failure is logged and does not stop the derivation.
+     */
+    @FunctionalInterface
+    public interface RebuiltDay {
+        void rebuilt(String room, LocalDate day, List<StoredEvent> events);
+    }
+
+    /** Sets what is told of each day rebuilt from its raw events (nothing by default); returns this. */
+    public DerivedResults onRebuiltDay(RebuiltDay listener) {
+        this.rebuiltDay = Objects.requireNonNull(listener, "listener is missing");
+        return this;
+    }
 
     public DerivedResults(EventStore store, RuleSettings settings) {
         this.store = Objects.requireNonNull(store, "store is missing");
@@ -278,6 +296,18 @@ public final class DerivedResults implements AutoCloseable {
                 }
             }
             seqDays.addAll(SeqDay.of(all));
+            Map<LocalDate, List<StoredEvent>> events = new TreeMap<>();
+            for (StoredEvent e : all) {
+                events.computeIfAbsent(LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE), d -> new ArrayList<>()).add(e);
+            }
+            RebuiltDay listener = rebuiltDay;
+            events.forEach((day, ofDay) -> {
+                try {
+                    listener.rebuilt(room, day, ofDay);
+                } catch (RuntimeException x) {
+                    LOG.log(System.Logger.Level.WARNING, "room " + room + " on " + day + ": " + x.getMessage());
+                }
+            });
             for (LocalDate d = a; !d.isAfter(b); d = d.plusDays(1)) {
                 AliveDay day = AliveDay.of(d, byDay.getOrDefault(d, List.of()));
                 alive.put(d, day);

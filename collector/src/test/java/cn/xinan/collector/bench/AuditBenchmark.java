@@ -54,7 +54,9 @@ import java.util.stream.Stream;
  *       loopback with a temporary data folder): {@code storeRooms} 示范 rooms' terms loaded raw and derived, then
  *       {@code AuditService.audit} (from the derived results), and for the first {@code bundleRooms} of them
  *       the whole evidence bundle with its PDF (the audit, then each room's events read from the store and streamed),
- *       with the peak heap used while writing it.</li>
+ *       with the peak heap used while writing it; then the bundle of format 3 ({@code EvidenceBundle.writeByDay}) cold
+ *       (a new evidence directory: every room-day's segment built from the store and written, one run) and warm (every
+ *       segment copied), per room, with the load average.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
  * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts. With the
@@ -339,6 +341,48 @@ public final class AuditBenchmark {
                                     + " extrapolated linearly: %.0f s (bar < 10 s); load average %s%n", size[0],
                             min(bundle) / 1e9 / bundled.size(), demo.size(),
                             min(bundle) / 1e9 / bundled.size() * demo.size(), loadAverage());
+
+                    // format 3: cold (every segment built from the store and written), then warm (every segment copied)
+                    Path segments = dir.resolve("evidence");
+                    AuditService.SegmentUse[] use = new AuditService.SegmentUse[1];
+                    // one run, timed alone (time() would first run it apart and leave the segments written)
+                    long coldStart = System.nanoTime();
+                    {
+                        CountingSink sink = new CountingSink();
+                        use[0] = EvidenceBundle.writeByDay(audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf),
+                                Optional.of(segments), sink);
+                        size[0] = sink.bytes;
+                    }
+                    long[] cold = {System.nanoTime() - coldStart};
+                    long segmentBytes;
+                    long segmentFiles;
+                    try (Stream<Path> files = Files.walk(segments)) {
+                        long[] sum = new long[2];
+                        files.filter(Files::isRegularFile).forEach(f -> {
+                            sum[0] += f.toFile().length();
+                            sum[1]++;
+                        });
+                        segmentBytes = sum[0];
+                        segmentFiles = sum[1];
+                    }
+                    print("bundle of format 3, cold (" + use[0] + "; " + segmentFiles + " segment files, "
+                            + String.format(Locale.ROOT, "%,d", segmentBytes) + " bytes)", cold);
+                    System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.3f s; load average %s%n", size[0],
+                            min(cold) / 1e9 / bundled.size(), loadAverage());
+                    System.gc();
+                    heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+                    long[] warm = time(Math.max(1, Math.min(runs, 3)), () -> {
+                        CountingSink sink = new CountingSink();
+                        use[0] = EvidenceBundle.writeByDay(audits.evidence(few, TERM_START, termEnd), key, Optional.of(pdf),
+                                Optional.of(segments), sink);
+                        size[0] = sink.bytes;
+                    });
+                    long warmPeak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                    print("bundle of format 3, warm (" + use[0] + ")", warm);
+                    System.out.printf(Locale.ROOT, "  bundle: %,d bytes; per room %.3f s; for all %d 示范 rooms,"
+                                    + " extrapolated linearly: %.1f s (bar < 10 s); heap peak while writing %,d MB;"
+                                    + " load average %s%n", size[0], min(warm) / 1e9 / bundled.size(), demo.size(),
+                            min(warm) / 1e9 / bundled.size() * demo.size(), warmPeak >> 20, loadAverage());
                 }
             } finally {
                 if (influx != null) {

@@ -881,7 +881,8 @@ public final class InfluxEventStore implements EventStore {
     };
 
     /** This store's marks of the room and the durable ones (another replica's too) on the days {@code from..to}. */
-    private Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+    @Override
+    public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
         Set<LocalDate> out = new HashSet<>();
         for (RoomDay d : dirty.keySet()) {
             if (d.room().equals(room) && !d.day().isBefore(from) && !d.day().isAfter(to)) {

@@ -926,7 +926,8 @@ public final class SqliteEventStore implements EventStore {
         }
     }
 
-    private Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
+    @Override
+    public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement(
                     "SELECT day FROM derived_dirty WHERE room = ? AND day >= ? AND day <= ?")) {
