@@ -138,7 +138,8 @@ public final class AuditService {
 
     /**
      * The signs of life of each of {@code rooms} on the days {@code [first, end)}: its alive spans (a day without stored
-     * spans from its raw heartbeats) and its other events recorded with a synchronised clock. Heartbeats within a span
+     * spans from its raw heartbeats) and the times of its other events recorded with a synchronised clock
+     * ({@link DerivedStore#syncedTimesBesideHeartbeats}). Heartbeats within a span
      * are at most {@link AliveDay#SPAN_GAP_MS} apart, so a span holds no silence the audit reports. The spans and the
      * other events of all the rooms are read together, and the heartbeats of the rooms missing the same days (the days
      * before a room's first event and after its last have no spans) together.
@@ -182,13 +183,10 @@ public final class AuditService {
                 }
             }
         });
-        store.eventsBesideHeartbeats(rooms, first.atStartOfDay(RulesEngine.ZONE).toInstant(),
-                end.atStartOfDay(RulesEngine.ZONE).toInstant()).forEach((room, events) -> {
-                    for (StoredEvent e : events) {
-                        if (e.event().clockSynced()) {
-                            long at = e.event().at().toEpochMilli();
-                            intervals.get(room).add(new long[]{at, at});
-                        }
+        store.syncedTimesBesideHeartbeats(rooms, first.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                end.atStartOfDay(RulesEngine.ZONE).toInstant()).forEach((room, times) -> {
+                    for (long at : times) {
+                        intervals.get(room).add(new long[]{at, at});
                     }
                 });
         Map<String, EventExceptions.Alive> out = new HashMap<>();

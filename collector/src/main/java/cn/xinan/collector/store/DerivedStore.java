@@ -94,6 +94,21 @@ public interface DerivedStore {
     }
 
     /**
+     * Per room of {@code rooms} (every room a key, in their order), the distinct device times (epoch ms, ascending) of its
+     * stored events other than heartbeats with a device time in {@code [from, to)} that were recorded with a synchronised
+     * clock: all an audit takes from those events for its signs of life (docs/audit.md, "Device offline"). This default
+     * reads the events ({@link #eventsBesideHeartbeats(Collection, Instant, Instant)}); the InfluxDB store reads only
+     * their times.
+     */
+    default Map<String, long[]> syncedTimesBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, long[]> out = new java.util.LinkedHashMap<>();
+        eventsBesideHeartbeats(rooms, from, to).forEach((room, events) -> out.put(room, events.stream()
+                .filter(e -> e.event().clockSynced()).mapToLong(e -> e.event().at().toEpochMilli()).distinct().sorted()
+                .toArray()));
+        return out;
+    }
+
+    /**
      * {@link #heartbeats(String, Instant, Instant)} of each of {@code rooms}, every room a key, as
      * {@link #eventsBesideHeartbeats(Collection, Instant, Instant)} gives them.
      */

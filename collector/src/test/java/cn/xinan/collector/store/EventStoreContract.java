@@ -676,8 +676,9 @@ public abstract class EventStoreContract {
 
     /**
      * Each room of {@link #MANY_ROOMS} plus {@link #ODD_ROOM}: on D1 heartbeats numbered 1 to 3, number 4 never stored,
-     * a staff_open (5) received late in the even rooms, on D1 + 1 a heartbeat (6); derived; then on D1 + 2 (marked,
-     * not derived) a heartbeat (7) in every third room. Returns the rooms, the odd one last.
+     * a staff_open (5) received late in the even rooms, on D1 + 1 a heartbeat (6) and in every fourth room from the
+     * fourth a staff_close of an unsynchronised clock (7); derived; then on D1 + 2 (marked, not derived) a heartbeat in
+     * every third room. Returns the rooms, the odd one last.
      */
     private List<String> manyRoomsDerivedInPart() {
         List<String> rooms = new ArrayList<>();
@@ -697,6 +698,10 @@ public abstract class EventStoreContract {
             first.add(new StoredEvent(d.event(local(D1, 8, 5), new EventBody.StaffOpen("T01")), room,
                     r % 2 == 0 ? local(D1.plusDays(3), 9, 0) : local(D1, 8, 6)));
             first.add(new StoredEvent(d.heartbeat(local(D1.plusDays(1), 9, 0)), room, local(D1.plusDays(1), 9, 1)));
+            if (r % 4 == 3) {
+                first.add(new StoredEvent(d.event(local(D1.plusDays(1), 9, 30), false, new EventBody.StaffClose("T01")),
+                        room, local(D1.plusDays(1), 9, 31)));
+            }
             if (r % 3 == 0) {
                 later.add(new StoredEvent(d.heartbeat(local(D1.plusDays(2), 10, 0)), room, local(D1.plusDays(2), 10, 1)));
             }
@@ -736,6 +741,8 @@ public abstract class EventStoreContract {
             var beside = store.eventsBesideHeartbeats(asked, r[0], r[1]);
             var heartbeats = store.heartbeats(asked, r[0], r[1]);
             var runs = store.sequenceRuns(asked, r[0], r[1]);
+            var synced = store.syncedTimesBesideHeartbeats(asked, r[0], r[1]);
+            assertThat(synced.keySet()).containsExactlyElementsOf(keys);
             assertThat(beside.keySet()).containsExactlyElementsOf(keys);
             assertThat(heartbeats.keySet()).containsExactlyElementsOf(keys);
             assertThat(runs.keySet()).containsExactlyElementsOf(keys);
@@ -744,6 +751,9 @@ public abstract class EventStoreContract {
                         .isEqualTo(store.eventsBesideHeartbeats(room, r[0], r[1]));
                 assertThat(heartbeats.get(room)).as("heartbeats of %s", room).isEqualTo(store.heartbeats(room, r[0], r[1]));
                 assertThat(runs.get(room)).as("runs of %s", room).isEqualTo(store.sequenceRuns(room, r[0], r[1]));
+                assertThat(synced.get(room)).as("synchronised times beside heartbeats of %s", room).containsExactly(
+                        store.eventsBesideHeartbeats(room, r[0], r[1]).stream().filter(e -> e.event().clockSynced())
+                                .mapToLong(e -> e.event().at().toEpochMilli()).toArray());
             }
             for (java.time.Duration after : List.of(java.time.Duration.ofHours(1), java.time.Duration.ofHours(60))) {
                 var late = store.eventsReceivedAfterTheirDay(asked, r[0], r[1], after);
@@ -776,6 +786,12 @@ public abstract class EventStoreContract {
         var beside = store.eventsBesideHeartbeats(asked, from, to);
         assertThat(beside.get(ODD_ROOM)).extracting(e -> e.event().kind().wireName()).containsExactly("staff_open");
         assertThat(beside.get(ODD_ROOM)).extracting(StoredEvent::roomId).containsExactly(ODD_ROOM);
+        assertThat(beside.get("room-many-3")).extracting(e -> e.event().kind().wireName())
+                .containsExactly("staff_open", "staff_close");
+        var synced = store.syncedTimesBesideHeartbeats(asked, from, to);
+        assertThat(synced.get("room-many-3")).containsExactly(local(D1, 8, 5).toEpochMilli());
+        assertThat(synced.get(ODD_ROOM)).containsExactly(local(D1, 8, 5).toEpochMilli());
+        assertThat(synced.get("room-without-events")).isEmpty();
         var heartbeats = store.heartbeats(asked, from, to);
         assertThat(heartbeats.get(ODD_ROOM)).extracting(e -> e.event().at()).containsExactly(local(D1, 8, 0),
                 local(D1, 8, 1), local(D1, 8, 2), local(D1.plusDays(1), 9, 0));

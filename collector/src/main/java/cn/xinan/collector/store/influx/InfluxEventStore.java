@@ -521,52 +521,111 @@ public final class InfluxEventStore implements EventStore {
     }
 
     /**
-     * The events of several rooms, one query per {@value #ROOMS_PER_QUERY} rooms grouped by room, whose {@code LIMIT}
-     * holds per room: a room that fills its page is read on alone from its last time, as {@link #roomEvents} pages.
+     * {@inheritDoc} Only the times: {@code SELECT "synced"} of the events other than heartbeats with {@code synced} true,
+     * {@value #ROOMS_PER_QUERY} rooms per query grouped by room, no event decoded (a term of a room's events beside its
+     * heartbeats is a few thousand rows of two columns instead of fifteen).
+     */
+    @Override
+    public Map<String, long[]> syncedTimesBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, java.util.TreeSet<Long>> times = new LinkedHashMap<>();
+        for (String room : rooms) {
+            times.putIfAbsent(room, new java.util.TreeSet<>());
+        }
+        roomsRows(times.keySet(), "\"synced\"", from, to, " AND \"kind\" != " + literal(EventKind.HEARTBEAT.wireName())
+                + " AND \"synced\" = true", (room, row) -> times.get(room).add(Math.floorDiv(row.timeNs(), 1_000_000L)));
+        Map<String, long[]> out = new LinkedHashMap<>();
+        times.forEach((room, t) -> out.put(room, t.stream().mapToLong(Long::longValue).toArray()));
+        return out;
+    }
+
+    /**
+     * The events of several rooms ({@link #roomsRows}), each once, in {@link #eventsForRoom}'s order.
      *
      * @param condition an InfluxQL condition on the kind tag, or empty
      */
     private Map<String, List<StoredEvent>> roomsEvents(Collection<String> rooms, Instant from, Instant to, String condition) {
-        TimeRange range = TimeRange.of(from, to);
-        long fromNs = range.fromMs() * 1_000_000L;
-        long toNs = range.toMs() * 1_000_000L;
         Map<String, Map<String, StoredEvent>> byRoom = new LinkedHashMap<>();
         for (String room : rooms) {
             byRoom.putIfAbsent(room, new LinkedHashMap<>());
         }
-        for (List<String> chunk : chunks(byRoom.keySet())) {
-            String q = "SELECT * FROM " + eventsFrom + " WHERE " + anyRoom(chunk) + condition + " AND time >= " + fromNs
-                    + " AND time < " + toNs + " GROUP BY \"room\" ORDER BY time ASC LIMIT " + READ_PAGE;
-            for (QueryResult.Result r : run(q, settings.database(), true).getResults()) {
-                if (r.getSeries() == null) {
-                    continue;
-                }
-                for (QueryResult.Series series : r.getSeries()) {
-                    String room = series.getTags() == null ? null : series.getTags().get("room");
-                    Map<String, StoredEvent> byId = byRoom.get(room);
-                    if (byId == null || series.getValues() == null) {
-                        continue;
-                    }
-                    long last = fromNs;
-                    for (List<Object> row : series.getValues()) {
-                        Row v = new Row(series.getColumns(), row);
-                        StoredEvent e = readEvent(v, room);
-                        byId.putIfAbsent(e.eventId(), e);
-                        last = v.timeNs();
-                    }
-                    if (series.getValues().size() >= READ_PAGE) {
-                        if (last == fromNs) {
-                            throw new StoreException("InfluxDB: more than " + READ_PAGE + " points of room " + room
-                                    + " share the time " + fromNs + " ns; cannot page");
-                        }
-                        pageOn(room, last, toNs, condition, byId);
-                    }
-                }
-            }
-        }
+        roomsRows(byRoom.keySet(), "*", from, to, condition, (room, row) -> {
+            StoredEvent e = readEvent(row, room);
+            byRoom.get(room).putIfAbsent(e.eventId(), e);
+        });
         Map<String, List<StoredEvent>> out = new LinkedHashMap<>();
         byRoom.forEach((room, byId) -> out.put(room, inStoreOrder(byId)));
         return out;
+    }
+
+    /** A row of {@link #roomsRows} with its room (the series' tag). */
+    @FunctionalInterface
+    private interface RoomRow {
+        void accept(String room, Row row);
+    }
+
+    /**
+     * Hands {@code sink} the rows of {@code fields} of the events of {@code rooms} in {@code [from, to)}: one query per
+     * {@value #ROOMS_PER_QUERY} rooms, grouped by room, whose {@code LIMIT} holds per room; a room that fills its page is
+     * read on alone from its last time, as {@link #roomEvents} pages (a row at that time can be handed over twice).
+     *
+     * @param condition an InfluxQL condition on the kind tag and fields, or empty
+     */
+    private void roomsRows(Collection<String> rooms, String fields, Instant from, Instant to, String condition,
+                           RoomRow sink) {
+        TimeRange range = TimeRange.of(from, to);
+        long fromNs = range.fromMs() * 1_000_000L;
+        long toNs = range.toMs() * 1_000_000L;
+        for (List<String> chunk : chunks(rooms)) {
+            Map<String, Long> full = roomsPage(chunk, fields, fromNs, toNs, condition, sink);
+            for (Map.Entry<String, Long> room : full.entrySet()) {
+                long cursor = room.getValue();
+                while (true) {
+                    Long last = roomsPage(List.of(room.getKey()), fields, cursor, toNs, condition, sink).get(room.getKey());
+                    if (last == null) {
+                        break;
+                    }
+                    cursor = last;
+                }
+            }
+        }
+    }
+
+    /**
+     * One page of {@link #roomsRows} from {@code cursor}: returns the rooms whose page was full, each with the time to read
+     * on from.
+     *
+     * @throws StoreException when more than a page of a room's points share the time {@code cursor}
+     */
+    private Map<String, Long> roomsPage(List<String> rooms, String fields, long cursor, long toNs, String condition,
+                                        RoomRow sink) {
+        String q = "SELECT " + fields + " FROM " + eventsFrom + " WHERE " + anyRoom(rooms) + condition + " AND time >= "
+                + cursor + " AND time < " + toNs + " GROUP BY \"room\" ORDER BY time ASC LIMIT " + READ_PAGE;
+        Map<String, Long> full = new LinkedHashMap<>();
+        for (QueryResult.Result r : run(q, settings.database(), true).getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String room = series.getTags() == null ? null : series.getTags().get("room");
+                if (room == null || !rooms.contains(room) || series.getValues() == null) {
+                    continue;
+                }
+                long last = cursor;
+                for (List<Object> row : series.getValues()) {
+                    Row v = new Row(series.getColumns(), row);
+                    sink.accept(room, v);
+                    last = v.timeNs();
+                }
+                if (series.getValues().size() >= READ_PAGE) {
+                    if (last == cursor) {
+                        throw new StoreException("InfluxDB: more than " + READ_PAGE + " points of room " + room
+                                + " share the time " + cursor + " ns; cannot page");
+                    }
+                    full.put(room, last);
+                }
+            }
+        }
+        return full;
     }
 
     /** {@code ("room" = 'a' OR "room" = 'b' ...)}, the values escaped as every literal of this store. */
