@@ -61,9 +61,9 @@ public final class AuditService {
     }
 
     /**
-     * Rooms whose reads {@link #audit} asks the store for together ({@link EventStore}'s methods over several rooms): a
-     * few queries per this many rooms on InfluxDB instead of a few per room, with the events beside the heartbeats of at
-     * most this many rooms held at once.
+     * Rooms whose reads {@link #audit} asks the store for together ({@link DerivedStore}'s methods over several rooms): a
+     * few queries per this many rooms on InfluxDB instead of a few per room, with the answers (runs, late events, alive
+     * spans, times of the other events) of at most this many rooms held at once.
      */
     static final int ROOMS_PER_READ = 50;
 
