@@ -63,11 +63,19 @@ public final class AuditService {
     }
 
     /**
+     * Rooms whose reads {@link #audit} asks the store for together ({@link DerivedStore}'s methods over several rooms): a
+     * few queries per this many rooms on InfluxDB instead of a few per room, with the answers (runs, late events, alive
+     * spans, times of the other events) of at most this many rooms held at once.
+     */
+    static final int ROOMS_PER_READ = 50;
+
+    /**
      * The audit of {@code scope} over {@code [from, to]}, from derived results (docs/audit.md, "Where the figures come
      * from"): the verdicts from the day summaries ({@link VerdictService#rooms}), the devices offline from the alive
      * spans and the events other than heartbeats, the events behind the figures as the store's runs of sequence
-     * numbers, and the late events as the store selects them. Only a room with late events has its raw events read
-     * (the verdicts as they stood without them are the engine's over the others). Equal to {@link #auditFromEveryEvent}.
+     * numbers, and the late events as the store selects them, each read for {@link #ROOMS_PER_READ} rooms at a time.
+     * Only a room with late events has its raw events read (the verdicts as they stood without them are the engine's
+     * over the others). Equal to {@link #auditFromEveryEvent}.
      */
     public AuditReport audit(AuditScope scope, LocalDate from, LocalDate to) {
         checkPeriod(from, to);
@@ -80,77 +88,112 @@ public final class AuditService {
         Instant now = clock.instant();
         List<RoomReport> reports = rooms.isEmpty() ? List.of()
                 : verdicts.rooms(rooms.stream().map(RoomRecord::roomId).toList(), from, to);
+        boolean everyEvent = exceptions.offlineAfter().toMillis() <= AliveDay.SPAN_GAP_MS;
         List<AuditRoom> audited = new ArrayList<>(rooms.size());
-        for (int i = 0; i < rooms.size(); i++) {
-            RoomRecord room = rooms.get(i);
-            RoomReport report = reports.get(i);
-            Map<String, List<long[]>> runs = new TreeMap<>();
-            for (DerivedStore.SeqRun run : store.sequenceRuns(room.roomId(), start, end)) {
-                runs.computeIfAbsent(run.device(), d -> new ArrayList<>()).add(new long[]{run.first(), run.last()});
-            }
-            List<DeviceEvidence> evidence = new ArrayList<>();
-            runs.forEach((device, r) -> evidence.add(DeviceEvidence.ofRuns(device, r)));
-            boolean late = false;
-            for (StoredEvent e : store.eventsReceivedAfterTheirDay(room.roomId(), start, end, exceptions.lateAfter())) {
-                late |= EventExceptions.isLate(e.event(), e.receivedAt(), exceptions.lateAfter(), from, to);
-            }
-            List<AuditException> found;
-            if (late || exceptions.offlineAfter().toMillis() <= AliveDay.SPAN_GAP_MS) {
-                // the verdicts without the late events (or silences shorter than a span's gaps) need every event
-                List<DeviceEvent> events = new ArrayList<>();
-                Map<String, Instant> receivedAt = new java.util.HashMap<>();
-                for (StoredEvent s : store.eventsForRoom(room.roomId(), start, end)) {
-                    events.add(s.event());
-                    receivedAt.put(s.eventId(), s.receivedAt());
+        for (int first = 0; first < rooms.size(); first += ROOMS_PER_READ) {
+            List<RoomRecord> slice = rooms.subList(first, Math.min(rooms.size(), first + ROOMS_PER_READ));
+            List<String> ids = slice.stream().map(RoomRecord::roomId).toList();
+            Map<String, List<DerivedStore.SeqRun>> runsOf = store.sequenceRuns(ids, start, end);
+            Map<String, List<StoredEvent>> lateOf = store.eventsReceivedAfterTheirDay(ids, start, end,
+                    exceptions.lateAfter());
+            Map<String, Boolean> late = new HashMap<>();
+            List<String> fromSpans = new ArrayList<>();
+            for (String room : ids) {
+                boolean any = false;
+                for (StoredEvent e : lateOf.get(room)) {
+                    any |= EventExceptions.isLate(e.event(), e.receivedAt(), exceptions.lateAfter(), from, to);
                 }
-                found = EventExceptions.find(room.school(), room.tier(), report, events, receivedAt,
-                        calendars.forSchool(room.school()), engine, exceptions, from, to, now);
-            } else {
-                found = EventExceptions.findOffline(room.school(), report, alive(room.roomId(), firstDay, afterLastDay),
-                        exceptions, now);
+                late.put(room, any);
+                if (!any && !everyEvent) {
+                    fromSpans.add(room);
+                }
             }
-            audited.add(new AuditRoom(room, report, evidence, found));
+            Map<String, EventExceptions.Alive> alive = alive(fromSpans, firstDay, afterLastDay);
+            for (int i = 0; i < slice.size(); i++) {
+                RoomRecord room = slice.get(i);
+                RoomReport report = reports.get(first + i);
+                Map<String, List<long[]>> runs = new TreeMap<>();
+                for (DerivedStore.SeqRun run : runsOf.get(room.roomId())) {
+                    runs.computeIfAbsent(run.device(), d -> new ArrayList<>()).add(new long[]{run.first(), run.last()});
+                }
+                List<DeviceEvidence> evidence = new ArrayList<>();
+                runs.forEach((device, r) -> evidence.add(DeviceEvidence.ofRuns(device, r)));
+                List<AuditException> found;
+                if (late.get(room.roomId()) || everyEvent) {
+                    // the verdicts without the late events (or silences shorter than a span's gaps) need every event
+                    List<DeviceEvent> events = new ArrayList<>();
+                    Map<String, Instant> receivedAt = new java.util.HashMap<>();
+                    for (StoredEvent s : store.eventsForRoom(room.roomId(), start, end)) {
+                        events.add(s.event());
+                        receivedAt.put(s.eventId(), s.receivedAt());
+                    }
+                    found = EventExceptions.find(room.school(), room.tier(), report, events, receivedAt,
+                            calendars.forSchool(room.school()), engine, exceptions, from, to, now);
+                } else {
+                    found = EventExceptions.findOffline(room.school(), report, alive.get(room.roomId()), exceptions, now);
+                }
+                audited.add(new AuditRoom(room, report, evidence, found));
+            }
         }
         return new AuditReport(from, to, scope, verdicts.settings(), now, audited, exceptions);
     }
 
     /**
-     * A room's signs of life on the days {@code [first, end)}: its alive spans (a day without stored spans from its raw
-     * heartbeats) and its other events recorded with a synchronised clock. Heartbeats within a span are at most
-     * {@link AliveDay#SPAN_GAP_MS} apart, so a span holds no silence the audit reports.
+     * The signs of life of each of {@code rooms} on the days {@code [first, end)}: its alive spans (a day without stored
+     * spans from its raw heartbeats) and the times of its other events recorded with a synchronised clock
+     * ({@link DerivedStore#syncedTimesBesideHeartbeats}). Heartbeats within a span
+     * are at most {@link AliveDay#SPAN_GAP_MS} apart, so a span holds no silence the audit reports. The spans and the
+     * other events of all the rooms are read together, and the heartbeats of the rooms missing the same days (the days
+     * before a room's first event and after its last have no spans) together.
      */
-    private EventExceptions.Alive alive(String room, LocalDate first, LocalDate end) {
-        List<long[]> intervals = new ArrayList<>();
-        Map<LocalDate, AliveDay> stored = store.aliveDays(room, first, end.minusDays(1));
-        LocalDate missingFrom = null;
-        for (LocalDate d = first; !d.isAfter(end); d = d.plusDays(1)) {
-            boolean missing = d.isBefore(end) && !stored.containsKey(d);
-            if (missing && missingFrom == null) {
-                missingFrom = d;
-            } else if (!missing && missingFrom != null) {
-                for (StoredEvent h : store.heartbeats(room, missingFrom.atStartOfDay(RulesEngine.ZONE).toInstant(),
-                        d.atStartOfDay(RulesEngine.ZONE).toInstant())) {
-                    if (h.event().clockSynced()) {
-                        long at = h.event().at().toEpochMilli();
-                        intervals.add(new long[]{at, at});
-                    }
+    private Map<String, EventExceptions.Alive> alive(List<String> rooms, LocalDate first, LocalDate end) {
+        if (rooms.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<long[]>> intervals = new HashMap<>();
+        for (String room : rooms) {
+            intervals.put(room, new ArrayList<>());
+        }
+        Map<String, Map<LocalDate, AliveDay>> stored = store.aliveDays(rooms, first, end.minusDays(1));
+        Map<List<LocalDate>, List<String>> missing = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            Map<LocalDate, AliveDay> days = stored.get(room);
+            LocalDate missingFrom = null;
+            for (LocalDate d = first; !d.isAfter(end); d = d.plusDays(1)) {
+                boolean none = d.isBefore(end) && !days.containsKey(d);
+                if (none && missingFrom == null) {
+                    missingFrom = d;
+                } else if (!none && missingFrom != null) {
+                    missing.computeIfAbsent(List.of(missingFrom, d), k -> new ArrayList<>()).add(room);
+                    missingFrom = null;
                 }
-                missingFrom = null;
             }
         }
-        for (AliveDay day : stored.values()) {
-            for (AliveDay.Span span : day.spans()) {
-                intervals.add(new long[]{span.firstMs(), span.lastMs()});
+        missing.forEach((days, together) -> store.heartbeats(together, days.get(0).atStartOfDay(RulesEngine.ZONE)
+                .toInstant(), days.get(1).atStartOfDay(RulesEngine.ZONE).toInstant()).forEach((room, heartbeats) -> {
+                    for (StoredEvent h : heartbeats) {
+                        if (h.event().clockSynced()) {
+                            long at = h.event().at().toEpochMilli();
+                            intervals.get(room).add(new long[]{at, at});
+                        }
+                    }
+                }));
+        stored.forEach((room, days) -> {
+            for (AliveDay day : days.values()) {
+                for (AliveDay.Span span : day.spans()) {
+                    intervals.get(room).add(new long[]{span.firstMs(), span.lastMs()});
+                }
             }
-        }
-        for (StoredEvent e : store.eventsBesideHeartbeats(room, first.atStartOfDay(RulesEngine.ZONE).toInstant(),
-                end.atStartOfDay(RulesEngine.ZONE).toInstant())) {
-            if (e.event().clockSynced()) {
-                long at = e.event().at().toEpochMilli();
-                intervals.add(new long[]{at, at});
-            }
-        }
-        return EventExceptions.Alive.intervals(intervals);
+        });
+        store.syncedTimesBesideHeartbeats(rooms, first.atStartOfDay(RulesEngine.ZONE).toInstant(),
+                end.atStartOfDay(RulesEngine.ZONE).toInstant()).forEach((room, times) -> {
+                    for (long at : times) {
+                        intervals.get(room).add(new long[]{at, at});
+                    }
+                });
+        Map<String, EventExceptions.Alive> out = new HashMap<>();
+        intervals.forEach((room, list) -> out.put(room, EventExceptions.Alive.intervals(list)));
+        return out;
     }
 
     /** A stretch without any sign of life from a room's devices ({@link #outages}). */
@@ -191,7 +234,7 @@ public final class AuditService {
             }
             alive = EventExceptions.Alive.points(events);
         } else {
-            alive = alive(room, from, to.plusDays(1));
+            alive = alive(List.of(room), from, to.plusDays(1)).get(room);
         }
         List<Outage> out = new ArrayList<>();
         for (long[] s : alive.silences(start, end, exceptions.offlineAfter().toMillis())) {

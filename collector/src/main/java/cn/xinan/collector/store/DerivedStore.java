@@ -81,6 +81,46 @@ public interface DerivedStore {
     List<StoredEvent> heartbeats(String room, Instant from, Instant to);
 
     /**
+     * {@link #eventsBesideHeartbeats(String, Instant, Instant)} of each of {@code rooms}: every room asked for is a key
+     * (a room without such events maps to an empty list), in the order of {@code rooms}. What an audit reads for a scope
+     * of rooms; this default asks room by room, the InfluxDB store a few rooms per query (each query is a round trip).
+     */
+    default Map<String, List<StoredEvent>> eventsBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, r -> eventsBesideHeartbeats(r, from, to));
+        }
+        return out;
+    }
+
+    /**
+     * Per room of {@code rooms} (every room a key, in their order), the distinct device times (epoch ms, ascending) of its
+     * stored events other than heartbeats with a device time in {@code [from, to)} that were recorded with a synchronised
+     * clock: all an audit takes from those events for its signs of life (docs/audit.md, "Device offline"). This default
+     * reads the events ({@link #eventsBesideHeartbeats(Collection, Instant, Instant)}); the InfluxDB store reads only
+     * their times.
+     */
+    default Map<String, long[]> syncedTimesBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, long[]> out = new java.util.LinkedHashMap<>();
+        eventsBesideHeartbeats(rooms, from, to).forEach((room, events) -> out.put(room, events.stream()
+                .filter(e -> e.event().clockSynced()).mapToLong(e -> e.event().at().toEpochMilli()).distinct().sorted()
+                .toArray()));
+        return out;
+    }
+
+    /**
+     * {@link #heartbeats(String, Instant, Instant)} of each of {@code rooms}, every room a key, as
+     * {@link #eventsBesideHeartbeats(Collection, Instant, Instant)} gives them.
+     */
+    default Map<String, List<StoredEvent>> heartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, r -> heartbeats(r, from, to));
+        }
+        return out;
+    }
+
+    /**
      * One device's stored events with consecutive sequence numbers {@code first..last} (each number once, however often
      * it is stored).
      */
@@ -99,33 +139,18 @@ public interface DerivedStore {
      * events; the stores read their {@link SeqDay}s instead ({@link SeqDayReads}).
      */
     default List<SeqRun> sequenceRuns(String room, Instant from, Instant to) {
-        java.util.TreeMap<String, java.util.TreeSet<Long>> seqs = new java.util.TreeMap<>();
-        for (StoredEvent e : heartbeats(room, from, to)) {
-            seqs.computeIfAbsent(e.event().deviceId(), d -> new java.util.TreeSet<>()).add(e.event().seq());
-        }
-        for (StoredEvent e : eventsBesideHeartbeats(room, from, to)) {
-            seqs.computeIfAbsent(e.event().deviceId(), d -> new java.util.TreeSet<>()).add(e.event().seq());
-        }
-        List<SeqRun> out = new java.util.ArrayList<>();
-        for (Map.Entry<String, java.util.TreeSet<Long>> d : seqs.entrySet()) {
-            long first = 0;
-            long last = 0;
-            boolean open = false;
-            for (long seq : d.getValue()) {
-                if (open && seq == last + 1) {
-                    last = seq;
-                    continue;
-                }
-                if (open) {
-                    out.add(new SeqRun(d.getKey(), first, last));
-                }
-                first = seq;
-                last = seq;
-                open = true;
-            }
-            if (open) {
-                out.add(new SeqRun(d.getKey(), first, last));
-            }
+        return SeqDayReads.runsOf(heartbeats(room, from, to), eventsBesideHeartbeats(room, from, to));
+    }
+
+    /**
+     * {@link #sequenceRuns(String, Instant, Instant)} of each of {@code rooms}: every room asked for is a key (a room
+     * without events maps to an empty list), in the order of {@code rooms}. This default asks room by room; the InfluxDB
+     * store reads the records and marks of a few rooms per query.
+     */
+    default Map<String, List<SeqRun>> sequenceRuns(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, List<SeqRun>> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, r -> sequenceRuns(r, from, to));
         }
         return out;
     }
@@ -137,17 +162,19 @@ public interface DerivedStore {
      * events only of the days a record says were received that late ({@link SeqDayReads}).
      */
     default List<StoredEvent> eventsReceivedAfterTheirDay(String room, Instant from, Instant to, java.time.Duration after) {
-        List<StoredEvent> all = new java.util.ArrayList<>(heartbeats(room, from, to));
-        all.addAll(eventsBesideHeartbeats(room, from, to));
-        all.sort(java.util.Comparator.comparing((StoredEvent e) -> e.event().at())
-                .thenComparing(e -> e.event().deviceId()).thenComparingLong(e -> e.event().seq()));
-        List<StoredEvent> out = new java.util.ArrayList<>();
-        for (StoredEvent e : all) {
-            Instant dayEnd = LocalDate.ofInstant(e.event().at(), cn.xinan.rules.RulesEngine.ZONE).plusDays(1)
-                    .atStartOfDay(cn.xinan.rules.RulesEngine.ZONE).toInstant();
-            if (e.receivedAt().isAfter(dayEnd.plus(after))) {
-                out.add(e);
-            }
+        return SeqDayReads.lateOf(heartbeats(room, from, to), eventsBesideHeartbeats(room, from, to), after);
+    }
+
+    /**
+     * {@link #eventsReceivedAfterTheirDay(String, Instant, Instant, java.time.Duration)} of each of {@code rooms}: every
+     * room asked for is a key (a room without such events maps to an empty list), in the order of {@code rooms}. This
+     * default asks room by room; the InfluxDB store reads the records and marks of a few rooms per query.
+     */
+    default Map<String, List<StoredEvent>> eventsReceivedAfterTheirDay(Collection<String> rooms, Instant from, Instant to,
+                                                                        java.time.Duration after) {
+        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, r -> eventsReceivedAfterTheirDay(r, from, to, after));
         }
         return out;
     }
@@ -157,6 +184,19 @@ public interface DerivedStore {
 
     /** The stored alive days of a room for the days {@code from..to}; a day never written is left out. */
     Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to);
+
+    /**
+     * {@link #aliveDays(String, LocalDate, LocalDate)} of each of {@code rooms}: every room asked for is a key (a room
+     * without stored days maps to an empty map), in the order of {@code rooms}. This default asks room by room; the
+     * InfluxDB store a few rooms per query.
+     */
+    default Map<String, Map<LocalDate, AliveDay>> aliveDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Map<String, Map<LocalDate, AliveDay>> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, r -> aliveDays(r, from, to));
+        }
+        return out;
+    }
 
     /**
      * Writes (replaces) the sequence-number records of one room, keyed by room, device and day; durable when it returns.

@@ -19,6 +19,7 @@ import cn.xinan.rules.Tier;
 import cn.xinan.rules.calendar.NationalCalendar;
 import cn.xinan.rules.calendar.SchoolCalendar;
 import cn.xinan.wire.SignedEvent;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -47,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link AuditService#evidence}, the engine and the exceptions over all the events) in every figure, exception and
  * listed sequence number: for random fortnights of heartbeats with silences during the opening hours, sessions,
  * check-ins and unsynchronised events, delivered shuffled, partly twice and partly late, split between two collector
- * replicas on one SQLite file that derive at random moments, with random offline and late thresholds.
+ * replicas on one SQLite file that derive at random moments, with random offline and late thresholds; and for more rooms
+ * than the audit reads at once. {@link AuditFromDerivedInfluxTest} does the same on InfluxDB.
  */
 class AuditFromDerivedPropertyTest {
     private static final LocalDate FIRST = LocalDate.of(2025, 3, 3); // a Monday
@@ -58,14 +60,41 @@ class AuditFromDerivedPropertyTest {
 
     @Property(tries = 12)
     void theAuditFromDerivedResultsEqualsTheAuditFromEveryEvent(@ForAll long seed) throws IOException {
+        onSqlite(dir -> auditsAgree(seed, 3, DAYS, () -> SqliteEventStore.open(dir.resolve("events.db"))));
+    }
+
+    /** More rooms than {@link AuditService#audit} reads at once: the rooms of every read have their own figures. */
+    @Example
+    void theAuditOfMoreRoomsThanOneReadTakesEqualsTheAuditFromEveryEvent() throws IOException {
+        onSqlite(dir -> auditsAgree(20_251_202L, AuditService.ROOMS_PER_READ + 5, 2,
+                () -> SqliteEventStore.open(dir.resolve("events.db"))));
+    }
+
+    private static void onSqlite(java.util.function.Consumer<Path> test) throws IOException {
+        Path dir = Files.createTempDirectory("xinan-audit-derived");
+        try {
+            test.accept(dir);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * {@code rooms} rooms with {@code days} days of events from {@link #FIRST} ({@link #fortnight}), delivered to two
+     * replicas of one store ({@code replica} opens one more on the same data), audited from derived results and from
+     * every event over random periods of the fortnight, for all rooms and for the 示范 ones: the two audits are equal.
+     */
+    static void auditsAgree(long seed, int roomCount, int days, java.util.function.Supplier<EventStore> replica) {
         Random random = new Random(seed);
         List<RoomRecord> rooms = new ArrayList<>();
         List<StoredEvent> delivery = new ArrayList<>();
-        for (int r = 0; r < 3; r++) {
+        for (int r = 0; r < roomCount; r++) {
             RoomRecord room = new RoomRecord("county-1", "school-" + (r % 2), "room-" + r,
                     r % 2 == 0 ? Tier.DEMONSTRATION : Tier.QUALIFIED, "room " + r);
             rooms.add(room);
-            delivery.addAll(fortnight(room.roomId(), random));
+            delivery.addAll(fortnight(room.roomId(), random, days));
         }
         RuleSettings settings = RuleSettings.defaults().withUnattendedGapSeconds(random.nextBoolean() ? 1_800 : 600);
         AuditSettings.ExceptionSettings exceptions = new AuditSettings.ExceptionSettings(
@@ -77,9 +106,7 @@ class AuditFromDerivedPropertyTest {
         Instant now = random.nextBoolean() ? LAST.plusDays(3).atStartOfDay(RulesEngine.ZONE).toInstant()
                 : FIRST.plusDays(random.nextInt(DAYS)).atTime(8 + random.nextInt(12), 0).atZone(RulesEngine.ZONE).toInstant();
 
-        Path dir = Files.createTempDirectory("xinan-audit-derived");
-        try (EventStore a = SqliteEventStore.open(dir.resolve("events.db"));
-             EventStore b = SqliteEventStore.open(dir.resolve("events.db"))) {
+        try (EventStore a = replica.get(); EventStore b = replica.get()) {
             deliver(delivery, random, a, new DerivedResults(a, settings), b, new DerivedResults(b, settings));
             Registry registry = new Registry(rooms, List.of());
             SchoolCalendars calendars = SchoolCalendars.uniform(CALENDAR);
@@ -92,25 +119,21 @@ class AuditFromDerivedPropertyTest {
                 String raw = AuditJson.toJson(audits.auditFromEveryEvent(scope, from, to));
                 assertThat(derived).as("audit of %s from %s to %s", scope, from, to).isEqualTo(raw);
             }
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
     /**
-     * A room's fortnight: heartbeats a minute apart from 06:00 (most nights) or all day with silences of random length (some
+     * A room's fortnight (its first {@code days} days): heartbeats a minute apart from 06:00 (most nights) or all day with silences of random length (some
      * within the opening hours, some across midnight), sessions and check-ins, a few events recorded before the clock
      * was synchronised; received 30 s after they were recorded, or (in some rooms) some of them a day or more late.
      */
-    private static List<StoredEvent> fortnight(String room, Random random) {
+    private static List<StoredEvent> fortnight(String room, Random random, int days) {
         String device = room + "-dev";
         boolean lateRoom = random.nextInt(3) == 0;
         List<DeviceEvent> events = new ArrayList<>();
         Instant origin = FIRST.atStartOfDay(RulesEngine.ZONE).toInstant();
         int silentDays = random.nextInt(3);
-        for (int minute = random.nextInt(600); minute < DAYS * 1440; minute++) {
+        for (int minute = random.nextInt(600); minute < days * 1440; minute++) {
             if (random.nextInt(200) == 0) {
                 minute += random.nextInt(random.nextBoolean() ? 60 : 600); // a silence
                 continue;

@@ -667,6 +667,157 @@ public abstract class EventStoreContract {
         assertThat(store.derivedFingerprint()).contains("gap=1800");
     }
 
+    // ---- the reads over several rooms (an audit's scope) ----
+
+    /** More rooms than the InfluxDB store asks for in one query, so the rooms are read in several groups. */
+    private static final int MANY_ROOMS = 62;
+    /** A room whose name needs escaping in a query and in a tag: quote, backslash, space, comma, equals sign. */
+    private static final String ODD_ROOM = "it's room \\ 7, a=b";
+
+    /**
+     * Each room of {@link #MANY_ROOMS} plus {@link #ODD_ROOM}: on D1 heartbeats numbered 1 to 3, number 4 never stored,
+     * a staff_open (5) received late in the even rooms, on D1 + 1 a heartbeat (6) and in every fourth room from the
+     * fourth a staff_close of an unsynchronised clock (7); derived; then on D1 + 2 (marked, not derived) a heartbeat in
+     * every third room. Returns the rooms, the odd one last.
+     */
+    private List<String> manyRoomsDerivedInPart() {
+        List<String> rooms = new ArrayList<>();
+        for (int r = 0; r < MANY_ROOMS; r++) {
+            rooms.add("room-many-" + r);
+        }
+        rooms.add(ODD_ROOM);
+        List<StoredEvent> first = new ArrayList<>();
+        List<StoredEvent> later = new ArrayList<>();
+        for (int r = 0; r < rooms.size(); r++) {
+            String room = rooms.get(r);
+            TestDevice d = new TestDevice("dev-many-" + r, room);
+            for (int m = 0; m < 3; m++) {
+                first.add(new StoredEvent(d.heartbeat(local(D1, 8, m)), room, RECEIVED));
+            }
+            d.heartbeat(local(D1, 8, 3)); // never stored
+            first.add(new StoredEvent(d.event(local(D1, 8, 5), new EventBody.StaffOpen("T01")), room,
+                    r % 2 == 0 ? local(D1.plusDays(3), 9, 0) : local(D1, 8, 6)));
+            first.add(new StoredEvent(d.heartbeat(local(D1.plusDays(1), 9, 0)), room, local(D1.plusDays(1), 9, 1)));
+            if (r % 4 == 3) {
+                first.add(new StoredEvent(d.event(local(D1.plusDays(1), 9, 30), false, new EventBody.StaffClose("T01")),
+                        room, local(D1.plusDays(1), 9, 31)));
+            }
+            if (r % 3 == 0) {
+                later.add(new StoredEvent(d.heartbeat(local(D1.plusDays(2), 10, 0)), room, local(D1.plusDays(2), 10, 1)));
+            }
+        }
+        store.append(first);
+        new cn.xinan.collector.verdict.DerivedResults(store, cn.xinan.rules.RuleSettings.defaults()).refresh(List.of());
+        store.append(later);
+        return rooms;
+    }
+
+    /**
+     * The reads over several rooms answer for each room what the read of that room alone answers (every room asked for a
+     * key, in the order asked, each once; a room without rows an empty answer), over whole and partial days, derived and
+     * marked ones, with a room name that needs escaping; and those answers are the events stored.
+     */
+    @Test
+    void theReadsOverSeveralRoomsAnswerAsEachRoomAlone() {
+        List<String> rooms = manyRoomsDerivedInPart();
+        List<String> asked = new ArrayList<>(rooms);
+        java.util.Collections.reverse(asked);
+        asked.add(2, "room-without-events");
+        asked.add(rooms.get(5)); // asked twice: answered once
+        List<String> keys = new ArrayList<>(new java.util.LinkedHashSet<>(asked));
+        java.time.LocalDate dayBefore = D1.minusDays(1);
+        java.time.LocalDate lastDay = D1.plusDays(3);
+        var alive = store.aliveDays(asked, dayBefore, lastDay);
+        assertThat(alive.keySet()).containsExactlyElementsOf(keys);
+        for (String room : keys) {
+            assertThat(alive.get(room)).as("alive days of %s", room).isEqualTo(store.aliveDays(room, dayBefore, lastDay));
+        }
+        assertThat(alive.get(ODD_ROOM)).containsKey(D1);
+        assertThat(alive.get(ODD_ROOM).get(D1).heartbeats()).isEqualTo(3);
+        assertThat(alive.get("room-without-events")).isEmpty();
+
+        for (Instant[] r : List.of(new Instant[]{local(D1, 0, 0), local(D1.plusDays(4), 0, 0)},
+                new Instant[]{local(D1, 8, 1), local(D1.plusDays(2), 12, 0)})) {
+            var beside = store.eventsBesideHeartbeats(asked, r[0], r[1]);
+            var heartbeats = store.heartbeats(asked, r[0], r[1]);
+            var runs = store.sequenceRuns(asked, r[0], r[1]);
+            var synced = store.syncedTimesBesideHeartbeats(asked, r[0], r[1]);
+            assertThat(synced.keySet()).containsExactlyElementsOf(keys);
+            assertThat(beside.keySet()).containsExactlyElementsOf(keys);
+            assertThat(heartbeats.keySet()).containsExactlyElementsOf(keys);
+            assertThat(runs.keySet()).containsExactlyElementsOf(keys);
+            for (String room : keys) {
+                assertThat(beside.get(room)).as("events beside heartbeats of %s", room)
+                        .isEqualTo(store.eventsBesideHeartbeats(room, r[0], r[1]));
+                assertThat(heartbeats.get(room)).as("heartbeats of %s", room).isEqualTo(store.heartbeats(room, r[0], r[1]));
+                assertThat(runs.get(room)).as("runs of %s", room).isEqualTo(store.sequenceRuns(room, r[0], r[1]));
+                assertThat(synced.get(room)).as("synchronised times beside heartbeats of %s", room).containsExactly(
+                        store.eventsBesideHeartbeats(room, r[0], r[1]).stream().filter(e -> e.event().clockSynced())
+                                .mapToLong(e -> e.event().at().toEpochMilli()).toArray());
+            }
+            for (java.time.Duration after : List.of(java.time.Duration.ofHours(1), java.time.Duration.ofHours(60))) {
+                var late = store.eventsReceivedAfterTheirDay(asked, r[0], r[1], after);
+                assertThat(late.keySet()).containsExactlyElementsOf(keys);
+                for (String room : keys) {
+                    assertThat(late.get(room)).as("late by %s in %s", after, room)
+                            .isEqualTo(store.eventsReceivedAfterTheirDay(room, r[0], r[1], after));
+                }
+            }
+            assertThat(beside.get("room-without-events")).isEmpty();
+            assertThat(heartbeats.get("room-without-events")).isEmpty();
+            assertThat(runs.get("room-without-events")).isEmpty();
+        }
+
+        // what the answers are: room-many-0 (even, every third), room-many-1 (neither), the odd room (the 63rd: even)
+        Instant from = local(D1, 0, 0);
+        Instant to = local(D1.plusDays(4), 0, 0);
+        var runs = store.sequenceRuns(asked, from, to);
+        assertThat(runs.get("room-many-0")).containsExactly(new DerivedStore.SeqRun("dev-many-0", 1, 3),
+                new DerivedStore.SeqRun("dev-many-0", 5, 7));
+        assertThat(runs.get("room-many-1")).containsExactly(new DerivedStore.SeqRun("dev-many-1", 1, 3),
+                new DerivedStore.SeqRun("dev-many-1", 5, 6));
+        String oddDevice = "dev-many-" + MANY_ROOMS;
+        assertThat(runs.get(ODD_ROOM)).containsExactly(new DerivedStore.SeqRun(oddDevice, 1, 3),
+                new DerivedStore.SeqRun(oddDevice, 5, 6));
+        var late = store.eventsReceivedAfterTheirDay(asked, from, to, java.time.Duration.ofHours(1));
+        assertThat(late.get("room-many-0")).extracting(e -> e.event().at()).containsExactly(local(D1, 8, 5));
+        assertThat(late.get("room-many-1")).isEmpty();
+        assertThat(late.get(ODD_ROOM)).extracting(StoredEvent::roomId).containsExactly(ODD_ROOM);
+        var beside = store.eventsBesideHeartbeats(asked, from, to);
+        assertThat(beside.get(ODD_ROOM)).extracting(e -> e.event().kind().wireName()).containsExactly("staff_open");
+        assertThat(beside.get(ODD_ROOM)).extracting(StoredEvent::roomId).containsExactly(ODD_ROOM);
+        assertThat(beside.get("room-many-3")).extracting(e -> e.event().kind().wireName())
+                .containsExactly("staff_open", "staff_close");
+        var synced = store.syncedTimesBesideHeartbeats(asked, from, to);
+        assertThat(synced.get("room-many-3")).containsExactly(local(D1, 8, 5).toEpochMilli());
+        assertThat(synced.get(ODD_ROOM)).containsExactly(local(D1, 8, 5).toEpochMilli());
+        assertThat(synced.get("room-without-events")).isEmpty();
+        var heartbeats = store.heartbeats(asked, from, to);
+        assertThat(heartbeats.get(ODD_ROOM)).extracting(e -> e.event().at()).containsExactly(local(D1, 8, 0),
+                local(D1, 8, 1), local(D1, 8, 2), local(D1.plusDays(1), 9, 0));
+        assertThat(heartbeats.get("room-many-0")).hasSize(5);
+        assertThat(store.sequenceRuns(List.of(), from, to)).isEmpty();
+        assertThat(store.heartbeats(List.of(), from, to)).isEmpty();
+    }
+
+    /** A room with more events than one page of a read over several rooms still has every event read, once, in order. */
+    @Test
+    void aLongRangeOverSeveralRoomsReadsEveryEventOnce() {
+        List<StoredEvent> many = heartbeats(device, T0, 12_000);
+        for (int i = 0; i < many.size(); i += 3_000) {
+            store.append(many.subList(i, i + 3_000));
+        }
+        List<StoredEvent> other = heartbeats(otherRoomDevice, T0, 3);
+        store.append(other);
+
+        var read = store.heartbeats(List.of("room-2", "room-1", "room-3"), T0, T0.plusSeconds(20_000));
+
+        assertThat(read.keySet()).containsExactly("room-2", "room-1", "room-3");
+        assertThat(read.get("room-1")).isEqualTo(many);
+        assertThat(read.get("room-2")).isEqualTo(other);
+        assertThat(read.get("room-3")).isEmpty();
+    }
+
     // ---- the sequence-number records (SeqDay) against the raw events ----
 
     /**

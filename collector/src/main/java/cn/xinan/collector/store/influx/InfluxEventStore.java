@@ -117,6 +117,12 @@ public final class InfluxEventStore implements EventStore {
      * default size (500 messages, so at most 500 devices); a round trip per 50 cost more than the query.
      */
     private static final int DEVICES_PER_CHECK = 500;
+    /**
+     * Rooms per query of the reads over several rooms (an audit's scope): {@code WHERE ("room" = 'a' OR "room" = 'b' ...)
+     * GROUP BY "room"}, a statement of a few KB sent in a POST body, whose answer holds at most this many rooms' rows
+     * (a term of one room's events beside its heartbeats is a few thousand).
+     */
+    static final int ROOMS_PER_QUERY = 50;
 
     private final StoreSettings.Influx settings;
     private final InfluxDB influx;
@@ -494,13 +500,163 @@ public final class InfluxEventStore implements EventStore {
         return roomEvents(roomId, from, to, " AND \"kind\" = " + literal(kind.wireName()));
     }
 
+    /** {@inheritDoc} {@value #ROOMS_PER_QUERY} rooms per query, grouped by room. */
+    @Override
+    public Map<String, List<StoredEvent>> eventsBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        return roomsEvents(rooms, from, to, " AND \"kind\" != " + literal(EventKind.HEARTBEAT.wireName()));
+    }
+
+    /** {@inheritDoc} {@value #ROOMS_PER_QUERY} rooms per query, grouped by room. */
+    @Override
+    public Map<String, List<StoredEvent>> heartbeats(Collection<String> rooms, Instant from, Instant to) {
+        return roomsEvents(rooms, from, to, " AND \"kind\" = " + literal(EventKind.HEARTBEAT.wireName()));
+    }
+
     /** @param condition an InfluxQL condition on the kind tag, or empty */
     private List<StoredEvent> roomEvents(String roomId, Instant from, Instant to, String condition) {
         TimeRange range = TimeRange.of(from, to);
+        Map<String, StoredEvent> byId = new LinkedHashMap<>();
+        pageOn(roomId, range.fromMs() * 1_000_000L, range.toMs() * 1_000_000L, condition, byId);
+        return inStoreOrder(byId);
+    }
+
+    /**
+     * {@inheritDoc} Only the times: {@code SELECT "synced"} of the events other than heartbeats with {@code synced} true,
+     * {@value #ROOMS_PER_QUERY} rooms per query grouped by room, no event decoded (a term of a room's events beside its
+     * heartbeats is a few thousand rows of two columns instead of fifteen).
+     */
+    @Override
+    public Map<String, long[]> syncedTimesBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
+        Map<String, java.util.TreeSet<Long>> times = new LinkedHashMap<>();
+        for (String room : rooms) {
+            times.putIfAbsent(room, new java.util.TreeSet<>());
+        }
+        roomsRows(times.keySet(), "\"synced\"", from, to, " AND \"kind\" != " + literal(EventKind.HEARTBEAT.wireName())
+                + " AND \"synced\" = true", (room, row) -> times.get(room).add(Math.floorDiv(row.timeNs(), 1_000_000L)));
+        Map<String, long[]> out = new LinkedHashMap<>();
+        times.forEach((room, t) -> out.put(room, t.stream().mapToLong(Long::longValue).toArray()));
+        return out;
+    }
+
+    /**
+     * The events of several rooms ({@link #roomsRows}), each once, in {@link #eventsForRoom}'s order.
+     *
+     * @param condition an InfluxQL condition on the kind tag, or empty
+     */
+    private Map<String, List<StoredEvent>> roomsEvents(Collection<String> rooms, Instant from, Instant to, String condition) {
+        Map<String, Map<String, StoredEvent>> byRoom = new LinkedHashMap<>();
+        for (String room : rooms) {
+            byRoom.putIfAbsent(room, new LinkedHashMap<>());
+        }
+        roomsRows(byRoom.keySet(), "*", from, to, condition, (room, row) -> {
+            StoredEvent e = readEvent(row, room);
+            byRoom.get(room).putIfAbsent(e.eventId(), e);
+        });
+        Map<String, List<StoredEvent>> out = new LinkedHashMap<>();
+        byRoom.forEach((room, byId) -> out.put(room, inStoreOrder(byId)));
+        return out;
+    }
+
+    /** A row of {@link #roomsRows} with its room (the series' tag). */
+    @FunctionalInterface
+    private interface RoomRow {
+        void accept(String room, Row row);
+    }
+
+    /**
+     * Hands {@code sink} the rows of {@code fields} of the events of {@code rooms} in {@code [from, to)}: one query per
+     * {@value #ROOMS_PER_QUERY} rooms, grouped by room, whose {@code LIMIT} holds per room; a room that fills its page is
+     * read on alone from its last time, as {@link #roomEvents} pages (a row at that time can be handed over twice).
+     *
+     * @param condition an InfluxQL condition on the kind tag and fields, or empty
+     */
+    private void roomsRows(Collection<String> rooms, String fields, Instant from, Instant to, String condition,
+                           RoomRow sink) {
+        TimeRange range = TimeRange.of(from, to);
         long fromNs = range.fromMs() * 1_000_000L;
         long toNs = range.toMs() * 1_000_000L;
-        Map<String, StoredEvent> byId = new LinkedHashMap<>();
-        long cursor = fromNs;
+        for (List<String> chunk : chunks(rooms)) {
+            Map<String, Long> full = roomsPage(chunk, fields, fromNs, toNs, condition, sink);
+            for (Map.Entry<String, Long> room : full.entrySet()) {
+                long cursor = room.getValue();
+                while (true) {
+                    Long last = roomsPage(List.of(room.getKey()), fields, cursor, toNs, condition, sink).get(room.getKey());
+                    if (last == null) {
+                        break;
+                    }
+                    cursor = last;
+                }
+            }
+        }
+    }
+
+    /**
+     * One page of {@link #roomsRows} from {@code cursor}: returns the rooms whose page was full, each with the time to read
+     * on from.
+     *
+     * @throws StoreException when more than a page of a room's points share the time {@code cursor}
+     */
+    private Map<String, Long> roomsPage(List<String> rooms, String fields, long cursor, long toNs, String condition,
+                                        RoomRow sink) {
+        String q = "SELECT " + fields + " FROM " + eventsFrom + " WHERE " + anyRoom(rooms) + condition + " AND time >= "
+                + cursor + " AND time < " + toNs + " GROUP BY \"room\" ORDER BY time ASC LIMIT " + READ_PAGE;
+        Map<String, Long> full = new LinkedHashMap<>();
+        for (QueryResult.Result r : run(q, settings.database(), true).getResults()) {
+            if (r.getSeries() == null) {
+                continue;
+            }
+            for (QueryResult.Series series : r.getSeries()) {
+                String room = series.getTags() == null ? null : series.getTags().get("room");
+                if (room == null || !rooms.contains(room) || series.getValues() == null) {
+                    continue;
+                }
+                long last = cursor;
+                for (List<Object> row : series.getValues()) {
+                    Row v = new Row(series.getColumns(), row);
+                    sink.accept(room, v);
+                    last = v.timeNs();
+                }
+                if (series.getValues().size() >= READ_PAGE) {
+                    if (last == cursor) {
+                        throw new StoreException("InfluxDB: more than " + READ_PAGE + " points of room " + room
+                                + " share the time " + cursor + " ns; cannot page");
+                    }
+                    full.put(room, last);
+                }
+            }
+        }
+        return full;
+    }
+
+    /** {@code ("room" = 'a' OR "room" = 'b' ...)}, the values escaped as every literal of this store. */
+    private static String anyRoom(List<String> rooms) {
+        StringBuilder q = new StringBuilder("(");
+        for (int i = 0; i < rooms.size(); i++) {
+            q.append(i == 0 ? "" : " OR ").append("\"room\" = ").append(literal(rooms.get(i)));
+        }
+        return q.append(')').toString();
+    }
+
+    /** The distinct rooms in groups of at most {@value #ROOMS_PER_QUERY}, in their order. */
+    private static List<List<String>> chunks(Collection<String> rooms) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(rooms));
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += ROOMS_PER_QUERY) {
+            out.add(all.subList(i, Math.min(all.size(), i + ROOMS_PER_QUERY)));
+        }
+        return out;
+    }
+
+    private static List<StoredEvent> inStoreOrder(Map<String, StoredEvent> byId) {
+        List<StoredEvent> out = new ArrayList<>(byId.values());
+        out.sort(Comparator.comparing((StoredEvent s) -> s.event().at())
+                .thenComparing(s -> s.event().deviceId())
+                .thenComparingLong(s -> s.event().seq()));
+        return out;
+    }
+
+    /** Reads a room's events from {@code cursor} (inclusive) to {@code toNs} into {@code byId}, a page at a time. */
+    private void pageOn(String roomId, long cursor, long toNs, String condition, Map<String, StoredEvent> byId) {
         while (true) {
             // Paged by time: a page starts at the last time seen (inclusive); points at that time seen twice are
             // removed by the de-duplication by id.
@@ -512,7 +668,7 @@ public final class InfluxEventStore implements EventStore {
             long last = cursor;
             for (List<Object> row : rows) {
                 Row r = new Row(columns, row);
-                StoredEvent e = readEvent(r);
+                StoredEvent e = readEvent(r, r.string("room"));
                 byId.putIfAbsent(e.eventId(), e);
                 last = r.timeNs();
             }
@@ -525,14 +681,10 @@ public final class InfluxEventStore implements EventStore {
             }
             cursor = last;
         }
-        List<StoredEvent> out = new ArrayList<>(byId.values());
-        out.sort(Comparator.comparing((StoredEvent s) -> s.event().at())
-                .thenComparing(s -> s.event().deviceId())
-                .thenComparingLong(s -> s.event().seq()));
-        return out;
     }
 
-    private static StoredEvent readEvent(Row r) {
+    /** @param room the room tag (a column, or the series' tag when grouped by room) */
+    private static StoredEvent readEvent(Row r, String room) {
         String id = r.string("id");
         try {
             EventKind kind = EventKind.ofWireName(r.string("kind"));
@@ -543,7 +695,7 @@ public final class InfluxEventStore implements EventStore {
                     Instant.ofEpochMilli(Math.floorDiv(ns, 1_000_000L)), Boolean.TRUE.equals(r.bool("synced")),
                     c.toBody(kind));
             return new StoredEvent(new SignedEvent(event, Base64.getDecoder().decode(r.string("sig"))),
-                    r.string("room"), Instant.ofEpochMilli(r.longOrNull("receivedAt")));
+                    room, Instant.ofEpochMilli(r.longOrNull("receivedAt")));
         } catch (RuntimeException e) {
             throw new StoreException("stored event " + id + " is unreadable: " + e.getMessage(), e);
         }
@@ -848,13 +1000,17 @@ public final class InfluxEventStore implements EventStore {
         return SeqDayReads.eventsReceivedAfterTheirDay(seqDaySource, room, from, to, after);
     }
 
-    private List<SeqRun> rawSequenceRuns(String room, Instant from, Instant to) {
-        return EventStore.super.sequenceRuns(room, from, to);
+    /** {@inheritDoc} The records and marks of {@value #ROOMS_PER_QUERY} rooms per query ({@link SeqDayReads}). */
+    @Override
+    public Map<String, List<SeqRun>> sequenceRuns(Collection<String> rooms, Instant from, Instant to) {
+        return SeqDayReads.sequenceRuns(seqDaySource, rooms, from, to);
     }
 
-    private List<StoredEvent> rawEventsReceivedAfterTheirDay(String room, Instant from, Instant to,
-                                                            java.time.Duration after) {
-        return EventStore.super.eventsReceivedAfterTheirDay(room, from, to, after);
+    /** {@inheritDoc} The records and marks of {@value #ROOMS_PER_QUERY} rooms per query ({@link SeqDayReads}). */
+    @Override
+    public Map<String, List<StoredEvent>> eventsReceivedAfterTheirDay(Collection<String> rooms, Instant from, Instant to,
+                                                                       java.time.Duration after) {
+        return SeqDayReads.eventsReceivedAfterTheirDay(seqDaySource, rooms, from, to, after);
     }
 
     /** What {@link SeqDayReads} needs: the records, the marks (this store's and the durable ones), the raw reads. */
@@ -865,38 +1021,93 @@ public final class InfluxEventStore implements EventStore {
         }
 
         @Override
+        public Map<String, List<SeqDay>> seqDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+            return seqDaysOf(rooms, from, to);
+        }
+
+        @Override
         public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
-            return InfluxEventStore.this.markedDays(room, from, to);
+            return markedDays(List.of(room), from, to).get(room);
+        }
+
+        @Override
+        public Map<String, Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+            return InfluxEventStore.this.markedDays(rooms, from, to);
         }
 
         @Override
         public List<SeqRun> rawRuns(String room, Instant from, Instant to) {
-            return rawSequenceRuns(room, from, to);
+            return rawRuns(List.of(room), from, to).get(room);
+        }
+
+        @Override
+        public Map<String, List<SeqRun>> rawRuns(Collection<String> rooms, Instant from, Instant to) {
+            Map<String, List<StoredEvent>> heartbeats = heartbeats(rooms, from, to);
+            Map<String, List<StoredEvent>> others = eventsBesideHeartbeats(rooms, from, to);
+            Map<String, List<SeqRun>> out = new LinkedHashMap<>();
+            heartbeats.forEach((room, h) -> out.put(room, SeqDayReads.runsOf(h, others.get(room))));
+            return out;
         }
 
         @Override
         public List<StoredEvent> rawLate(String room, Instant from, Instant to, java.time.Duration after) {
-            return rawEventsReceivedAfterTheirDay(room, from, to, after);
+            return rawLate(List.of(room), from, to, after).get(room);
+        }
+
+        @Override
+        public Map<String, List<StoredEvent>> rawLate(Collection<String> rooms, Instant from, Instant to,
+                                                      java.time.Duration after) {
+            Map<String, List<StoredEvent>> heartbeats = heartbeats(rooms, from, to);
+            Map<String, List<StoredEvent>> others = eventsBesideHeartbeats(rooms, from, to);
+            Map<String, List<StoredEvent>> out = new LinkedHashMap<>();
+            heartbeats.forEach((room, h) -> out.put(room, SeqDayReads.lateOf(h, others.get(room), after)));
+            return out;
         }
     };
 
     /** This store's marks of the room and the durable ones (another replica's too) on the days {@code from..to}. */
     @Override
     public Set<LocalDate> markedDays(String room, LocalDate from, LocalDate to) {
-        Set<LocalDate> out = new HashSet<>();
+        return markedDays(List.of(room), from, to).get(room);
+    }
+
+    /**
+     * Per room, this store's marks and the durable ones (another replica's too) on the days {@code from..to}: one query
+     * per {@value #ROOMS_PER_QUERY} rooms.
+     */
+    private Map<String, Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Map<String, Set<LocalDate>> out = new LinkedHashMap<>();
+        for (String room : rooms) {
+            out.putIfAbsent(room, new HashSet<>());
+        }
         for (RoomDay d : dirty.keySet()) {
-            if (d.room().equals(room) && !d.day().isBefore(from) && !d.day().isAfter(to)) {
-                out.add(d.day());
+            Set<LocalDate> days = out.get(d.room());
+            if (days != null && !d.day().isBefore(from) && !d.day().isAfter(to)) {
+                days.add(d.day());
             }
         }
-        QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " WHERE \"room\" = " + literal(room)
-                + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)), settings.database());
-        List<String> columns = columns(result);
-        for (List<Object> row : values(result)) {
-            Row v = new Row(columns, row);
-            Long marked = v.longOrNull("marked");
-            if (marked != null && !marked.equals(v.longOrNull("cleared"))) {
-                out.add(LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)), RulesEngine.ZONE));
+        for (List<String> chunk : chunks(out.keySet())) {
+            QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " WHERE " + anyRoom(chunk)
+                    + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)) + " GROUP BY \"room\"",
+                    settings.database(), true);
+            for (QueryResult.Result r : result.getResults()) {
+                if (r.getSeries() == null) {
+                    continue;
+                }
+                for (QueryResult.Series series : r.getSeries()) {
+                    Set<LocalDate> days = out.get(series.getTags() == null ? null : series.getTags().get("room"));
+                    if (days == null || series.getValues() == null) {
+                        continue;
+                    }
+                    for (List<Object> row : series.getValues()) {
+                        Row v = new Row(series.getColumns(), row);
+                        Long marked = v.longOrNull("marked");
+                        if (marked != null && !marked.equals(v.longOrNull("cleared"))) {
+                            days.add(LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                                    RulesEngine.ZONE));
+                        }
+                    }
+                }
             }
         }
         return out;
@@ -915,31 +1126,51 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
-        QueryResult result = run("SELECT \"runs\", \"events\", \"lastReceived\" FROM " + seqDaysFrom + " WHERE \"room\" = "
-                + literal(room) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
-                + " GROUP BY \"device\"", settings.database());
-        List<SeqDay> out = new ArrayList<>();
-        for (QueryResult.Result r : result.getResults()) {
-            if (r.getSeries() == null) {
-                continue;
-            }
-            for (QueryResult.Series series : r.getSeries()) {
-                String device = series.getTags().get("device");
-                for (List<Object> row : series.getValues()) {
-                    Row v = new Row(series.getColumns(), row);
-                    LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
-                            RulesEngine.ZONE);
-                    try {
-                        out.add(SeqDay.decode(device, day, v.string("runs"), v.longOrNull("events"),
-                                v.longOrNull("lastReceived")));
-                    } catch (RuntimeException e) {
-                        throw new StoreException("stored sequence numbers of " + room + " on " + day + " are unreadable: "
-                                + e.getMessage(), e);
+        return seqDaysOf(List.of(room), from, to).get(room);
+    }
+
+    /**
+     * The records of each room (every room a key) for the days {@code from..to}, by device and day: one query per
+     * {@value #ROOMS_PER_QUERY} rooms, grouped by room and device.
+     */
+    private Map<String, List<SeqDay>> seqDaysOf(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Map<String, List<SeqDay>> out = new LinkedHashMap<>();
+        for (String room : rooms) {
+            out.putIfAbsent(room, new ArrayList<>());
+        }
+        for (List<String> chunk : chunks(out.keySet())) {
+            QueryResult result = run("SELECT \"runs\", \"events\", \"lastReceived\" FROM " + seqDaysFrom + " WHERE "
+                    + anyRoom(chunk) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
+                    + " GROUP BY \"room\", \"device\"", settings.database(), true);
+            for (QueryResult.Result r : result.getResults()) {
+                if (r.getSeries() == null) {
+                    continue;
+                }
+                for (QueryResult.Series series : r.getSeries()) {
+                    String room = series.getTags().get("room");
+                    List<SeqDay> days = out.get(room);
+                    if (days == null || series.getValues() == null) {
+                        continue;
+                    }
+                    String device = series.getTags().get("device");
+                    for (List<Object> row : series.getValues()) {
+                        Row v = new Row(series.getColumns(), row);
+                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                                RulesEngine.ZONE);
+                        try {
+                            days.add(SeqDay.decode(device, day, v.string("runs"), v.longOrNull("events"),
+                                    v.longOrNull("lastReceived")));
+                        } catch (RuntimeException e) {
+                            throw new StoreException("stored sequence numbers of " + room + " on " + day + " are unreadable: "
+                                    + e.getMessage(), e);
+                        }
                     }
                 }
             }
         }
-        out.sort(Comparator.comparing(SeqDay::device).thenComparing(SeqDay::day));
+        for (List<SeqDay> days : out.values()) {
+            days.sort(Comparator.comparing(SeqDay::device).thenComparing(SeqDay::day));
+        }
         return out;
     }
 
@@ -956,20 +1187,43 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public Map<LocalDate, AliveDay> aliveDays(String room, LocalDate from, LocalDate to) {
-        QueryResult result = run("SELECT \"heartbeats\", \"unsynced\", \"spans\" FROM " + aliveFrom + " WHERE \"room\" = "
-                + literal(room) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)),
-                settings.database());
-        List<String> columns = columns(result);
-        Map<LocalDate, AliveDay> out = new TreeMap<>();
-        for (List<Object> row : values(result)) {
-            Row r = new Row(columns, row);
-            LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(r.timeNs(), 1_000_000L)), RulesEngine.ZONE);
-            try {
-                out.put(day, AliveDay.decode(day, r.longOrNull("heartbeats").intValue(),
-                        r.longOrNull("unsynced").intValue(), r.string("spans")));
-            } catch (RuntimeException e) {
-                throw new StoreException("stored alive spans of " + room + " on " + day + " are unreadable: "
-                        + e.getMessage(), e);
+        return aliveDays(List.of(room), from, to).get(room);
+    }
+
+    /** {@inheritDoc} One query per {@value #ROOMS_PER_QUERY} rooms, grouped by room. */
+    @Override
+    public Map<String, Map<LocalDate, AliveDay>> aliveDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+        Map<String, Map<LocalDate, AliveDay>> out = new LinkedHashMap<>();
+        for (String room : rooms) {
+            out.putIfAbsent(room, new TreeMap<>());
+        }
+        for (List<String> chunk : chunks(out.keySet())) {
+            QueryResult result = run("SELECT \"heartbeats\", \"unsynced\", \"spans\" FROM " + aliveFrom + " WHERE "
+                    + anyRoom(chunk) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
+                    + " GROUP BY \"room\"", settings.database(), true);
+            for (QueryResult.Result r : result.getResults()) {
+                if (r.getSeries() == null) {
+                    continue;
+                }
+                for (QueryResult.Series series : r.getSeries()) {
+                    String room = series.getTags().get("room");
+                    Map<LocalDate, AliveDay> days = out.get(room);
+                    if (days == null || series.getValues() == null) {
+                        continue;
+                    }
+                    for (List<Object> row : series.getValues()) {
+                        Row v = new Row(series.getColumns(), row);
+                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
+                                RulesEngine.ZONE);
+                        try {
+                            days.put(day, AliveDay.decode(day, v.longOrNull("heartbeats").intValue(),
+                                    v.longOrNull("unsynced").intValue(), v.string("spans")));
+                        } catch (RuntimeException e) {
+                            throw new StoreException("stored alive spans of " + room + " on " + day + " are unreadable: "
+                                    + e.getMessage(), e);
+                        }
+                    }
+                }
             }
         }
         return out;
