@@ -51,7 +51,12 @@ final class AuditFixture implements AutoCloseable {
     final AuditService audits;
 
     AuditFixture(Path dir) {
-        store = SqliteEventStore.open(dir.resolve("events.db"));
+        this(SqliteEventStore.open(dir.resolve("events.db")));
+    }
+
+    /** The example in {@code store} (empty; closed with the fixture). */
+    AuditFixture(EventStore store) {
+        this.store = store;
         Instant received = Instant.parse("2025-03-04T09:00:00Z");
         List<SignedEvent> r1 = new ArrayList<>(WorkedExample.events(d1));
         r1.add(d1.event(Instant.parse("2025-03-04T01:00:00Z"), false, new EventBody.StaffOpen("T01")));

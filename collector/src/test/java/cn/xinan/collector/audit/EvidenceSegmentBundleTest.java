@@ -43,9 +43,14 @@ class EvidenceSegmentBundleTest {
     private CollectorKey key;
     private Path segments;
 
+    /** The store the example is written to: SQLite here, InfluxDB in {@link EvidenceSegmentBundleInfluxTest}. */
+    AuditFixture fixture(Path dir) {
+        return new AuditFixture(dir);
+    }
+
     @BeforeEach
     void setUp() {
-        fixture = new AuditFixture(dir);
+        fixture = fixture(dir);
         key = CollectorKey.loadOrCreate(dir.resolve(CollectorKey.FILE_NAME), new SecureRandom());
         segments = dir.resolve("evidence");
     }
