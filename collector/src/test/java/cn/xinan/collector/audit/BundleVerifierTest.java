@@ -158,16 +158,7 @@ class BundleVerifierTest {
 
     @Test
     void aFlippedCalendarDayIsNamed() throws Exception {
-        Path tampered = tamper("calendars/jm-db-001.json", text -> {
-            ObjectNode calendar = (ObjectNode) read(text);
-            ArrayNode days = (ArrayNode) calendar.get("schoolDays");
-            for (int i = 0; i < days.size(); i++) {
-                if (days.get(i).asText().equals("2025-03-04")) {
-                    days.remove(i);
-                }
-            }
-            return calendar.toPrettyString();
-        });
+        Path tampered = tamper("calendars/jm-db-001.json", text -> withoutSchoolDay(text, "2025-03-04"));
 
         List<String> problems = problems(tampered);
         assertThat(problems).contains("calendars/jm-db-001.json: SHA-256 differs from the manifest (the file was changed after signing)");
@@ -239,5 +230,17 @@ class BundleVerifierTest {
             }
         }
         return files;
+    }
+
+    /** A bundle's calendar file (JSON) with {@code day} taken out of its school days. */
+    static String withoutSchoolDay(String calendarJson, String day) {
+        ObjectNode calendar = (ObjectNode) read(calendarJson);
+        ArrayNode days = (ArrayNode) calendar.get("schoolDays");
+        for (int i = days.size() - 1; i >= 0; i--) {
+            if (days.get(i).asText().equals(day)) {
+                days.remove(i);
+            }
+        }
+        return calendar.toPrettyString();
     }
 }

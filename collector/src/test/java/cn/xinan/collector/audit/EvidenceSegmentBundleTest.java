@@ -3,7 +3,6 @@ package cn.xinan.collector.audit;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.wire.Ed25519Keys;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,16 +240,8 @@ class EvidenceSegmentBundleTest {
                 .contains("2025-03-03 attendedSeconds: report " + (attended + 3_600) + ", recomputed " + attended));
 
         // a flipped calendar day
-        problems = problems(tamper(bundle, "calendars/jm-db-001.json", text -> {
-            ObjectNode calendar = (ObjectNode) read(text);
-            ArrayNode days = (ArrayNode) calendar.get("schoolDays");
-            for (int i = 0; i < days.size(); i++) {
-                if (days.get(i).asText().equals("2025-03-04")) {
-                    days.remove(i);
-                }
-            }
-            return calendar.toPrettyString();
-        }));
+        problems = problems(tamper(bundle, "calendars/jm-db-001.json",
+                text -> BundleVerifierTest.withoutSchoolDay(text, "2025-03-04")));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("room r1 week 2025-W10: ")
                 .contains("2025-03-04 schoolDay: report true, recomputed false (school day per calendars/jm-db-001.json)"));
 
