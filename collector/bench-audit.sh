@@ -8,7 +8,8 @@
 #        [bundleRooms=min(storeRooms,10)] [inMemory=true]
 #        BENCH_DATA=/path: audit the city the city benchmark kept there (/path/sqlite or /path/influxdb, loaded with
 #        every room's whole term raw: ./xinan bench city R W runs R W) instead of loading storeRooms rooms; all its 示范
-#        rooms are audited, the first bundleRooms bundled; nothing is loaded or removed.
+#        rooms are audited (of a load not finished, those loaded so far), the first bundleRooms bundled; nothing is
+#        loaded or removed.
 set -eu
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
