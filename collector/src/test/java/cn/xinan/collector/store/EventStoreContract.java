@@ -483,6 +483,37 @@ public abstract class EventStoreContract {
         return new cn.xinan.rules.DaySummary(day, openMs, openMs / 4, 3, true, 1, 40, 1_800, end);
     }
 
+    /**
+     * The summaries of many rooms at once, as few rooms (by name, several queries' worth on InfluxDB) and as many (more
+     * than InfluxDB asks by name), equal each room's own; a room asked without summaries has no key.
+     */
+    @Test
+    void theSummariesOfManyRoomsAreEachRoomsOwn() {
+        List<String> rooms = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            String room = i == 7 ? ODD_ROOM : "room-" + i;
+            rooms.add(room);
+            store.writeSummaries(room, List.of(summary(D1, 1_000L * (i + 1), cn.xinan.rules.CarriedState.INITIAL),
+                    summary(D1.plusDays(1 + i % 3), 60_000L + i, cn.xinan.rules.CarriedState.INITIAL)));
+        }
+        for (int asked : List.of(63, 230)) {
+            List<String> some = new ArrayList<>(rooms.subList(0, asked));
+            some.add("room-without-summaries");
+            var read = store.summaries(some, D1, D1.plusDays(2));
+            assertThat(read.keySet()).as("%d rooms", asked).containsExactlyInAnyOrderElementsOf(rooms.subList(0, asked));
+            for (int i = 0; i < asked; i++) {
+                String room = rooms.get(i);
+                List<cn.xinan.rules.DaySummary> expected = new ArrayList<>(
+                        List.of(summary(D1, 1_000L * (i + 1), cn.xinan.rules.CarriedState.INITIAL)));
+                if (1 + i % 3 <= 2) {
+                    expected.add(summary(D1.plusDays(1 + i % 3), 60_000L + i, cn.xinan.rules.CarriedState.INITIAL));
+                }
+                assertThat(read.get(room)).as(room).containsExactlyElementsOf(expected)
+                        .isEqualTo(store.summaries(List.of(room), D1, D1.plusDays(2)).get(room));
+            }
+        }
+    }
+
     @Test
     void summariesAreReplacedByRoomAndDayAndReadBackExactly() {
         var open = new cn.xinan.rules.CarriedState(true, local(D1, 22, 0).toEpochMilli(), false,

@@ -123,6 +123,8 @@ public final class InfluxEventStore implements EventStore {
      * (a term of one room's events beside its heartbeats is a few thousand).
      */
     static final int ROOMS_PER_QUERY = 50;
+    /** Rooms whose summaries are asked by name (4 queries at most); more are read with the whole period. */
+    static final int ROOMS_BY_NAME = 4 * ROOMS_PER_QUERY;
 
     private final StoreSettings.Influx settings;
     private final InfluxDB influx;
@@ -1320,17 +1322,33 @@ public final class InfluxEventStore implements EventStore {
     }
 
     /**
-     * One query: a room's summaries are a few hundred rows at most (a period is at most a school year), a city's
+     * Up to {@value #ROOMS_BY_NAME} rooms (an audit's 示范 rooms, a school, a county) are asked by name,
+     * {@value #ROOMS_PER_QUERY} a query; more (a city's roll-up asks for every room) in one query over the period,
+     * filtered here. A room's summaries are a few hundred rows at most (a period is at most a school year), a city's
      * week a few thousand; InfluxDB's {@code max-row-limit} must stay 0 (its default, no limit).
      */
     @Override
     public Map<String, List<DaySummary>> summaries(Collection<String> rooms, LocalDate from, LocalDate to) {
         Set<String> wanted = Set.copyOf(rooms);
-        String q = "SELECT * FROM " + summariesFrom + " WHERE time >= " + midnightNs(from) + " AND time < "
-                + midnightNs(to.plusDays(1)) + (wanted.size() == 1 ? " AND \"room\" = " + literal(wanted.iterator().next()) : "")
-                + " GROUP BY \"room\" ORDER BY time ASC";
+        String period = "SELECT * FROM " + summariesFrom + " WHERE time >= " + midnightNs(from) + " AND time < "
+                + midnightNs(to.plusDays(1));
+        List<String> queries = new ArrayList<>();
+        if (wanted.isEmpty() || wanted.size() > ROOMS_BY_NAME) {
+            queries.add(period + " GROUP BY \"room\" ORDER BY time ASC");
+        } else {
+            for (List<String> chunk : chunks(wanted)) {
+                queries.add(period + " AND " + anyRoom(chunk) + " GROUP BY \"room\" ORDER BY time ASC");
+            }
+        }
         Map<String, List<DaySummary>> out = new TreeMap<>();
-        for (QueryResult.Result r : run(q, settings.database()).getResults()) {
+        for (String q : queries) {
+            readSummaries(run(q, settings.database(), true), wanted, out);
+        }
+        return out;
+    }
+
+    private void readSummaries(QueryResult result, Set<String> wanted, Map<String, List<DaySummary>> out) {
+        for (QueryResult.Result r : result.getResults()) {
             if (r.getSeries() == null) {
                 continue;
             }
@@ -1345,7 +1363,6 @@ public final class InfluxEventStore implements EventStore {
                 }
             }
         }
-        return out;
     }
 
     @Override
