@@ -630,6 +630,45 @@ public final class InfluxEventStore implements EventStore {
         return full;
     }
 
+    /** A row of a series read over several rooms, with the series' tags (the room's among them). */
+    private interface TaggedRow {
+        void accept(Map<String, String> tags, Row row);
+    }
+
+    /**
+     * Every row of {@code fields} in {@code measurement} on the days {@code from..to} of {@code rooms} (distinct), one
+     * query per {@value #ROOMS_PER_QUERY} rooms grouped by {@code groupBy} (the room first), handed to {@code each}
+     * with its series' tags; a series of a room not asked for (none is) is skipped.
+     */
+    private void roomDayRows(Collection<String> rooms, String fields, String measurement, LocalDate from, LocalDate to,
+                             String groupBy, TaggedRow each) {
+        Set<String> asked = Set.copyOf(rooms);
+        for (List<String> chunk : chunks(rooms)) {
+            QueryResult result = run("SELECT " + fields + " FROM " + measurement + " WHERE " + anyRoom(chunk)
+                    + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)) + " GROUP BY "
+                    + groupBy, settings.database(), true);
+            for (QueryResult.Result r : result.getResults()) {
+                if (r.getSeries() == null) {
+                    continue;
+                }
+                for (QueryResult.Series series : r.getSeries()) {
+                    Map<String, String> tags = series.getTags() == null ? Map.of() : series.getTags();
+                    if (!asked.contains(tags.get("room")) || series.getValues() == null) {
+                        continue;
+                    }
+                    for (List<Object> row : series.getValues()) {
+                        each.accept(tags, new Row(series.getColumns(), row));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The local day (Asia/Shanghai) of a row's time. */
+    private static LocalDate localDay(Row v) {
+        return LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)), RulesEngine.ZONE);
+    }
+
     /** {@code ("room" = 'a' OR "room" = 'b' ...)}, the values escaped as every literal of this store. */
     private static String anyRoom(List<String> rooms) {
         StringBuilder q = new StringBuilder("(");
@@ -948,9 +987,7 @@ public final class InfluxEventStore implements EventStore {
                     Long marked = v.longOrNull("marked");
                     Long cleared = v.longOrNull("cleared");
                     if (marked != null && !marked.equals(cleared)) {
-                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
-                                RulesEngine.ZONE);
-                        dirty.putIfAbsent(new RoomDay(room, day), marked);
+                        dirty.putIfAbsent(new RoomDay(room, localDay(v)), marked);
                     }
                 }
             }
@@ -1088,30 +1125,12 @@ public final class InfluxEventStore implements EventStore {
                 days.add(d.day());
             }
         }
-        for (List<String> chunk : chunks(out.keySet())) {
-            QueryResult result = run("SELECT \"marked\", \"cleared\" FROM " + marksFrom + " WHERE " + anyRoom(chunk)
-                    + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1)) + " GROUP BY \"room\"",
-                    settings.database(), true);
-            for (QueryResult.Result r : result.getResults()) {
-                if (r.getSeries() == null) {
-                    continue;
-                }
-                for (QueryResult.Series series : r.getSeries()) {
-                    Set<LocalDate> days = out.get(series.getTags() == null ? null : series.getTags().get("room"));
-                    if (days == null || series.getValues() == null) {
-                        continue;
-                    }
-                    for (List<Object> row : series.getValues()) {
-                        Row v = new Row(series.getColumns(), row);
-                        Long marked = v.longOrNull("marked");
-                        if (marked != null && !marked.equals(v.longOrNull("cleared"))) {
-                            days.add(LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
-                                    RulesEngine.ZONE));
-                        }
-                    }
-                }
+        roomDayRows(out.keySet(), "\"marked\", \"cleared\"", marksFrom, from, to, "\"room\"", (tags, v) -> {
+            Long marked = v.longOrNull("marked");
+            if (marked != null && !marked.equals(v.longOrNull("cleared"))) {
+                out.get(tags.get("room")).add(localDay(v));
             }
-        }
+        });
         return out;
     }
 
@@ -1140,36 +1159,17 @@ public final class InfluxEventStore implements EventStore {
         for (String room : rooms) {
             out.putIfAbsent(room, new ArrayList<>());
         }
-        for (List<String> chunk : chunks(out.keySet())) {
-            QueryResult result = run("SELECT \"runs\", \"events\", \"lastReceived\" FROM " + seqDaysFrom + " WHERE "
-                    + anyRoom(chunk) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
-                    + " GROUP BY \"room\", \"device\"", settings.database(), true);
-            for (QueryResult.Result r : result.getResults()) {
-                if (r.getSeries() == null) {
-                    continue;
-                }
-                for (QueryResult.Series series : r.getSeries()) {
-                    String room = series.getTags().get("room");
-                    List<SeqDay> days = out.get(room);
-                    if (days == null || series.getValues() == null) {
-                        continue;
+        roomDayRows(out.keySet(), "\"runs\", \"events\", \"lastReceived\"", seqDaysFrom, from, to,
+                "\"room\", \"device\"", (tags, v) -> {
+                    LocalDate day = localDay(v);
+                    try {
+                        out.get(tags.get("room")).add(SeqDay.decode(tags.get("device"), day, v.string("runs"),
+                                v.longOrNull("events"), v.longOrNull("lastReceived")));
+                    } catch (RuntimeException e) {
+                        throw new StoreException("stored sequence numbers of " + tags.get("room") + " on " + day
+                                + " are unreadable: " + e.getMessage(), e);
                     }
-                    String device = series.getTags().get("device");
-                    for (List<Object> row : series.getValues()) {
-                        Row v = new Row(series.getColumns(), row);
-                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
-                                RulesEngine.ZONE);
-                        try {
-                            days.add(SeqDay.decode(device, day, v.string("runs"), v.longOrNull("events"),
-                                    v.longOrNull("lastReceived")));
-                        } catch (RuntimeException e) {
-                            throw new StoreException("stored sequence numbers of " + room + " on " + day + " are unreadable: "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                }
-            }
-        }
+                });
         for (List<SeqDay> days : out.values()) {
             days.sort(Comparator.comparing(SeqDay::device).thenComparing(SeqDay::day));
         }
@@ -1199,35 +1199,17 @@ public final class InfluxEventStore implements EventStore {
         for (String room : rooms) {
             out.putIfAbsent(room, new TreeMap<>());
         }
-        for (List<String> chunk : chunks(out.keySet())) {
-            QueryResult result = run("SELECT \"heartbeats\", \"unsynced\", \"spans\" FROM " + aliveFrom + " WHERE "
-                    + anyRoom(chunk) + " AND time >= " + midnightNs(from) + " AND time < " + midnightNs(to.plusDays(1))
-                    + " GROUP BY \"room\"", settings.database(), true);
-            for (QueryResult.Result r : result.getResults()) {
-                if (r.getSeries() == null) {
-                    continue;
-                }
-                for (QueryResult.Series series : r.getSeries()) {
-                    String room = series.getTags().get("room");
-                    Map<LocalDate, AliveDay> days = out.get(room);
-                    if (days == null || series.getValues() == null) {
-                        continue;
+        roomDayRows(out.keySet(), "\"heartbeats\", \"unsynced\", \"spans\"", aliveFrom, from, to, "\"room\"",
+                (tags, v) -> {
+                    LocalDate day = localDay(v);
+                    try {
+                        out.get(tags.get("room")).put(day, AliveDay.decode(day, v.longOrNull("heartbeats").intValue(),
+                                v.longOrNull("unsynced").intValue(), v.string("spans")));
+                    } catch (RuntimeException e) {
+                        throw new StoreException("stored alive spans of " + tags.get("room") + " on " + day
+                                + " are unreadable: " + e.getMessage(), e);
                     }
-                    for (List<Object> row : series.getValues()) {
-                        Row v = new Row(series.getColumns(), row);
-                        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(Math.floorDiv(v.timeNs(), 1_000_000L)),
-                                RulesEngine.ZONE);
-                        try {
-                            days.put(day, AliveDay.decode(day, v.longOrNull("heartbeats").intValue(),
-                                    v.longOrNull("unsynced").intValue(), v.string("spans")));
-                        } catch (RuntimeException e) {
-                            throw new StoreException("stored alive spans of " + room + " on " + day + " are unreadable: "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                }
-            }
-        }
+                });
         return out;
     }
 
