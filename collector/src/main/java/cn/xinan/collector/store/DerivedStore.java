@@ -81,16 +81,24 @@ public interface DerivedStore {
     List<StoredEvent> heartbeats(String room, Instant from, Instant to);
 
     /**
+     * {@code read} of each of {@code rooms}, room by room: every room asked for is a key, once, in the order of
+     * {@code rooms}. The default of every read over several rooms.
+     */
+    static <V> Map<String, V> eachRoom(Collection<String> rooms, java.util.function.Function<String, V> read) {
+        Map<String, V> out = new java.util.LinkedHashMap<>();
+        for (String room : rooms) {
+            out.computeIfAbsent(room, read);
+        }
+        return out;
+    }
+
+    /**
      * {@link #eventsBesideHeartbeats(String, Instant, Instant)} of each of {@code rooms}: every room asked for is a key
      * (a room without such events maps to an empty list), in the order of {@code rooms}. What an audit reads for a scope
      * of rooms; this default asks room by room, the InfluxDB store a few rooms per query (each query is a round trip).
      */
     default Map<String, List<StoredEvent>> eventsBesideHeartbeats(Collection<String> rooms, Instant from, Instant to) {
-        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
-        for (String room : rooms) {
-            out.computeIfAbsent(room, r -> eventsBesideHeartbeats(r, from, to));
-        }
-        return out;
+        return eachRoom(rooms, r -> eventsBesideHeartbeats(r, from, to));
     }
 
     /**
@@ -113,11 +121,7 @@ public interface DerivedStore {
      * {@link #eventsBesideHeartbeats(Collection, Instant, Instant)} gives them.
      */
     default Map<String, List<StoredEvent>> heartbeats(Collection<String> rooms, Instant from, Instant to) {
-        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
-        for (String room : rooms) {
-            out.computeIfAbsent(room, r -> heartbeats(r, from, to));
-        }
-        return out;
+        return eachRoom(rooms, r -> heartbeats(r, from, to));
     }
 
     /**
@@ -148,11 +152,7 @@ public interface DerivedStore {
      * store reads the records and marks of a few rooms per query.
      */
     default Map<String, List<SeqRun>> sequenceRuns(Collection<String> rooms, Instant from, Instant to) {
-        Map<String, List<SeqRun>> out = new java.util.LinkedHashMap<>();
-        for (String room : rooms) {
-            out.computeIfAbsent(room, r -> sequenceRuns(r, from, to));
-        }
-        return out;
+        return eachRoom(rooms, r -> sequenceRuns(r, from, to));
     }
 
     /**
@@ -172,11 +172,7 @@ public interface DerivedStore {
      */
     default Map<String, List<StoredEvent>> eventsReceivedAfterTheirDay(Collection<String> rooms, Instant from, Instant to,
                                                                         java.time.Duration after) {
-        Map<String, List<StoredEvent>> out = new java.util.LinkedHashMap<>();
-        for (String room : rooms) {
-            out.computeIfAbsent(room, r -> eventsReceivedAfterTheirDay(r, from, to, after));
-        }
-        return out;
+        return eachRoom(rooms, r -> eventsReceivedAfterTheirDay(r, from, to, after));
     }
 
     /** Writes (replaces) the alive days of one room, keyed by room and day; durable when it returns. */
@@ -191,11 +187,7 @@ public interface DerivedStore {
      * InfluxDB store a few rooms per query.
      */
     default Map<String, Map<LocalDate, AliveDay>> aliveDays(Collection<String> rooms, LocalDate from, LocalDate to) {
-        Map<String, Map<LocalDate, AliveDay>> out = new java.util.LinkedHashMap<>();
-        for (String room : rooms) {
-            out.computeIfAbsent(room, r -> aliveDays(r, from, to));
-        }
-        return out;
+        return eachRoom(rooms, r -> aliveDays(r, from, to));
     }
 
     /**

@@ -50,38 +50,22 @@ public final class SeqDayReads {
 
         /** {@link #seqDays(String, LocalDate, LocalDate)} of each room. */
         default Map<String, List<SeqDay>> seqDays(Collection<String> rooms, LocalDate from, LocalDate to) {
-            Map<String, List<SeqDay>> out = new LinkedHashMap<>();
-            for (String room : rooms) {
-                out.computeIfAbsent(room, r -> seqDays(r, from, to));
-            }
-            return out;
+            return DerivedStore.eachRoom(rooms, r -> seqDays(r, from, to));
         }
 
         /** {@link #markedDays(String, LocalDate, LocalDate)} of each room. */
         default Map<String, Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
-            Map<String, Set<LocalDate>> out = new LinkedHashMap<>();
-            for (String room : rooms) {
-                out.computeIfAbsent(room, r -> markedDays(r, from, to));
-            }
-            return out;
+            return DerivedStore.eachRoom(rooms, r -> markedDays(r, from, to));
         }
 
         /** {@link #rawRuns(String, Instant, Instant)} of each room. */
         default Map<String, List<SeqRun>> rawRuns(Collection<String> rooms, Instant from, Instant to) {
-            Map<String, List<SeqRun>> out = new LinkedHashMap<>();
-            for (String room : rooms) {
-                out.computeIfAbsent(room, r -> rawRuns(r, from, to));
-            }
-            return out;
+            return DerivedStore.eachRoom(rooms, r -> rawRuns(r, from, to));
         }
 
         /** {@link #rawLate(String, Instant, Instant, Duration)} of each room. */
         default Map<String, List<StoredEvent>> rawLate(Collection<String> rooms, Instant from, Instant to, Duration after) {
-            Map<String, List<StoredEvent>> out = new LinkedHashMap<>();
-            for (String room : rooms) {
-                out.computeIfAbsent(room, r -> rawLate(r, from, to, after));
-            }
-            return out;
+            return DerivedStore.eachRoom(rooms, r -> rawLate(r, from, to, after));
         }
     }
 
