@@ -21,14 +21,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.GregorianCalendar;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -182,19 +179,15 @@ public final class AuditPdf {
 
     /** SHA-256 of the raw public key, hex in groups of four: how the 台帐 names the collector key. */
     public static String fingerprint(Ed25519Keys.PublicKey key) {
-        try {
-            String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.bytes()));
-            StringBuilder out = new StringBuilder();
-            for (int i = 0; i < hex.length(); i += 4) {
-                if (i > 0) {
-                    out.append(' ');
-                }
-                out.append(hex, i, i + 4);
+        String hex = EvidenceBundle.sha256(key.bytes());
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < hex.length(); i += 4) {
+            if (i > 0) {
+                out.append(' ');
             }
-            return out.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
+            out.append(hex, i, i + 4);
         }
+        return out.toString();
     }
 
     /** The verdict as the 台帐 prints it. */

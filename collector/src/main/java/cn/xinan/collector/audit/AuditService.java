@@ -288,10 +288,7 @@ public final class AuditService {
     private void segmentsBehind(AuditRoom room, LocalDate first, LocalDate end, java.util.Optional<java.nio.file.Path> dir,
                                 SegmentUse use, Consumer<EvidenceSegment> sink) {
         String roomId = room.room().roomId();
-        Map<String, DeviceEvidence> listed = new HashMap<>();
-        for (DeviceEvidence d : room.evidence()) {
-            listed.put(d.device(), d);
-        }
+        Listed listed = new Listed(room);
         java.util.Set<LocalDate> marked = store.markedDays(roomId, first, end.minusDays(1));
         Map<LocalDate, List<SeqDay>> records = new TreeMap<>();
         for (SeqDay d : store.seqDays(roomId, first, end.minusDays(1))) {
@@ -304,7 +301,7 @@ public final class AuditService {
             if (derived && key.isEmpty()) {
                 continue;
             }
-            if (derived && dir.isPresent() && allListed(key, listed)) {
+            if (derived && dir.isPresent() && listed.containsAll(key)) {
                 try {
                     java.util.Optional<EvidenceSegment> stored = EvidenceSegment.read(dir.get(), roomId, day);
                     if (stored.isPresent() && stored.get().key().equals(key)) {
@@ -319,13 +316,7 @@ public final class AuditService {
             }
             List<StoredEvent> all = store.eventsForRoom(roomId, day.atStartOfDay(RulesEngine.ZONE).toInstant(),
                     day.plusDays(1).atStartOfDay(RulesEngine.ZONE).toInstant());
-            List<StoredEvent> behind = new ArrayList<>(all.size());
-            for (StoredEvent s : all) {
-                DeviceEvidence d = listed.get(s.event().deviceId());
-                if (d != null && d.contains(s.event().seq())) {
-                    behind.add(s);
-                }
-            }
+            List<StoredEvent> behind = all.stream().filter(listed::contains).toList();
             if (behind.isEmpty()) {
                 continue;
             }
@@ -338,29 +329,45 @@ public final class AuditService {
         }
     }
 
-    /** Whether the evidence lists every sequence number of these records. */
-    private static boolean allListed(List<SeqDay> records, Map<String, DeviceEvidence> listed) {
-        for (SeqDay d : records) {
-            DeviceEvidence evidence = listed.get(d.device());
-            if (evidence == null) {
-                return false;
+    /** The events a room's evidence lists (per device its runs of sequence numbers): what its bundle holds. */
+    private static final class Listed {
+        private final Map<String, DeviceEvidence> byDevice = new HashMap<>();
+
+        Listed(AuditRoom room) {
+            for (DeviceEvidence d : room.evidence()) {
+                byDevice.put(d.device(), d);
             }
-            for (SeqDay.Run run : d.runs()) {
-                if (!covers(evidence, run.first(), run.last())) {
+        }
+
+        boolean contains(StoredEvent s) {
+            DeviceEvidence d = byDevice.get(s.event().deviceId());
+            return d != null && d.contains(s.event().seq());
+        }
+
+        /** Whether every sequence number of these records is listed. */
+        boolean containsAll(List<SeqDay> records) {
+            for (SeqDay d : records) {
+                DeviceEvidence evidence = byDevice.get(d.device());
+                if (evidence == null) {
                     return false;
                 }
+                for (SeqDay.Run run : d.runs()) {
+                    if (!covers(evidence, run.first(), run.last())) {
+                        return false;
+                    }
+                }
             }
+            return true;
         }
-        return true;
-    }
 
-    private static boolean covers(DeviceEvidence evidence, long first, long last) {
-        for (long[] run : evidence.runs()) {
-            if (run[0] <= first && last <= run[1]) {
-                return true;
+        private static boolean covers(DeviceEvidence evidence, long first, long last) {
+            for (long[] run : evidence.runs()) {
+                if (run[0] <= first && last <= run[1]) {
+                    return true;
+                }
             }
+            return false;
         }
-        return false;
     }
 
     /** How the segments of a bundle came about: copied from the evidence directory, built from the store, found corrupt. */
@@ -396,16 +403,12 @@ public final class AuditService {
      * order, reading {@link #EVIDENCE_CHUNK_DAYS} days at a time.
      */
     private void eventsBehind(AuditRoom room, LocalDate first, LocalDate end, Consumer<StoredEvent> sink) {
-        Map<String, DeviceEvidence> listed = new HashMap<>();
-        for (DeviceEvidence d : room.evidence()) {
-            listed.put(d.device(), d);
-        }
+        Listed listed = new Listed(room);
         for (LocalDate chunk = first; chunk.isBefore(end); chunk = chunk.plusDays(EVIDENCE_CHUNK_DAYS)) {
             LocalDate chunkEnd = chunk.plusDays(EVIDENCE_CHUNK_DAYS).isBefore(end) ? chunk.plusDays(EVIDENCE_CHUNK_DAYS) : end;
             for (StoredEvent s : store.eventsForRoom(room.room().roomId(), chunk.atStartOfDay(RulesEngine.ZONE).toInstant(),
                     chunkEnd.atStartOfDay(RulesEngine.ZONE).toInstant())) {
-                DeviceEvidence d = listed.get(s.event().deviceId());
-                if (d != null && d.contains(s.event().seq())) {
+                if (listed.contains(s)) {
                     sink.accept(s);
                 }
             }

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -230,7 +229,7 @@ public final class BundleVerifier {
      * pending; only one line is held at a time.
      */
     private void readLines(String name, LineSink sink) {
-        MessageDigest digest = pending.contains(name) ? sha256() : null;
+        MessageDigest digest = pending.contains(name) ? EvidenceBundle.newSha256() : null;
         try (InputStream in = archive.stream(name)) {
             java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
             int lineNo = 0;
@@ -263,21 +262,13 @@ public final class BundleVerifier {
 
     /** Streams {@code name} through SHA-256 without keeping it. */
     private String hashStreamed(String name) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = EvidenceBundle.newSha256();
         try (InputStream in = new DigestInputStream(archive.stream(name), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 
     private void ok(String line) {

@@ -1,8 +1,13 @@
 package cn.xinan.collector.audit;
 
 import cn.xinan.provisioning.DeviceHistory;
+import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.wire.EventBatch;
 import cn.xinan.wire.WireCodec;
+
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -90,7 +96,8 @@ public final class EvidenceBundle {
         return "calendars/" + safe(school) + ".json";
     }
 
-    private static String safe(String name) {
+    /** {@code name} when it is a safe file name in the bundle (and in the evidence directory), else refused. */
+    static String safe(String name) {
         if (!SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
             throw new IllegalArgumentException("'" + name + "' cannot be a file name in the bundle");
         }
@@ -147,12 +154,11 @@ public final class EvidenceBundle {
             try {
                 evidence.events().forEach(room, e -> {
                     try {
-                        events.write(WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e.signed()), null)));
-                        events.write('\n');
+                        events.write(eventLine(e));
                     } catch (IOException x) {
                         throw new UncheckedIOException(x);
                     }
-                    received.writeBytes((e.eventId() + "," + e.receivedAt() + "\n").getBytes(StandardCharsets.UTF_8));
+                    received.writeBytes(receivedLine(e).getBytes(StandardCharsets.UTF_8));
                 });
             } catch (UncheckedIOException x) {
                 throw x.getCause();
@@ -184,12 +190,12 @@ public final class EvidenceBundle {
         Objects.requireNonNull(segments, "segments are missing (use Optional.empty())");
         AuditReport report = evidence.report();
         java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip = archive(buffered);
+        ZipArchiveOutputStream zip = archive(buffered);
         Sink sink = new Sink() {
             @Override
             public void put(String name, byte[] content, List<Object> listed) throws IOException {
-                org.apache.commons.compress.archivers.zip.ZipArchiveEntry entry =
-                        new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
+                ZipArchiveEntry entry =
+                        new ZipArchiveEntry(name);
                 entry.setMethod(ZipEntry.DEFLATED);
                 zip.putArchiveEntry(entry);
                 zip.write(content);
@@ -224,21 +230,21 @@ public final class EvidenceBundle {
     }
 
     /** The archive of format 3 on {@code out}: UTF-8 names, fastest deflate level, ZIP64 where needed. */
-    static org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream archive(OutputStream out) {
-        org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip =
-                new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(out);
+    static ZipArchiveOutputStream archive(OutputStream out) {
+        ZipArchiveOutputStream zip =
+                new ZipArchiveOutputStream(out);
         zip.setEncoding(StandardCharsets.UTF_8.name());
         // a city's bundle can have more than 65,535 files: the ZIP64 end of the central directory where needed
-        zip.setUseZip64(org.apache.commons.compress.archivers.zip.Zip64Mode.AsNeeded);
+        zip.setUseZip64(Zip64Mode.AsNeeded);
         zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
         return zip;
     }
 
     /** Copies a segment's deflated file into the archive as it is, listing its size and SHA-256. */
-    static void copy(org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream zip, String name,
+    static void copy(ZipArchiveOutputStream zip, String name,
                              EvidenceSegment.Part part, List<Object> listed) throws IOException {
-        org.apache.commons.compress.archivers.zip.ZipArchiveEntry entry =
-                new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name);
+        ZipArchiveEntry entry =
+                new ZipArchiveEntry(name);
         entry.setMethod(ZipEntry.DEFLATED);
         entry.setSize(part.size());
         entry.setCompressedSize(part.deflated().length);
@@ -307,6 +313,19 @@ public final class EvidenceBundle {
                 .getBytes(StandardCharsets.US_ASCII), null);
     }
 
+    /** A stored event's line in an events file: one wire message with the event and its signature, then a newline. */
+    static byte[] eventLine(StoredEvent e) {
+        byte[] message = WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e.signed()), null));
+        byte[] line = Arrays.copyOf(message, message.length + 1);
+        line[message.length] = '\n';
+        return line;
+    }
+
+    /** A stored event's line in a received file: {@code eventId,receivedAt} and a newline. */
+    static String receivedLine(StoredEvent e) {
+        return e.eventId() + "," + e.receivedAt() + "\n";
+    }
+
     /** Writes a whole file, listing its size and SHA-256 in {@code listed} (unless null: the manifest and its signature). */
     private static void put(ZipOutputStream zip, String name, byte[] content, List<Object> listed) throws IOException {
         Entry entry = new Entry(zip, name);
@@ -328,11 +347,7 @@ public final class EvidenceBundle {
         Entry(ZipOutputStream zip, String name) throws IOException {
             this.zip = zip;
             this.name = name;
-            try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has SHA-256", e);
-            }
+            this.digest = newSha256();
             zip.putNextEntry(new ZipEntry(name));
         }
 
@@ -351,17 +366,18 @@ public final class EvidenceBundle {
         /** Closes the entry and lists it in the manifest's files. */
         void close(List<Object> listed) throws IOException {
             zip.closeEntry();
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("path", name);
-            entry.put("bytes", bytes);
-            entry.put("sha256", HexFormat.of().formatHex(digest.digest()));
-            listed.add(entry);
+            listed.add(listing(name, bytes, HexFormat.of().formatHex(digest.digest())));
         }
     }
 
     static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(newSha256().digest(content));
+    }
+
+    /** A new SHA-256 digest, the hash of every file in the manifest. */
+    static MessageDigest newSha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }

@@ -3,8 +3,6 @@ package cn.xinan.collector.audit;
 import cn.xinan.collector.store.SeqDay;
 import cn.xinan.collector.store.StoredEvent;
 import cn.xinan.rules.RulesEngine;
-import cn.xinan.wire.EventBatch;
-import cn.xinan.wire.WireCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -15,12 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +128,8 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
                 throw new IllegalArgumentException("event " + e.eventId() + " of room " + room + " was recorded on "
                         + LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE) + ", not on " + day);
             }
-            events.writeBytes(WireCodec.encode(new EventBatch(e.event().deviceId(), List.of(e.signed()), null)));
-            events.write('\n');
-            received.append(e.eventId()).append(',').append(e.receivedAt()).append('\n');
+            events.writeBytes(EvidenceBundle.eventLine(e));
+            received.append(EvidenceBundle.receivedLine(e));
         }
         return new EvidenceSegment(room, day, SeqDay.of(ordered), Part.of(events.toByteArray()),
                 Part.of(received.toString().getBytes(StandardCharsets.UTF_8)));
@@ -143,9 +137,7 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
 
     /** The file of a room's day in {@code dir}: {@code {room}/{yyyy-MM-dd}.seg} (room names as in the bundle). */
     public static Path file(Path dir, String room, LocalDate day) {
-        String events = EvidenceBundle.eventsFile(room, day); // checks the room is a safe file name
-        return dir.resolve(events.substring("events/".length(), events.indexOf('/', "events/".length())))
-                .resolve(day + SUFFIX);
+        return dir.resolve(EvidenceBundle.safe(room)).resolve(day + SUFFIX);
     }
 
     /**
@@ -283,13 +275,5 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
     private static Part part(JsonNode head, byte[] deflated) {
         return new Part(deflated, AuditJson.field(head, "crc32").asLong(), AuditJson.field(head, "size").asLong(),
                 AuditJson.text(head, "sha256"));
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

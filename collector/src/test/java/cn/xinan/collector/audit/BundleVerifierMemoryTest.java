@@ -111,7 +111,7 @@ class BundleVerifierMemoryTest {
                     line[line.length - 1] = '\n';
                 }
                 if (line != null) {
-                    MessageDigest sha = sha256();
+                    MessageDigest sha = EvidenceBundle.newSha256();
                     sha.update(f.getValue());
                     byte[] chunk = new byte[1 << 20];
                     for (int i = 0; i < chunk.length; i += line.length) {
@@ -139,13 +139,5 @@ class BundleVerifierMemoryTest {
             zip.closeEntry();
         }
         return total;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
