@@ -270,7 +270,44 @@ public final class AuditService {
         }
         return new Evidence(report, List.copyOf(resolved.values()), List.copyOf(keys.values()), schoolNames(),
                 (room, sink) -> eventsBehind(room, firstDay, afterLastDay, sink),
-                (room, dir, use, sink) -> segmentsBehind(room, firstDay, afterLastDay, dir, use, sink));
+                new RoomDayIndex(report.rooms(), firstDay, afterLastDay.minusDays(1))::segments);
+    }
+
+    /**
+     * The marks and the sequence-number records of an audit's rooms on the days {@code first..last} of its event window,
+     * read for {@value #ROOMS_PER_READ} rooms at a time in the report's order (the order {@link EvidenceBundle} asks for
+     * them in), so a scope of 200 rooms costs a few reads of the store rather than two per room; each room's are
+     * dropped once its segments are handed on.
+     */
+    private final class RoomDayIndex {
+        private final List<String> order = new ArrayList<>();
+        private final Map<String, Integer> position = new HashMap<>();
+        private final LocalDate first;
+        private final LocalDate last;
+        private final Map<String, java.util.Set<LocalDate>> marks = new HashMap<>();
+        private final Map<String, List<SeqDay>> records = new HashMap<>();
+
+        RoomDayIndex(List<AuditRoom> rooms, LocalDate first, LocalDate last) {
+            for (AuditRoom r : rooms) {
+                position.putIfAbsent(r.room().roomId(), order.size());
+                order.add(r.room().roomId());
+            }
+            this.first = first;
+            this.last = last;
+        }
+
+        void segments(AuditRoom room, java.util.Optional<java.nio.file.Path> dir, SegmentUse use,
+                      Consumer<EvidenceSegment> sink) {
+            String roomId = room.room().roomId();
+            if (!marks.containsKey(roomId)) {
+                Integer at = position.get(roomId);
+                List<String> next = at == null ? List.of(roomId)
+                        : order.subList(at, Math.min(order.size(), at + ROOMS_PER_READ));
+                marks.putAll(store.markedDays(next, first, last)); // the marks before the records: see segmentsBehind
+                records.putAll(store.seqDays(next, first, last));
+            }
+            segmentsBehind(room, marks.remove(roomId), records.remove(roomId), first, last.plusDays(1), dir, use, sink);
+        }
     }
 
     /**
@@ -282,16 +319,17 @@ public final class AuditService {
      * events (a segment of only some would never be used). A corrupt segment file is rebuilt, with a warning. A day
      * without records that is not marked has no events and is not read.
      *
-     * <p>The marks are read before the records: an event behind the report was stored before the audit, so its day was
-     * then either marked (and is read from the raw events here) or already derived (and its record holds it).
+     * <p>{@code marked} and {@code recorded} are the room's marks and records on those days ({@link RoomDayIndex}); the
+     * marks were read before the records: an event behind the report was stored before the audit, so its day was then
+     * either marked (and is read from the raw events here) or already derived (and its record holds it).
      */
-    private void segmentsBehind(AuditRoom room, LocalDate first, LocalDate end, java.util.Optional<java.nio.file.Path> dir,
-                                SegmentUse use, Consumer<EvidenceSegment> sink) {
+    private void segmentsBehind(AuditRoom room, java.util.Set<LocalDate> marked, List<SeqDay> recorded, LocalDate first,
+                                LocalDate end, java.util.Optional<java.nio.file.Path> dir, SegmentUse use,
+                                Consumer<EvidenceSegment> sink) {
         String roomId = room.room().roomId();
         Listed listed = new Listed(room);
-        java.util.Set<LocalDate> marked = store.markedDays(roomId, first, end.minusDays(1));
         Map<LocalDate, List<SeqDay>> records = new TreeMap<>();
-        for (SeqDay d : store.seqDays(roomId, first, end.minusDays(1))) {
+        for (SeqDay d : recorded) {
             records.computeIfAbsent(d.day(), k -> new ArrayList<>()).add(d);
         }
         for (LocalDate day = first; day.isBefore(end); day = day.plusDays(1)) {

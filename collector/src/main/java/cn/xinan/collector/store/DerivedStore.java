@@ -201,6 +201,22 @@ public interface DerivedStore {
     List<SeqDay> seqDays(String room, LocalDate from, LocalDate to);
 
     /**
+     * {@link #seqDays(String, LocalDate, LocalDate)} of each of {@code rooms}: every room asked for is a key, in the order
+     * of {@code rooms}. This default asks room by room; the InfluxDB store a few rooms per query.
+     */
+    default Map<String, List<SeqDay>> seqDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+        return eachRoom(rooms, r -> seqDays(r, from, to));
+    }
+
+    /**
+     * {@link #markedDays(String, LocalDate, LocalDate)} of each of {@code rooms}: every room asked for is a key, in the
+     * order of {@code rooms}. This default asks room by room; the InfluxDB store a few rooms per query.
+     */
+    default Map<String, java.util.Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+        return eachRoom(rooms, r -> markedDays(r, from, to));
+    }
+
+    /**
      * The days {@code from..to} of a room that are marked (appended to since derived, or never derived), as {@link
      * SeqDayReads} reads them: their {@link SeqDay}s may be out of date. This default reads {@link #dirtyDays}.
      */

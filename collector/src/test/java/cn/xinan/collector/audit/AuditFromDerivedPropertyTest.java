@@ -75,9 +75,15 @@ class AuditFromDerivedPropertyTest {
         try {
             test.accept(dir);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -119,6 +125,39 @@ class AuditFromDerivedPropertyTest {
                 String raw = AuditJson.toJson(audits.auditFromEveryEvent(scope, from, to));
                 assertThat(derived).as("audit of %s from %s to %s", scope, from, to).isEqualTo(raw);
             }
+            segmentsAgree(audits.evidence(AuditScope.allRooms(), FIRST, LAST));
+        }
+    }
+
+    /**
+     * The evidence segments the bundle writer is handed for each room (its marks and records read for several rooms at a
+     * time), built from the store and then copied from the evidence directory, are those of the events the room's
+     * evidence lists, day by day.
+     */
+    private static void segmentsAgree(AuditService.Evidence evidence) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("xinan-segments");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            for (String pass : List.of("built", "copied")) {
+                AuditService.SegmentUse use = new AuditService.SegmentUse();
+                for (AuditRoom room : evidence.report().rooms()) {
+                    Map<LocalDate, List<StoredEvent>> byDay = new java.util.TreeMap<>();
+                    evidence.events().forEach(room, e -> byDay.computeIfAbsent(
+                            LocalDate.ofInstant(e.event().at(), RulesEngine.ZONE), k -> new ArrayList<>()).add(e));
+                    List<EvidenceSegment> expected = new ArrayList<>();
+                    byDay.forEach((day, events) -> expected.add(EvidenceSegment.of(room.room().roomId(), day, events)));
+                    List<EvidenceSegment> handed = new ArrayList<>();
+                    evidence.days().forEach(room, java.util.Optional.of(dir), use, handed::add);
+                    assertThat(handed).as("segments of %s (%s)", room.room().roomId(), pass).isEqualTo(expected);
+                }
+                assertThat(pass.equals("built") ? use.built() : use.copied()).as(pass).isPositive();
+            }
+        } finally {
+            deleteTree(dir);
         }
     }
 

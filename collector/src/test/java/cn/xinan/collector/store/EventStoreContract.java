@@ -767,6 +767,20 @@ public abstract class EventStoreContract {
         assertThat(alive.get(ODD_ROOM).get(D1).heartbeats()).isEqualTo(3);
         assertThat(alive.get("room-without-events")).isEmpty();
 
+        var records = store.seqDays(asked, dayBefore, lastDay);
+        var marks = store.markedDays(asked, dayBefore, lastDay);
+        assertThat(records.keySet()).containsExactlyElementsOf(keys);
+        assertThat(marks.keySet()).containsExactlyElementsOf(keys);
+        for (String room : keys) {
+            assertThat(records.get(room)).as("sequence records of %s", room)
+                    .isEqualTo(store.seqDays(room, dayBefore, lastDay));
+            assertThat(marks.get(room)).as("marked days of %s", room).isEqualTo(store.markedDays(room, dayBefore, lastDay));
+        }
+        assertThat(records.values()).as("some rooms derived").anyMatch(r -> !r.isEmpty());
+        assertThat(marks.values()).as("some rooms marked").anyMatch(m -> !m.isEmpty());
+        assertThat(records.get("room-without-events")).isEmpty();
+        assertThat(marks.get("room-without-events")).isEmpty();
+
         for (Instant[] r : List.of(new Instant[]{local(D1, 0, 0), local(D1.plusDays(4), 0, 0)},
                 new Instant[]{local(D1, 8, 1), local(D1.plusDays(2), 12, 0)})) {
             var beside = store.eventsBesideHeartbeats(asked, r[0], r[1]);

@@ -1061,7 +1061,7 @@ public final class InfluxEventStore implements EventStore {
 
         @Override
         public Map<String, List<SeqDay>> seqDays(Collection<String> rooms, LocalDate from, LocalDate to) {
-            return seqDaysOf(rooms, from, to);
+            return InfluxEventStore.this.seqDays(rooms, from, to);
         }
 
         @Override
@@ -1114,7 +1114,8 @@ public final class InfluxEventStore implements EventStore {
      * Per room, this store's marks and the durable ones (another replica's too) on the days {@code from..to}: one query
      * per {@value #ROOMS_PER_QUERY} rooms.
      */
-    private Map<String, Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
+    @Override
+    public Map<String, Set<LocalDate>> markedDays(Collection<String> rooms, LocalDate from, LocalDate to) {
         Map<String, Set<LocalDate>> out = new LinkedHashMap<>();
         for (String room : rooms) {
             out.putIfAbsent(room, new HashSet<>());
@@ -1147,14 +1148,15 @@ public final class InfluxEventStore implements EventStore {
 
     @Override
     public List<SeqDay> seqDays(String room, LocalDate from, LocalDate to) {
-        return seqDaysOf(List.of(room), from, to).get(room);
+        return seqDays(List.of(room), from, to).get(room);
     }
 
     /**
      * The records of each room (every room a key) for the days {@code from..to}, by device and day: one query per
      * {@value #ROOMS_PER_QUERY} rooms, grouped by room and device.
      */
-    private Map<String, List<SeqDay>> seqDaysOf(Collection<String> rooms, LocalDate from, LocalDate to) {
+    @Override
+    public Map<String, List<SeqDay>> seqDays(Collection<String> rooms, LocalDate from, LocalDate to) {
         Map<String, List<SeqDay>> out = new LinkedHashMap<>();
         for (String room : rooms) {
             out.putIfAbsent(room, new ArrayList<>());
