@@ -83,6 +83,8 @@ public final class Collector implements AutoCloseable {
     private SharedState warningState;
     private Access access;
     private DerivedResults derived;
+    /** Deletes the evidence segments past their retention, once a day. */
+    private PeriodicTask evidenceRetention;
     /** How often the days changed by appends are recomputed (and, before any read, at once). */
     static final java.time.Duration DERIVE_INTERVAL = java.time.Duration.ofSeconds(2);
 
@@ -121,6 +123,7 @@ public final class Collector implements AutoCloseable {
             SchoolCalendars calendars = loadCalendars();
             store = config.store().open();
             derived = startDerived();
+            evidenceRetention = startEvidenceRetention();
             verdicts = new VerdictService(derived, registry, calendars);
             figures = startFigures();
             warnings = startWarnings();
@@ -198,6 +201,28 @@ public final class Collector implements AutoCloseable {
                 .onRebuiltDay((room, day, events) -> cn.xinan.collector.audit.EvidenceSegment.of(room, day, events)
                         .write(evidence))
                 .start(DERIVE_INTERVAL, from, today.plusDays(1));
+    }
+
+    /**
+     * The evidence segments kept for {@code audit.evidence-retention-days} (docs/audit.md, "Evidence segments"): the
+     * older days' deleted at the start and then once a day, on their own thread.
+     */
+    private PeriodicTask startEvidenceRetention() {
+        java.nio.file.Path evidence = config.audit().evidenceDir(
+                cn.xinan.collector.audit.CollectorKey.defaultFile(config));
+        int days = config.audit().evidenceRetentionDays();
+        Runnable prune = () -> {
+            LocalDate before = LocalDate.ofInstant(clock.instant(), cn.xinan.rules.RulesEngine.ZONE).minusDays(days);
+            try {
+                int deleted = cn.xinan.collector.audit.EvidenceSegment.prune(evidence, before);
+                LOG.log(System.Logger.Level.INFO, () -> "evidence segments before " + before + " deleted: " + deleted);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "evidence segments before " + before + " not deleted (retried "
+                        + "tomorrow): " + e.getMessage(), e);
+            }
+        };
+        return PeriodicTask.start("xinan-evidence-retention", prune, prune, java.time.Duration.ofDays(1),
+                java.time.Duration.ofDays(1));
     }
 
     /** The derived figures for the dashboards: InfluxDB only, when enabled (docs/collector.md). */
@@ -399,6 +424,10 @@ public final class Collector implements AutoCloseable {
         if (warningState != null) {
             warningState.close();
             warningState = null;
+        }
+        if (evidenceRetention != null) {
+            evidenceRetention.close();
+            evidenceRetention = null;
         }
         if (derived != null) {
             derived.close();

@@ -59,7 +59,7 @@ public final class CollectorConfigFile {
             "access.dir", "access.audit-log", "access.session-idle-minutes", "access.session-max-hours",
             "access.secure-cookie", "access.max-failures", "access.lockout-minutes", "access.sign-ins-per-minute",
             "ack.gap-timeout-seconds", "ack.stall-seconds",
-            "audit.pdf-font", "audit.late-after-minutes", "audit.evidence-dir",
+            "audit.pdf-font", "audit.late-after-minutes", "audit.evidence-dir", "audit.evidence-retention-days",
             "targets.qualified-percent", "targets.demonstration-percent", "targets.by-year");
 
     private final Path file;
@@ -138,7 +138,9 @@ public final class CollectorConfigFile {
                     new cn.xinan.collector.audit.AuditSettings(optional("audit.pdf-font").map(this::path),
                             java.time.Duration.ofMinutes(integer("audit.late-after-minutes",
                                     (int) cn.xinan.collector.audit.AuditSettings.DEFAULT_LATE_AFTER.toMinutes())),
-                            optional("audit.evidence-dir").map(this::path)),
+                            optional("audit.evidence-dir").map(this::path),
+                            integer("audit.evidence-retention-days",
+                                    cn.xinan.collector.audit.AuditSettings.DEFAULT_EVIDENCE_RETENTION_DAYS)),
                     targets());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);

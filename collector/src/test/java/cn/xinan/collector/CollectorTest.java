@@ -45,6 +45,12 @@ class CollectorTest {
             CollectorConfig config = new CollectorConfig(new HttpSettings("127.0.0.1", 0), dir.resolve("registry"),
                     CalendarSources.bureau(Optional.empty()), RuleSettings.defaults(), MqttSettings.anonymous(broker.url()),
                     new StoreSettings.Sqlite(dir.resolve("events.db")), IngestSettings.defaults(), Optional.empty());
+            // a segment of a day past the evidence retention (1,095 days by default), deleted at the start
+            java.nio.file.Path evidence = dir.resolve(cn.xinan.collector.audit.AuditSettings.EVIDENCE_DIR_NAME);
+            cn.xinan.collector.audit.EvidenceSegment.of("r1", java.time.LocalDate.of(2020, 1, 6), List.of()).write(evidence);
+            java.nio.file.Path expired = cn.xinan.collector.audit.EvidenceSegment.file(evidence, "r1",
+                    java.time.LocalDate.of(2020, 1, 6));
+            assertThat(expired).isRegularFile();
             try (Collector collector = new Collector(config).start();
                  TestPublisher publisher = new TestPublisher(broker.url())) {
                 assertThat(collector.mqttConnected()).isTrue();
@@ -65,6 +71,7 @@ class CollectorTest {
                 assertThat(segment).isPresent();
                 assertThat(segment.get().key().stream().mapToLong(cn.xinan.collector.store.SeqDay::events).sum())
                         .isEqualTo(events.size());
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !java.nio.file.Files.exists(expired));
 
                 String base = "http://127.0.0.1:" + collector.httpPort();
                 HttpResponse<String> verdicts = get(base + "/api/v1/rooms/r1/verdicts?from=2025-03-03&to=2025-03-03", token);

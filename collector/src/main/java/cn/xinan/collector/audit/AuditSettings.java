@@ -18,12 +18,18 @@ import java.util.Optional;
  *                  day arrived after its day's verdict was final, and is reported as late (default 60 minutes)
  * @param evidenceDir {@code audit.evidence-dir}: where the evidence segments are kept, or empty for the folder
  *                  {@value #EVIDENCE_DIR_NAME} beside the collector key ({@link #evidenceDir(Path)})
+ * @param evidenceRetentionDays {@code audit.evidence-retention-days}: the segments of local days older than this are
+ *                  deleted (default {@value #DEFAULT_EVIDENCE_RETENTION_DAYS}, the raw events' default retention in
+ *                  InfluxDB), between 1 and {@value #MAX_EVIDENCE_RETENTION_DAYS}
  */
-public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter, Optional<Path> evidenceDir) {
+public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter, Optional<Path> evidenceDir,
+                            int evidenceRetentionDays) {
     /** The evidence directory's name beside the collector key file when {@code audit.evidence-dir} is not set. */
     public static final String EVIDENCE_DIR_NAME = "evidence";
 
     public static final Duration DEFAULT_LATE_AFTER = Duration.ofMinutes(60);
+    public static final int DEFAULT_EVIDENCE_RETENTION_DAYS = 1095;
+    public static final int MAX_EVIDENCE_RETENTION_DAYS = 36_500;
 
     public AuditSettings {
         Objects.requireNonNull(pdfFont, "audit.pdf-font is missing (use Optional.empty())");
@@ -32,11 +38,15 @@ public record AuditSettings(Optional<Path> pdfFont, Duration lateAfter, Optional
             throw new IllegalArgumentException("audit.late-after-minutes must not be negative, was " + lateAfter.toMinutes());
         }
         Objects.requireNonNull(evidenceDir, "audit.evidence-dir is missing (use Optional.empty())");
+        if (evidenceRetentionDays < 1 || evidenceRetentionDays > MAX_EVIDENCE_RETENTION_DAYS) {
+            throw new IllegalArgumentException("audit.evidence-retention-days must be between 1 and "
+                    + MAX_EVIDENCE_RETENTION_DAYS + ", was " + evidenceRetentionDays);
+        }
     }
 
-    /** With the evidence segments beside the collector key. */
+    /** With the evidence segments beside the collector key, kept for the default retention. */
     public AuditSettings(Optional<Path> pdfFont, Duration lateAfter) {
-        this(pdfFont, lateAfter, Optional.empty());
+        this(pdfFont, lateAfter, Optional.empty(), DEFAULT_EVIDENCE_RETENTION_DAYS);
     }
 
     /** The default font search, late after 60 minutes, and the evidence segments beside the collector key. */

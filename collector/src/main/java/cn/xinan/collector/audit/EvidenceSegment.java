@@ -161,6 +161,59 @@ public record EvidenceSegment(String room, LocalDate day, List<SeqDay> key, Part
     }
 
     /**
+     * Deletes from {@code dir} the segments of the local days before {@code before} (any room), the temporary files of
+     * writes that never finished on those days, and the room folders left empty: the evidence kept no longer than its
+     * retention ({@code audit.evidence-retention-days}, docs/audit.md "Evidence segments"). Files that are not named as
+     * this class names them are left alone.
+     *
+     * @return the number of segments deleted
+     */
+    public static int prune(Path dir, LocalDate before) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> rooms = Files.list(dir)) {
+            for (Path room : rooms.filter(Files::isDirectory).toList()) {
+                try (java.util.stream.Stream<Path> files = Files.list(room)) {
+                    for (Path file : files.toList()) {
+                        Optional<LocalDate> day = dayOf(file.getFileName().toString());
+                        if (day.isPresent() && day.get().isBefore(before) && Files.deleteIfExists(file)
+                                && file.getFileName().toString().endsWith(SUFFIX)) {
+                            deleted++;
+                        }
+                    }
+                }
+                try (java.util.stream.Stream<Path> left = Files.list(room)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.deleteIfExists(room);
+                    }
+                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                    // a segment written meanwhile: the folder stays
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot delete the evidence segments before " + before + ": "
+                    + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
+    /** The day of a segment file ({@code 2025-03-03.seg}) or of its temporary file ({@code 2025-03-03…tmp}). */
+    private static Optional<LocalDate> dayOf(String name) {
+        boolean segment = name.length() == 10 + SUFFIX.length() && name.endsWith(SUFFIX);
+        boolean unfinished = name.length() > 10 && name.endsWith(".tmp");
+        if (!segment && !unfinished) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(name.substring(0, 10)));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The segment of {@code room} on {@code day} in {@code dir}, or empty when there is none.
      *
      * @throws CorruptSegmentException when the file is not an intact segment of that room and day
