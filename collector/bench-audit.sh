@@ -1,9 +1,9 @@
 #!/bin/sh
 # Audit benchmark: the term audit of a city's 示范 rooms (1,000 rooms, 20 % 示范, 20 weeks of realistic raw events):
 # the engine alone, the audit's computation, its JSON, CSV and PDF, and the production path from SQLite with the
-# evidence bundle for a few rooms, in format 2 and in format 3 from evidence segments cold and warm (docs/benchmarks.md,
-# section "Audit"); the store is sqlite or influxdb (started on
-# loopback with a temporary data folder).
+# evidence bundle for a few rooms, in format 2 and in format 3 from evidence segments cold and warm, and one room's term
+# derived without and with its evidence segments written (docs/benchmarks.md, section "Audit"); the store is sqlite or
+# influxdb (started on loopback with a temporary data folder).
 # Usage: collector/bench-audit.sh [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
 #        [bundleRooms=min(storeRooms,10)] [inMemory=true]
 #        BENCH_DATA=/path: audit the city the city benchmark kept there (/path/sqlite or /path/influxdb, loaded with

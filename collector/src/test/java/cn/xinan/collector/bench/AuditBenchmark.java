@@ -56,7 +56,8 @@ import java.util.stream.Stream;
  *       the whole evidence bundle with its PDF (the audit, then each room's events read from the store and streamed),
  *       with the peak heap used while writing it; then the bundle of format 3 ({@code EvidenceBundle.writeByDay}) cold
  *       (a new evidence directory: every room-day's segment built from the store and written, one run) and warm (every
- *       segment copied), per room, with the load average.</li>
+ *       segment copied), per room, with the load average; last, what writing the segments costs the derivation: the
+ *       first room's term derived again from its raw events without and with the segments written.</li>
  * </ol>
  * Usage: {@code AuditBenchmark [rooms=1000] [demoPercent=20] [termWeeks=20] [runs=5] [storeRooms=10] [store=sqlite]
  * [bundleRooms=min(storeRooms, 10)] [inMemory=true]}; {@code inMemory=false} leaves out the first two parts. With the
@@ -98,14 +99,18 @@ public final class AuditBenchmark {
     }
 
     private static void print(String what, long[] ns) {
-        long[] sorted = ns.clone();
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%-78s min %9.1f ms   median %9.1f ms   (%d runs)%n", what, sorted[0] / 1e6,
-                sorted[sorted.length / 2] / 1e6, sorted.length);
+        System.out.printf(Locale.ROOT, "%-78s min %9.1f ms   median %9.1f ms   (%d runs)%n", what, min(ns) / 1e6,
+                median(ns) / 1e6, ns.length);
     }
 
     private static long min(long[] ns) {
         return Arrays.stream(ns).min().orElseThrow();
+    }
+
+    private static long median(long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static List<DeviceEvent> term(int r, int termWeeks) {
@@ -401,6 +406,9 @@ public final class AuditBenchmark {
                         }
                     }
                 }
+                if (!loaded.isEmpty()) {
+                    derivationWithSegments(store, loaded.subList(0, 1), runs, termWeeks, termEnd);
+                }
             } finally {
                 if (influx != null) {
                     influx.close();
@@ -410,6 +418,43 @@ public final class AuditBenchmark {
                         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * What writing the evidence segments costs the derivation (the collector writes the segment of every day it
+     * rebuilds, docs/audit.md "Evidence segments"): the terms of {@code rooms} recomputed from their raw events by
+     * {@link cn.xinan.collector.verdict.DerivedResults#recompute} without a listener (the peer), then with one writing
+     * each rebuilt day's segment into a new directory; min / median of {@code min(runs, 3)} runs each. Derived results
+     * are idempotent to write: a kept city's are written again unchanged.
+     */
+    private static void derivationWithSegments(EventStore store, List<String> rooms, int runs, int termWeeks,
+                                               LocalDate termEnd) throws Exception {
+        java.util.Set<LocalDate> days = new java.util.TreeSet<>();
+        for (LocalDate d = TERM_START; !d.isAfter(termEnd); d = d.plusDays(1)) {
+            days.add(d);
+        }
+        Path segments = Files.createTempDirectory("xinan-audit-bench-derive");
+        try {
+            cn.xinan.collector.verdict.DerivedResults plain = new cn.xinan.collector.verdict.DerivedResults(store,
+                    CityBenchmark.RULES);
+            cn.xinan.collector.verdict.DerivedResults writing = new cn.xinan.collector.verdict.DerivedResults(store,
+                    CityBenchmark.RULES).onRebuiltDay((room, day, events) ->
+                    cn.xinan.collector.audit.EvidenceSegment.of(room, day, events).write(segments));
+            int n = Math.max(1, Math.min(runs, 3));
+            long[] without = time(n, () -> rooms.forEach(r -> plain.recompute(r, TERM_START, termEnd, days)));
+            print("derivation of " + rooms.size() + " room's term from its raw events, no segments (peer)", without);
+            long[] with = time(n, () -> rooms.forEach(r -> writing.recompute(r, TERM_START, termEnd, days)));
+            print("the same derivation writing every rebuilt day's evidence segment", with);
+            int roomWeeks = rooms.size() * termWeeks;
+            System.out.printf(Locale.ROOT, "  per room-week: %.1f ms without, %.1f ms with segments (+%.1f ms, %+.0f %%,"
+                            + " medians); load average %s%n", median(without) / 1e6 / roomWeeks,
+                    median(with) / 1e6 / roomWeeks, (median(with) - median(without)) / 1e6 / roomWeeks,
+                    100.0 * (median(with) - median(without)) / median(without), loadAverage());
+        } finally {
+            try (Stream<Path> files = Files.walk(segments)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
