@@ -401,9 +401,7 @@ public final class AuditBenchmark {
                             bundled.size() == demo.size() ? " (measured)" : ", extrapolated linearly",
                             min(warm) / 1e9 / bundled.size() * demo.size(), warmPeak >> 20, loadAverage());
                     if (city.isPresent()) {
-                        try (Stream<Path> files = Files.walk(segments)) {
-                            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                        }
+                        deleteTree(segments);
                     }
                 }
                 if (!loaded.isEmpty()) {
@@ -414,9 +412,7 @@ public final class AuditBenchmark {
                     influx.close();
                 }
                 if (city.isEmpty()) {
-                    try (Stream<Path> files = Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
+                    deleteTree(dir);
                 }
             }
         }
@@ -453,9 +449,14 @@ public final class AuditBenchmark {
                     median(with) / 1e6 / roomWeeks, (median(with) - median(without)) / 1e6 / roomWeeks,
                     100.0 * (median(with) - median(without)) / median(without), loadAverage());
         } finally {
-            try (Stream<Path> files = Files.walk(segments)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(segments);
+        }
+    }
+
+    /** Deletes a directory the benchmark made, with everything in it. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
